@@ -1,0 +1,88 @@
+import type { IncomingMessage } from 'node:http';
+import { Faults } from '../faults.js';
+import { listen, sendJson, type ListenOptions, type RequestStats } from '../http.js';
+import { kgcRouter } from './routes.js';
+import { KgcStore } from './store.js';
+import type { KgcCustomer, KgcOrder, KgcRental, KgcWorklog } from './types.js';
+
+export { signKgcWebhook, sendKgcWebhook } from './webhook.js';
+export type * from './types.js';
+
+export interface KgcStandInOptions extends ListenOptions {
+  apiKey?: string;
+}
+
+export interface KgcRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+}
+
+export interface KgcStandIn {
+  url: string;
+  apiKey: string;
+  faults: Faults;
+  close(): Promise<void>;
+  putCustomer(c: KgcCustomer): void;
+  deleteCustomer(id: string): void;
+  putRental(r: KgcRental): void;
+  putWorklog(w: KgcWorklog): void;
+  putOrder(o: KgcOrder): void;
+  reset(): void;
+  readonly requests: readonly KgcRequest[];
+  readonly requestCount: number;
+}
+
+export async function startKgcStandIn(options: KgcStandInOptions = {}): Promise<KgcStandIn> {
+  const apiKey = options.apiKey ?? 'kgc-sandbox-key';
+  const store = new KgcStore();
+  const router = kgcRouter(store);
+  const faults = new Faults();
+  const stats: RequestStats = { count: 0 };
+  const requests: KgcRequest[] = [];
+  const log = (req: IncomingMessage) => {
+    const url = new URL(req.url ?? '/', 'http://kgc');
+    requests.push({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams) });
+  };
+  const reset = () => {
+    store.reset();
+    requests.length = 0;
+    stats.count = 0;
+  };
+
+  const server = await listen(
+    {
+      faults,
+      stats,
+      reset,
+      respondToFault: (res, status, retryAfter) => {
+        const code = typeof status === 'number' ? status : 429;
+        const headers: Record<string, string> = code === 429 ? { 'Retry-After': String(retryAfter ?? 1) } : {};
+        sendJson(res, code, { error: code === 429 ? 'too many requests' : 'internal server error' }, headers);
+      },
+      handle: async (req, res) => {
+        log(req);
+        if (req.headers.authorization !== `Bearer ${apiKey}`) return sendJson(res, 401, { error: 'unauthorized' });
+        if (!(await router.dispatch(req, res))) sendJson(res, 404, { error: 'not found' });
+      },
+    },
+    options,
+  );
+
+  return {
+    url: server.url,
+    apiKey,
+    faults,
+    close: server.close,
+    putCustomer: (c) => store.putCustomer(c),
+    deleteCustomer: (id) => store.deleteCustomer(id),
+    putRental: (r) => store.putRental(r),
+    putWorklog: (w) => store.putWorklog(w),
+    putOrder: (o) => store.putOrder(o),
+    reset,
+    requests,
+    get requestCount() {
+      return stats.count;
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { sendJson } from '../http.js';
+import { Router, type RouteContext } from '../router.js';
+import { paginate, PagingError } from './paging.js';
+import type { KgcStore } from './store.js';
+import type { KgcCustomer, KgcRental, KgcWorklog } from './types.js';
+
+const notFound = (ctx: RouteContext) => sendJson(ctx.res, 404, { error: 'not found' });
+
+/** Dates are compared on their ISO text, so `2025-12-28` includes everything on that day and later. */
+const onOrAfter = (value: string | null | undefined, bound: string | null) => !bound || (!!value && value >= bound);
+
+function page<T>(ctx: RouteContext, items: T[], keyOf: (i: T) => string): void {
+  try {
+    sendJson(ctx.res, 200, paginate(items, keyOf, ctx.query.get('limit'), ctx.query.get('cursor')));
+  } catch (err) {
+    if (!(err instanceof PagingError)) throw err;
+    sendJson(ctx.res, 400, { error: err.message });
+  }
+}
+
+function rentalSummary(r: KgcRental) {
+  return {
+    rental_id: r.rental_id,
+    machine_name: r.machine_name,
+    rental_start: r.rental_start,
+    rental_end: r.rental_end,
+    status: r.status,
+    late_days: r.late_days ?? 0,
+  };
+}
+
+function repairSummary(w: KgcWorklog) {
+  return {
+    worklog_id: w.worklog_id,
+    machine_type: w.machine_type,
+    status: w.status,
+    status_hu: w.status_hu ?? null,
+    estimated_completion: w.estimated_completion ?? null,
+    quote_amount: w.quote_amount ?? null,
+  };
+}
+
+function withHistory(store: KgcStore, c: KgcCustomer) {
+  const rentals = [...store.rentals.values()].filter((r) => r.customer_id === c.customer_id && r.status !== 'completed');
+  const repairs = [...store.worklogs.values()].filter((w) => w.customer_id === c.customer_id && w.status !== 'completed');
+  return {
+    ...c,
+    active_rentals: rentals.map(rentalSummary),
+    pending_repairs: repairs.map(repairSummary),
+    payment_status: c.payment_status ?? 'good',
+  };
+}
+
+export function kgcRouter(store: KgcStore): Router {
+  return new Router()
+    .on('GET', '/api/customers', (ctx) => {
+      const activeOnly = ctx.query.get('active') === 'true';
+      const items = [...store.customers.values()].filter((c) => !activeOnly || c.active !== false);
+      page(ctx, items, (c) => c.customer_id);
+    })
+    .on('GET', '/api/customers/by-phone/:phone', (ctx) => {
+      const c = store.findByPhone(ctx.params.phone ?? '');
+      if (!c) return notFound(ctx);
+      sendJson(ctx.res, 200, withHistory(store, c));
+    })
+    .on('GET', '/api/customers/:id', (ctx) => {
+      const c = store.customers.get(ctx.params.id ?? '');
+      if (!c) return notFound(ctx);
+      sendJson(ctx.res, 200, c);
+    })
+    .on('GET', '/api/rentals', (ctx) => {
+      const status = ctx.query.get('status');
+      const endsOn = ctx.query.get('ends_on');
+      const endedAfter = ctx.query.get('ended_after');
+      const items = [...store.rentals.values()].filter(
+        (r) =>
+          (!status || r.status === status) &&
+          (!endsOn || r.rental_end.slice(0, 10) === endsOn) &&
+          onOrAfter(r.rental_end, endedAfter),
+      );
+      page(ctx, items, (r) => r.rental_id);
+    })
+    .on('GET', '/api/rentals/:id/status', (ctx) => {
+      const r = store.rentals.get(ctx.params.id ?? '');
+      if (!r) return notFound(ctx);
+      sendJson(ctx.res, 200, { rental_id: r.rental_id, status: r.status, rental_end: r.rental_end, late_days: r.late_days ?? 0 });
+    })
+    .on('GET', '/api/service/worklogs', (ctx) => {
+      const status = ctx.query.get('status');
+      const after = ctx.query.get('completed_after');
+      const items = [...store.worklogs.values()].filter((w) => (!status || w.status === status) && onOrAfter(w.completed_at, after));
+      page(ctx, items, (w) => w.worklog_id);
+    })
+    .on('GET', '/api/service/worklogs/:id/status', (ctx) => {
+      const w = store.worklogs.get(ctx.params.id ?? '');
+      if (!w) return notFound(ctx);
+      const c = store.customers.get(w.customer_id);
+      sendJson(ctx.res, 200, {
+        worklog_id: w.worklog_id,
+        customer: c ? { customer_id: c.customer_id, name: c.name, phone: c.phone } : null,
+        machine: w.machine_type,
+        status: w.status,
+        status_hu: w.status_hu ?? null,
+        estimated_completion: w.estimated_completion ?? null,
+        quote_amount: w.quote_amount ?? null,
+        can_pickup: w.can_pickup ?? w.status === 'completed',
+      });
+    })
+    .on('GET', '/api/orders', (ctx) => {
+      const status = ctx.query.get('status');
+      const after = ctx.query.get('delivered_after');
+      const items = [...store.orders.values()].filter((o) => (!status || o.status === status) && onOrAfter(o.delivered_at, after));
+      page(ctx, items, (o) => o.order_id);
+    })
+    .on('GET', '/api/orders/:id/status', (ctx) => {
+      const o = store.orders.get(ctx.params.id ?? '');
+      if (!o) return notFound(ctx);
+      sendJson(ctx.res, 200, { order_id: o.order_id, status: o.status, items: o.items, delivered_at: o.delivered_at ?? null });
+    });
+}

@@ -1,0 +1,41 @@
+import type { KgcCustomer, KgcOrder, KgcRental, KgcWorklog } from './types.js';
+
+/** In-memory ERP. Records are copied on the way in so a test mutating its fixture does not change the store. */
+export class KgcStore {
+  readonly customers = new Map<string, KgcCustomer>();
+  readonly rentals = new Map<string, KgcRental>();
+  readonly worklogs = new Map<string, KgcWorklog>();
+  readonly orders = new Map<string, KgcOrder>();
+
+  putCustomer(c: KgcCustomer): void {
+    this.customers.set(c.customer_id, { ...c });
+  }
+
+  deleteCustomer(id: string): void {
+    this.customers.delete(id);
+  }
+
+  putRental(r: KgcRental): void {
+    this.rentals.set(r.rental_id, { ...r });
+  }
+
+  putWorklog(w: KgcWorklog): void {
+    this.worklogs.set(w.worklog_id, { ...w });
+  }
+
+  putOrder(o: KgcOrder): void {
+    this.orders.set(o.order_id, { ...o, items: o.items.map((i) => ({ ...i })) });
+  }
+
+  findByPhone(phone: string): KgcCustomer | undefined {
+    for (const c of this.customers.values()) if (c.phone === phone) return c;
+    return undefined;
+  }
+
+  reset(): void {
+    this.customers.clear();
+    this.rentals.clear();
+    this.worklogs.clear();
+    this.orders.clear();
+  }
+}

@@ -1,0 +1,62 @@
+export type PaymentStatus = 'good' | 'late' | 'blocked';
+
+/** As in customer.updated; tax/id-card numbers exist in the ERP but must never leave the integration. */
+export interface KgcCustomer {
+  customer_id: string;
+  name: string;
+  phone: string;
+  email?: string | null;
+  company?: string | null;
+  is_business: boolean;
+  created_at: string;
+  payment_status?: PaymentStatus;
+  active?: boolean;
+  tax_number?: string;
+  id_card_number?: string;
+}
+
+export interface KgcRental {
+  rental_id: string;
+  customer_id: string;
+  customer_phone?: string;
+  machine_name: string;
+  rental_start: string;
+  rental_end: string;
+  total_days?: number;
+  total_cost?: number;
+  status: 'active' | 'late' | 'completed';
+  late_days?: number;
+}
+
+export interface KgcWorklog {
+  worklog_id: string;
+  customer_id: string;
+  machine_type: string;
+  issue_description?: string;
+  repair_cost?: number;
+  completed_at?: string | null;
+  status: string;
+  status_hu?: string;
+  estimated_completion?: string | null;
+  quote_amount?: number | null;
+  can_pickup?: boolean;
+}
+
+export interface KgcOrderItem {
+  sku: string;
+  name: string;
+  quantity: number;
+  unit_price?: number;
+  total?: number;
+  status?: string;
+}
+
+export interface KgcOrder {
+  order_id: string;
+  customer_id: string;
+  items: KgcOrderItem[];
+  total_amount: number;
+  order_date: string;
+  delivered_at?: string | null;
+  status: string;
+}

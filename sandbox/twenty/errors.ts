@@ -1,0 +1,59 @@
+/** A resolver error carrying Twenty's extensions; graphql-js copies `extensions` from the original error. */
+export class TwentyError extends Error {
+  readonly extensions: Record<string, unknown>;
+
+  constructor(message: string, code: string, extra: Record<string, unknown> = {}) {
+    super(message);
+    this.extensions = { code, ...extra };
+  }
+}
+
+export const badInput = (message: string, subCode?: string, extra: Record<string, unknown> = {}) =>
+  new TwentyError(message, 'BAD_USER_INPUT', { ...(subCode && { subCode }), userFriendlyMessage: message, ...extra });
+
+export const recordNotFound = () =>
+  new TwentyError('Record not found', 'NOT_FOUND', {
+    subCode: 'RECORD_NOT_FOUND',
+    userFriendlyMessage: 'This record does not exist or has been deleted.',
+  });
+
+export const duplicateEntry = (objectNameSingular: string, conflictingRecordId?: string) =>
+  new TwentyError('A duplicate entry was detected', 'BAD_USER_INPUT', {
+    userFriendlyMessage: 'This record already exists. Please check your data and try again.',
+    ...(conflictingRecordId && { conflictingRecordId, conflictingObjectNameSingular: objectNameSingular }),
+  });
+
+export const limitReached = (tokens: number, windowMs: number) =>
+  new TwentyError(`Limit reached (${tokens} tokens per ${windowMs} ms)`, 'BAD_USER_INPUT', {
+    subCode: 'LIMIT_REACHED',
+    userFriendlyMessage: 'Rate limit reached. Please try again later.',
+  });
+
+type MetadataKind = 'objectMetadata' | 'fieldMetadata';
+
+export interface MetadataIssue {
+  code: string;
+  message: string;
+  value?: unknown;
+}
+
+/** The shape Twenty's workspace-migration validator answers with (METADATA_VALIDATION_FAILED, one entry per entity). */
+export function metadataValidationFailed(kind: MetadataKind, entity: Record<string, unknown>, issues: MetadataIssue[]): TwentyError {
+  const noun = kind === 'objectMetadata' ? 'object' : 'fields';
+  return new TwentyError(`Multiple validation errors occurred while creating ${noun}`, 'METADATA_VALIDATION_FAILED', {
+    errors: {
+      [kind]: [
+        {
+          errors: issues.map((i) => ({ ...i, userFriendlyMessage: i.message })),
+          flatEntityMinimalInformation: entity,
+          metadataName: kind,
+          status: 'fail',
+          type: 'create',
+        },
+      ],
+    },
+    message: `Validation failed for 1 ${kind}`,
+    summary: { [kind]: 1, totalErrors: issues.length },
+    userFriendlyMessage: 'Metadata validation failed',
+  });
+}

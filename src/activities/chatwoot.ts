@@ -1,0 +1,58 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { eq } from 'drizzle-orm';
+import { ChatwootValidationError, type ChatwootClient } from '../clients/chatwoot-client.js';
+import { partnerLinks } from '../db/schema.js';
+import { toChatwootContact } from '../mapping/chatwoot-contact.js';
+import type { ActivityDeps } from './context.js';
+
+type Shareable = 'email' | 'phone_number';
+const shareable = new Set<string>(['email', 'phone_number']);
+
+function requireChatwoot(chatwoot: ChatwootClient | undefined): ChatwootClient {
+  if (!chatwoot) throw ApplicationFailure.nonRetryable('CHATWOOT_API_URL / CHATWOOT_API_KEY are not configured', 'ConfigurationError');
+  return chatwoot;
+}
+
+export function createChatwootActivities({ db, kgc, chatwoot }: ActivityDeps) {
+  return {
+    /**
+     * Creates or updates the customer's Chatwoot contact. A 422 for a taken identifier means it exists: link it.
+     * A taken email or phone belongs to another customer (family, company): keep the first owner and leave it out.
+     */
+    async upsertChatwootContact({ customerId }: { customerId: string }): Promise<{ contactId?: string; customerGone: boolean; warnings: string[] }> {
+      const client = requireChatwoot(chatwoot);
+      const customer = await kgc.getCustomer(customerId);
+      if (!customer) return { customerGone: true, warnings: [] };
+      const [link] = await db.select({ id: partnerLinks.chatwootContactId }).from(partnerLinks).where(eq(partnerLinks.customerId, customerId));
+      let contactId = link?.id ? Number(link.id) : undefined;
+      const omit = new Set<Shareable>();
+      for (let attempt = 0; attempt < 4; attempt++) {
+        const input = toChatwootContact(customer, omit);
+        try {
+          if (contactId !== undefined) {
+            const updated = await client.updateContact(contactId, input);
+            if (updated) return { contactId: String(updated.id), customerGone: false, warnings: [...omit].map((a) => `chatwoot_${a}_shared`) };
+            contactId = undefined;
+            continue;
+          }
+          const created = await client.createContact(input);
+          return { contactId: String(created.id), customerGone: false, warnings: [...omit].map((a) => `chatwoot_${a}_shared`) };
+        } catch (err) {
+          if (!(err instanceof ChatwootValidationError)) throw err;
+          if (err.attributes.includes('identifier')) {
+            const existing = await client.findContactByIdentifier(customerId);
+            if (!existing) throw ApplicationFailure.retryable('Chatwoot says the identifier is taken but search does not find it yet', 'ChatwootInconsistent');
+            contactId = existing.id;
+            continue;
+          }
+          const unknown = err.attributes.filter((a) => !shareable.has(a));
+          if (unknown.length > 0) {
+            throw ApplicationFailure.nonRetryable(`Chatwoot rejected the contact: invalid ${unknown.join(', ')}`, 'ChatwootRejected');
+          }
+          for (const a of err.attributes) omit.add(a as Shareable);
+        }
+      }
+      throw ApplicationFailure.retryable('Chatwoot contact upsert did not settle', 'ChatwootInconsistent');
+    },
+  };
+}

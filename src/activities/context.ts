@@ -1,0 +1,19 @@
+import { Context } from '@temporalio/activity';
+import type { ChatwootClient } from '../clients/chatwoot-client.js';
+import type { KgcClient } from '../clients/kgc-client.js';
+import type { TwentyClient } from '../clients/twenty-client.js';
+import type { Db } from '../db/client.js';
+
+/** What every activity group is built from (`createActivities(deps)`); tests pass real clients at stand-ins. */
+export interface ActivityDeps {
+  db: Db;
+  kgc: KgcClient;
+  twenty?: TwentyClient;
+  chatwoot?: ChatwootClient;
+}
+
+/** The workflow run an activity works for, for the audit trail. */
+export function currentRun(): { workflowId: string; runId: string } {
+  const execution = Context.current().info.workflowExecution;
+  return { workflowId: execution?.workflowId ?? '', runId: execution?.runId ?? '' };
+}

@@ -1,0 +1,17 @@
+import { createChatwootActivities } from './chatwoot.js';
+import type { ActivityDeps } from './context.js';
+import { createKgcActivities } from './kgc.js';
+import { createStoreActivities } from './store.js';
+import { createTwentyActivities } from './twenty.js';
+
+export type { ActivityDeps } from './context.js';
+
+/** Activities of the main task queue. */
+export function createActivities(deps: ActivityDeps) {
+  return { ...createKgcActivities(deps), ...createChatwootActivities(deps), ...createStoreActivities(deps) };
+}
+
+export { createTwentyActivities };
+
+export type MainActivities = ReturnType<typeof createActivities>;
+export type TwentyActivities = ReturnType<typeof createTwentyActivities>;

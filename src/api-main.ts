@@ -1,0 +1,7 @@
+import { logger } from './logger.js';
+import { run } from './main.js';
+
+run(['api']).catch((err) => {
+  logger.fatal({ err: (err as Error).message }, 'API failed to start');
+  process.exit(1);
+});

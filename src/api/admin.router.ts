@@ -1,0 +1,77 @@
+import type { Client } from '@temporalio/client';
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { partnerLink } from '../activities/store.js';
+import { customerId as customerIdSchema } from '../contracts/kgc-events.js';
+import { kgcCustomerIdKey, kgcEventTypeKey } from '../contracts/search-attributes.js';
+import type { Db } from '../db/client.js';
+import { workflowIds } from '../mapping/ids.js';
+import { moduleNames, readModuleStates, setModule } from '../modules.js';
+import { partnerChanged, type PartnerChanged, type partnerSync } from '../workflows/partner-sync.js';
+import { requireAdminKey } from './admin-auth.js';
+import { ApiError, zodDetails } from './errors.js';
+
+const moduleBody = z.object({ enabled: z.boolean() }).strict();
+const byHeader = (req: express.Request) => req.get('x-admin-user')?.slice(0, 100) ?? 'admin-api';
+
+function parseCustomerId(raw: unknown): string {
+  const parsed = customerIdSchema.safeParse(raw);
+  if (!parsed.success) throw new ApiError(400, 'invalid_customer_id', 'Invalid customer id', zodDetails(parsed.error, 'customerId'));
+  return parsed.data;
+}
+
+/** Operator endpoints (service-api.md "Admin"): module switches and partner link state. Ids only in answers. */
+export function adminRouter(deps: { db: Db; temporal: Client; taskQueue: string; adminApiKey: string }): Router {
+  const router = Router();
+  router.use('/admin', requireAdminKey(deps.adminApiKey), express.json({ limit: '64kb' }));
+
+  router.get('/admin/modules', async (_req, res) => {
+    res.json(await readModuleStates(deps.db));
+  });
+
+  router.put('/admin/modules/:module', async (req, res) => {
+    const module = req.params.module;
+    if (!moduleNames.includes(module as never)) {
+      throw new ApiError(404, 'unknown_module', `No module ${module}`, [{ path: 'module', message: `one of ${moduleNames.join(', ')}` }]);
+    }
+    const body = moduleBody.safeParse(req.body);
+    if (!body.success) throw new ApiError(400, 'invalid_body', 'Body must be {"enabled": true|false}', zodDetails(body.error));
+    res.json(await setModule(deps.db, module as 'crm' | 'support', body.data.enabled, byHeader(req)));
+  });
+
+  router.get('/admin/partners/:customerId', async (req, res) => {
+    const customerId = parseCustomerId(req.params.customerId);
+    const link = await partnerLink(deps.db, customerId);
+    if (!link) throw new ApiError(404, 'partner_not_found', `No sync has been recorded for ${customerId}`);
+    res.json({
+      customerId: link.customerId,
+      twentyPersonId: link.twentyPersonId,
+      chatwootContactId: link.chatwootContactId,
+      syncStatus: link.syncStatus,
+      lastSyncedAt: link.lastSyncedAt,
+      lastError: link.lastError,
+      warnings: link.warnings,
+      workflowId: workflowIds.partnerSync(customerId),
+    });
+  });
+
+  /** Redrive: sync the partner again from KGC, e.g. after a failed run's cause was fixed. */
+  router.post('/admin/partners/:customerId/resync', async (req, res) => {
+    const customerId = parseCustomerId(req.params.customerId);
+    const workflowId = workflowIds.partnerSync(customerId);
+    await deps.temporal.workflow.signalWithStart<typeof partnerSync, [PartnerChanged]>('partnerSync', {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: [{ customerId }],
+      signal: partnerChanged,
+      signalArgs: [{ eventType: 'admin.resync', eventId: `resync-${Date.now()}` }],
+      typedSearchAttributes: [
+        { key: kgcCustomerIdKey, value: customerId },
+        { key: kgcEventTypeKey, value: 'admin.resync' },
+      ],
+    });
+    res.status(202).json({ status: 'accepted', workflowId });
+  });
+
+  return router;
+}

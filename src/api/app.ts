@@ -1,0 +1,26 @@
+import express from 'express';
+import { adminRouter } from './admin.router.js';
+import { errorHandler } from './errors.js';
+import { healthRouter, type ReadyTargets } from './health.router.js';
+import type { IntakeDeps } from './kgc-intake.js';
+import { kgcWebhooksRouter } from './kgc-webhooks.router.js';
+
+export interface AppDeps extends IntakeDeps {
+  kgcWebhookSecret: string;
+  adminApiKey: string;
+  readyTargets: ReadyTargets;
+}
+
+/** The intake API: one router per caller. */
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(healthRouter({ ...deps, targets: deps.readyTargets }));
+  app.use(kgcWebhooksRouter({ ...deps, webhookSecret: deps.kgcWebhookSecret }));
+  app.use(adminRouter(deps));
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint', details: [] } });
+  });
+  app.use(errorHandler);
+  return app;
+}

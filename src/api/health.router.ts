@@ -1,0 +1,57 @@
+import type { Client } from '@temporalio/client';
+import { Router } from 'express';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { readModuleStates } from '../modules.js';
+import type { Metrics } from './metrics.js';
+
+type Check = 'ok' | 'unreachable' | 'not configured';
+
+async function reachable(url: string | undefined): Promise<Check> {
+  if (!url) return 'not configured';
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    return res.status < 500 ? 'ok' : 'unreachable';
+  } catch {
+    return 'unreachable';
+  }
+}
+
+export interface ReadyTargets {
+  twentyUrl?: string;
+  chatwootUrl?: string;
+}
+
+/** Liveness, readiness of Temporal, the database and each enabled system, and Prometheus metrics. */
+export function healthRouter(deps: { db: Db; temporal: Client; metrics: Metrics; targets: ReadyTargets }): Router {
+  const router = Router();
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/ready', async (_req, res) => {
+    const [temporal, database] = await Promise.all([
+      deps.temporal
+        .withDeadline(Date.now() + 2_000, () => deps.temporal.workflowService.getSystemInfo({}))
+        .then((): Check => 'ok', (): Check => 'unreachable'),
+      deps.db.execute(sql`select 1`).then((): Check => 'ok', (): Check => 'unreachable'),
+    ]);
+    const modules = database === 'ok' ? await readModuleStates(deps.db) : { crm: false, support: false };
+    const [twenty, chatwoot] = await Promise.all([
+      modules.crm ? reachable(deps.targets.twentyUrl) : Promise.resolve<Check>('ok'),
+      modules.support ? reachable(deps.targets.chatwootUrl) : Promise.resolve<Check>('ok'),
+    ]);
+    const body = {
+      temporal,
+      database,
+      modules: { crm: { enabled: modules.crm, twenty }, support: { enabled: modules.support, chatwoot } },
+    };
+    const ready = temporal === 'ok' && database === 'ok' && (!modules.crm || twenty === 'ok') && (!modules.support || chatwoot === 'ok');
+    res.status(ready ? 200 : 503).json(body);
+  });
+
+  router.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  return router;
+}

@@ -1,0 +1,78 @@
+import axios, { type AxiosInstance, isAxiosError } from 'axios';
+import { httpFailure, networkFailure } from './errors.js';
+
+export interface ChatwootContact {
+  id: number;
+  name?: string | null;
+  email?: string | null;
+  phone_number?: string | null;
+  identifier?: string | null;
+  custom_attributes?: Record<string, unknown>;
+}
+
+export interface ContactInput {
+  name: string;
+  email?: string | null;
+  phone_number?: string | null;
+  identifier: string;
+  custom_attributes: Record<string, unknown>;
+}
+
+/** A 422 from Chatwoot's model validation: which attributes collided (chatwoot.md §2). */
+export class ChatwootValidationError extends Error {
+  override readonly name = 'ChatwootValidationError';
+  constructor(readonly attributes: string[], message: string) {
+    super(message);
+  }
+}
+
+/** Chatwoot application API (chatwoot.md §1–§5) with the administrator's user token. */
+export class ChatwootClient {
+  private readonly http: AxiosInstance;
+
+  constructor(opts: { apiUrl: string; accountId: number; apiKey: string; timeoutMs?: number }) {
+    this.http = axios.create({
+      baseURL: `${opts.apiUrl.replace(/\/$/, '')}/api/v1/accounts/${opts.accountId}`,
+      timeout: opts.timeoutMs ?? 10_000,
+      headers: { api_access_token: opts.apiKey, 'Content-Type': 'application/json' },
+      validateStatus: () => true,
+    });
+  }
+
+  async getContact(id: number): Promise<ChatwootContact | null> {
+    const res = await this.send('get', `/contacts/${id}`, 'contact lookup');
+    return res.status === 404 ? null : (res.data.payload as ChatwootContact);
+  }
+
+  async createContact(input: ContactInput): Promise<ChatwootContact> {
+    const res = await this.send('post', '/contacts', 'contact create', input);
+    return res.data.payload.contact as ChatwootContact;
+  }
+
+  async updateContact(id: number, input: ContactInput): Promise<ChatwootContact | null> {
+    const res = await this.send('put', `/contacts/${id}`, 'contact update', input);
+    return res.status === 404 ? null : (res.data.payload as ChatwootContact);
+  }
+
+  /** Exact identifier match; search is a LIKE, so filter the page ourselves. */
+  async findContactByIdentifier(identifier: string): Promise<ChatwootContact | null> {
+    const res = await this.send('get', `/contacts/search?q=${encodeURIComponent(identifier)}`, 'contact search');
+    const hits = (res.data.payload ?? []) as ChatwootContact[];
+    return hits.find((c) => c.identifier === identifier) ?? null;
+  }
+
+  private async send(method: 'get' | 'post' | 'put' | 'delete', path: string, what: string, body?: unknown) {
+    let res;
+    try {
+      res = await this.http.request({ method, url: path, data: body });
+    } catch (err) {
+      if (isAxiosError(err)) throw networkFailure('Chatwoot', what, err);
+      throw err;
+    }
+    if (res.status === 422 && Array.isArray(res.data?.attributes)) {
+      throw new ChatwootValidationError(res.data.attributes as string[], `Chatwoot ${what} rejected: ${res.data.message}`);
+    }
+    if (res.status >= 400 && res.status !== 404) throw httpFailure('Chatwoot', what, res.status, res.headers['retry-after'] as string | undefined);
+    return res;
+  }
+}

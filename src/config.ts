@@ -1,0 +1,127 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+const optionalUrl = z.url().optional();
+const durationMs = z
+  .string()
+  .regex(/^\d+(ms|s|m|h)$/, 'a duration such as 30m, 90s or 2h')
+  .transform((v) => {
+    const n = Number.parseInt(v, 10);
+    const unit = v.replace(/^\d+/, '');
+    return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
+  });
+
+/** Every setting of service-api.md, parsed once. Names are the environment variables. */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.url().optional(),
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'host:port').optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('kgc-integration'),
+  KGC_API_URL: optionalUrl,
+  KGC_API_KEY: z.string().min(1).optional(),
+  KGC_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  CRM_MODULE_ENABLED: bool.default(true),
+  TWENTY_API_URL: optionalUrl,
+  TWENTY_API_KEY: z.string().min(1).optional(),
+  TWENTY_REQUESTS_PER_MINUTE: z.coerce.number().positive().default(100),
+  SUPPORT_MODULE_ENABLED: bool.default(true),
+  CHATWOOT_API_URL: optionalUrl,
+  CHATWOOT_ACCOUNT_ID: z.coerce.number().int().positive().optional(),
+  CHATWOOT_API_KEY: z.string().min(1).optional(),
+  CHATWOOT_INBOX_ID: z.coerce.number().int().positive().optional(),
+  CHATWOOT_BOT_TOKEN: z.string().min(1).optional(),
+  CHATWOOT_WEBHOOK_SECRET: z.string().min(1).optional(),
+  KOKO_TEAMS: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return z.record(z.string(), z.number().int()).parse(JSON.parse(v));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'a JSON object of intent → team id' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  KOKO_AUTO_REPLY_AT: z.coerce.number().min(0).max(1).default(0.8),
+  KOKO_APPROVAL_AT: z.coerce.number().min(0).max(1).default(0.5),
+  KOKO_APPROVAL_TIMEOUT: durationMs.default(30 * 60_000),
+  GEMINI_API_URL: z.url().default('https://generativelanguage.googleapis.com'),
+  GEMINI_API_KEY: z.string().min(1).optional(),
+  GEMINI_MODEL: z.string().min(1).optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  ADMIN_API_KEY: z.string().min(16, 'at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+/** Settings without which `npm start` must not run; the CRM and support ones only while their module is on. */
+const required: Array<{ name: keyof Env; when?: (e: Env) => boolean }> = [
+  { name: 'DATABASE_URL' },
+  { name: 'TEMPORAL_ADDRESS' },
+  { name: 'KGC_API_URL' },
+  { name: 'KGC_API_KEY' },
+  { name: 'KGC_WEBHOOK_SECRET' },
+  { name: 'ADMIN_API_KEY' },
+  { name: 'TWENTY_API_URL', when: (e) => e.CRM_MODULE_ENABLED },
+  { name: 'TWENTY_API_KEY', when: (e) => e.CRM_MODULE_ENABLED },
+  { name: 'CHATWOOT_API_URL', when: (e) => e.SUPPORT_MODULE_ENABLED },
+  { name: 'CHATWOOT_ACCOUNT_ID', when: (e) => e.SUPPORT_MODULE_ENABLED },
+  { name: 'CHATWOOT_API_KEY', when: (e) => e.SUPPORT_MODULE_ENABLED },
+];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function toConfig(e: Env) {
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL!,
+    temporal: { address: e.TEMPORAL_ADDRESS!, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    kgc: { apiUrl: e.KGC_API_URL!, apiKey: e.KGC_API_KEY!, webhookSecret: e.KGC_WEBHOOK_SECRET! },
+    modules: { crm: e.CRM_MODULE_ENABLED, support: e.SUPPORT_MODULE_ENABLED },
+    twenty: { apiUrl: e.TWENTY_API_URL, apiKey: e.TWENTY_API_KEY, requestsPerMinute: e.TWENTY_REQUESTS_PER_MINUTE },
+    chatwoot: {
+      apiUrl: e.CHATWOOT_API_URL,
+      accountId: e.CHATWOOT_ACCOUNT_ID,
+      apiKey: e.CHATWOOT_API_KEY,
+      inboxId: e.CHATWOOT_INBOX_ID,
+      botToken: e.CHATWOOT_BOT_TOKEN,
+      webhookSecret: e.CHATWOOT_WEBHOOK_SECRET,
+    },
+    koko: {
+      teams: e.KOKO_TEAMS ?? {},
+      autoReplyAt: e.KOKO_AUTO_REPLY_AT,
+      approvalAt: e.KOKO_APPROVAL_AT,
+      approvalTimeoutMs: e.KOKO_APPROVAL_TIMEOUT,
+    },
+    gemini: { apiUrl: e.GEMINI_API_URL, apiKey: e.GEMINI_API_KEY, model: e.GEMINI_MODEL },
+    smtp: { url: e.SMTP_URL, from: e.MAIL_FROM },
+    adminApiKey: e.ADMIN_API_KEY!,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+export type Config = ReturnType<typeof toConfig>;
+
+/** Parses the environment; throws a ConfigError naming every missing or invalid setting. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const missing = required
+    .filter((r) => (r.when ? r.when(parsed.data) : true) && parsed.data[r.name] === undefined)
+    .map((r) => `${r.name}: required${r.when ? ' while its module is enabled' : ''}`);
+  if (missing.length > 0) throw new ConfigError(missing);
+  return toConfig(parsed.data);
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+
+/** Payloads of KGC ERP webhooks (kgc-erp.md §1). Unknown keys are dropped: data minimisation starts here. */
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'an ISO 8601 date, e.g. 2025-12-28 or 2025-12-28T10:00:00Z')
+  .refine((v) => !Number.isNaN(Date.parse(v)), 'not a real calendar date');
+const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, 'an E.164 phone number, e.g. +36301234567');
+const id = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, . _ : - only');
+const huf = z.number().int('whole forints').min(0);
+
+export const customerId = id;
+export const paymentStatus = z.enum(['good', 'late', 'blocked']);
+
+export const customerSchema = z.object({
+  customer_id: id,
+  name: z.string().trim().min(1).max(200),
+  phone: e164,
+  email: z.email().max(254).nullish(),
+  company: z.string().max(200).nullish(),
+  is_business: z.boolean(),
+  created_at: isoDate,
+  payment_status: paymentStatus.nullish(),
+});
+export type KgcCustomer = z.infer<typeof customerSchema>;
+
+const customerOrPhone = z
+  .object({ customer_id: id.optional(), customer_phone: e164.optional() })
+  .refine((v) => v.customer_id !== undefined || v.customer_phone !== undefined, {
+    message: 'customer_id or customer_phone is required',
+    path: ['customer_id'],
+  });
+
+export const kgcEventSchemas = {
+  'customer.created': customerSchema.omit({ payment_status: true }),
+  'customer.updated': customerSchema,
+  'customer.deleted': z.object({ customer_id: id, gdpr_reason: z.string().trim().min(1).max(500) }),
+  'rental.started': z.object({
+    rental_id: id,
+    customer_id: id.optional(),
+    customer_phone: e164,
+    machine_name: z.string().min(1).max(200),
+    rental_start: isoDate,
+    rental_end: isoDate,
+    status: z.string().min(1),
+    late_days: z.number().int().min(0).default(0),
+  }),
+  'rental.ended': z
+    .object({ rental_id: id, satisfaction_survey: z.boolean().optional() })
+    .and(customerOrPhone),
+  'rental.completed': z.object({
+    rental_id: id,
+    customer_id: id,
+    machine_name: z.string().min(1).max(200),
+    rental_start: isoDate,
+    rental_end: isoDate,
+    total_days: z.number().int().min(0),
+    total_cost: huf,
+    status: z.enum(['completed', 'late', 'active']),
+  }),
+  'service.completed': z.object({
+    worklog_id: id,
+    customer_id: id,
+    machine_type: z.string().min(1).max(200),
+    issue_description: z.string().max(2000),
+    repair_cost: huf,
+    completed_at: isoDate,
+    status: z.enum(['completed', 'in_progress']),
+  }),
+  'service.quote_ready': z
+    .object({ worklog_id: id, machine_type: z.string().max(200).optional(), quote_amount: huf })
+    .and(customerOrPhone),
+  'service.repair_done': z
+    .object({ worklog_id: id, machine_type: z.string().max(200).optional(), pickup_info: z.string().max(1000).optional() })
+    .and(customerOrPhone),
+  'order.delivered': z.object({
+    order_id: id,
+    customer_id: id,
+    items: z
+      .array(z.object({ sku: z.string().min(1), name: z.string().min(1), quantity: z.number().int().positive(), unit_price: huf, total: huf }))
+      .min(1),
+    total_amount: huf,
+    order_date: isoDate,
+    delivered_at: isoDate,
+  }),
+  'order.arrived': z
+    .object({
+      order_id: id,
+      items: z.array(z.object({ sku: z.string().min(1), name: z.string().min(1), quantity: z.number().int().positive(), status: z.string().min(1) })).min(1),
+    })
+    .and(customerOrPhone),
+} as const;
+
+export type KgcEventType = keyof typeof kgcEventSchemas;
+export const kgcEventTypes = Object.keys(kgcEventSchemas) as KgcEventType[];
+export type KgcEventData<T extends KgcEventType> = z.infer<(typeof kgcEventSchemas)[T]>;
+
+export function isKgcEventType(name: string): name is KgcEventType {
+  return Object.hasOwn(kgcEventSchemas, name);
+}
+
+/** The envelope KGC sends (kgc-erp.md §1); `id` and `occurred_at` are optional. */
+export const kgcEnvelopeSchema = z.object({
+  event: z.string().min(1),
+  data: z.record(z.string(), z.unknown()),
+  id: z.string().trim().min(1).max(128).optional(),
+  occurred_at: isoDate.optional(),
+});
+export type KgcEnvelope = z.infer<typeof kgcEnvelopeSchema>;
+
+/** The seeds' per-event paths: `customer.created` → `customer-created`, `service.quote_ready` → `quote-ready`. */
+export function eventFromPathSegment(segment: string): KgcEventType | undefined {
+  return kgcEventTypes.find((t) => eventPathSegment(t) === segment);
+}
+
+export function eventPathSegment(event: KgcEventType): string {
+  const [entity, action] = event.split('.') as [string, string];
+  const kebab = action.replace(/_/g, '-');
+  return action.includes('_') ? kebab : `${entity}-${kebab}`;
+}
+
+/** The customer an event concerns, when it names one by id. */
+export function eventCustomerId(data: Record<string, unknown>): string | undefined {
+  return typeof data.customer_id === 'string' ? data.customer_id : undefined;
+}

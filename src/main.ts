@@ -1,0 +1,33 @@
+import { ConfigError, loadConfig } from './config.js';
+import { logger } from './logger.js';
+import { startService, type Role } from './service.js';
+
+/** `npm start` (both roles), `npm run worker`, `npm run api`. */
+export async function run(roles: Role[]): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const service = await startService(config, { roles });
+  logger.info({ roles, api: service.apiUrl, taskQueue: config.temporal.taskQueue }, 'KGC integration running');
+  const stop = async () => {
+    await service.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  await service.done;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  run(['api', 'worker']).catch((err) => {
+    logger.fatal({ err: (err as Error).message }, 'failed to start');
+    process.exit(1);
+  });
+}

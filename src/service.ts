@@ -1,0 +1,121 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ActivityDeps } from './activities/index.js';
+import { createApp } from './api/app.js';
+import { createMetrics } from './api/metrics.js';
+import { ChatwootClient } from './clients/chatwoot-client.js';
+import { KgcClient } from './clients/kgc-client.js';
+import { TwentyClient } from './clients/twenty-client.js';
+import type { Config } from './config.js';
+import { migrateDatabase, openDatabase } from './db/client.js';
+import { logger } from './logger.js';
+import { seedModuleFlags } from './modules.js';
+import { missingDataModel } from './twenty/provision.js';
+import { createWorkers, type WorkerSetup } from './worker.js';
+
+export type Role = 'api' | 'worker';
+
+export interface RunningService {
+  apiUrl?: string;
+  workers: Worker[];
+  /** Resolves when the workers stop (after close or a fatal error). */
+  done: Promise<void>;
+  close(): Promise<void>;
+}
+
+export function buildClients(config: Config) {
+  const kgc = new KgcClient({ apiUrl: config.kgc.apiUrl, apiKey: config.kgc.apiKey });
+  const twenty =
+    config.twenty.apiUrl && config.twenty.apiKey
+      ? new TwentyClient({ apiUrl: config.twenty.apiUrl, apiKey: config.twenty.apiKey, requestsPerMinute: config.twenty.requestsPerMinute })
+      : undefined;
+  const { apiUrl, accountId, apiKey } = config.chatwoot;
+  const chatwoot = apiUrl && accountId && apiKey ? new ChatwootClient({ apiUrl, accountId, apiKey }) : undefined;
+  return { kgc, twenty, chatwoot };
+}
+
+/**
+ * One process in one or both roles: migrations, module flags, the workers and the intake API.
+ * `npm start`, `npm run worker|api`, `npm run dev` and the end-to-end tests all come through here.
+ */
+export async function startService(
+  config: Config,
+  opts: { roles?: Role[]; workflowBundle?: WorkerSetup['workflowBundle']; port?: number } = {},
+): Promise<RunningService> {
+  const roles = opts.roles ?? ['api', 'worker'];
+  await migrateDatabase(config.databaseUrl);
+  const database = openDatabase(config.databaseUrl);
+  await seedModuleFlags(database.db, config.modules);
+  const clients = buildClients(config);
+  await checkTwentyModel(clients.twenty, config.modules.crm);
+
+  const closers: Array<() => Promise<void>> = [];
+  let workers: Worker[] = [];
+  let done: Promise<void> = Promise.resolve();
+  if (roles.includes('worker')) {
+    const connection = await NativeConnection.connect({ address: config.temporal.address });
+    const deps: ActivityDeps = { db: database.db, ...clients };
+    workers = await createWorkers({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      twentyRequestsPerMinute: config.twenty.requestsPerMinute,
+      deps,
+      workflowBundle: opts.workflowBundle,
+    });
+    done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
+    closers.push(async () => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done.catch(() => undefined);
+      await connection.close();
+    });
+  }
+
+  let apiUrl: string | undefined;
+  if (roles.includes('api')) {
+    const connection = await Connection.connect({ address: config.temporal.address });
+    const temporal = new Client({ connection, namespace: config.temporal.namespace });
+    const app = createApp({
+      db: database.db,
+      temporal,
+      taskQueue: config.temporal.taskQueue,
+      metrics: createMetrics(),
+      kgcWebhookSecret: config.kgc.webhookSecret,
+      adminApiKey: config.adminApiKey,
+      readyTargets: { twentyUrl: config.twenty.apiUrl, chatwootUrl: config.chatwoot.apiUrl },
+    });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(opts.port ?? config.port, () => resolve(s));
+    });
+    apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    closers.unshift(async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await connection.close();
+    });
+  }
+
+  return {
+    apiUrl,
+    workers,
+    done,
+    async close() {
+      for (const close of closers) await close();
+      await database.close();
+    },
+  };
+}
+
+/** A start-up check, not a migration: provisioning is `npm run twenty:provision` (or automatic under `npm run dev`). */
+async function checkTwentyModel(twenty: TwentyClient | undefined, crmEnabled: boolean): Promise<void> {
+  if (!twenty || !crmEnabled) return;
+  try {
+    const missing = await missingDataModel(twenty);
+    if (missing.length > 0) {
+      logger.warn({ missing }, 'Twenty lacks part of the KGC data model; run `npm run twenty:provision`');
+    }
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'Twenty data model could not be checked at start-up');
+  }
+}

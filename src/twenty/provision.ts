@@ -1,0 +1,82 @@
+import type { TwentyClient } from '../clients/twenty-client.js';
+import { customObjects, personFields, type FieldSpec } from './data-model.js';
+
+interface MetaObject {
+  id: string;
+  nameSingular: string;
+  fieldsList: Array<{ name: string; type: string }>;
+}
+
+const listObjects = /* GraphQL */ `
+  query KgcObjects { objects(paging: { first: 1000 }) { edges { node { id nameSingular fieldsList { name type } } } } }`;
+const createObject = /* GraphQL */ `
+  mutation KgcCreateObject($input: CreateOneObjectInput!) { createOneObject(input: $input) { id nameSingular } }`;
+const createField = /* GraphQL */ `
+  mutation KgcCreateField($input: CreateOneFieldMetadataInput!) { createOneField(input: $input) { id name } }`;
+
+export interface ProvisionReport {
+  created: string[];
+  present: string[];
+}
+
+async function objectsByName(twenty: TwentyClient): Promise<Map<string, MetaObject>> {
+  const res = await twenty.metadata<{ objects: { edges: Array<{ node: MetaObject }> } }>(listObjects);
+  return new Map(res.objects.edges.map((e) => [e.node.nameSingular, e.node]));
+}
+
+/** Names of the model's objects and fields that Twenty does not have yet; empty when provisioned. */
+export async function missingDataModel(twenty: TwentyClient): Promise<string[]> {
+  const objects = await objectsByName(twenty);
+  const missing: string[] = [];
+  const check = (objectName: string, fields: FieldSpec[]) => {
+    const object = objects.get(objectName);
+    if (!object) return missing.push(objectName);
+    const have = new Set(object.fieldsList.map((f) => f.name));
+    for (const f of fields) if (!have.has(f.name)) missing.push(`${objectName}.${f.name}`);
+  };
+  check('person', personFields);
+  for (const o of customObjects) check(o.nameSingular, o.fields);
+  return missing;
+}
+
+/** Creates whatever of the data model is missing; running it again changes nothing. */
+export async function provisionTwentyDataModel(twenty: TwentyClient): Promise<ProvisionReport> {
+  const report: ProvisionReport = { created: [], present: [] };
+  let objects = await objectsByName(twenty);
+  for (const spec of customObjects) {
+    if (objects.has(spec.nameSingular)) continue;
+    const { fields: _fields, ...object } = spec;
+    await twenty.metadata(createObject, { input: { object } });
+    report.created.push(spec.nameSingular);
+  }
+  objects = await objectsByName(twenty);
+
+  const ensureFields = async (objectName: string, fields: FieldSpec[]) => {
+    const object = objects.get(objectName);
+    if (!object) throw new Error(`Twenty has no ${objectName} object`);
+    const have = new Set(object.fieldsList.map((f) => f.name));
+    for (const f of fields) {
+      const key = `${objectName}.${f.name}`;
+      if (have.has(f.name)) {
+        report.present.push(key);
+        continue;
+      }
+      const target = f.relationTo ? objects.get(f.relationTo.object) : undefined;
+      const field = {
+        objectMetadataId: object.id,
+        type: f.type,
+        name: f.name,
+        label: f.label,
+        ...(f.options ? { options: f.options } : {}),
+        ...(f.relationTo && target
+          ? { relationCreationPayload: { type: 'MANY_TO_ONE', targetObjectMetadataId: target.id, targetFieldLabel: f.relationTo.targetFieldLabel, targetFieldIcon: f.relationTo.icon } }
+          : {}),
+      };
+      await twenty.metadata(createField, { input: { field } });
+      report.created.push(key);
+    }
+  };
+  await ensureFields('person', personFields);
+  for (const o of customObjects) await ensureFields(o.nameSingular, o.fields);
+  return report;
+}

@@ -1,0 +1,7 @@
+import { logger } from './logger.js';
+import { run } from './main.js';
+
+run(['worker']).catch((err) => {
+  logger.fatal({ err: (err as Error).message }, 'worker failed to start');
+  process.exit(1);
+});

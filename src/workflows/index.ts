@@ -1,0 +1,1 @@
+export { partnerSync } from './partner-sync.js';

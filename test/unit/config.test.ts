@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const complete = {
+  DATABASE_URL: 'postgres://u:p@localhost:5432/kgc',
+  TEMPORAL_ADDRESS: 'localhost:7233',
+  KGC_API_URL: 'http://kgc.local',
+  KGC_API_KEY: 'k',
+  KGC_WEBHOOK_SECRET: 'a-webhook-secret-of-length',
+  ADMIN_API_KEY: 'an-admin-key-of-some-length',
+  TWENTY_API_URL: 'http://twenty.local',
+  TWENTY_API_KEY: 't',
+  CHATWOOT_API_URL: 'http://chatwoot.local',
+  CHATWOOT_ACCOUNT_ID: '1',
+  CHATWOOT_API_KEY: 'c',
+};
+
+describe('configuration', () => {
+  it('applies the documented defaults', () => {
+    const c = loadConfig(complete);
+    expect(c.port).toBe(3000);
+    expect(c.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'kgc-integration' });
+    expect(c.twenty.requestsPerMinute).toBe(100);
+    expect(c.modules).toEqual({ crm: true, support: true });
+    expect(c.koko.approvalTimeoutMs).toBe(30 * 60_000);
+  });
+
+  it('names every missing setting at once', () => {
+    try {
+      loadConfig({});
+      expect.unreachable('an empty environment must be rejected');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const msg = (err as Error).message;
+      for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'KGC_API_URL', 'KGC_WEBHOOK_SECRET', 'ADMIN_API_KEY', 'TWENTY_API_URL', 'CHATWOOT_API_KEY']) {
+        expect(msg).toContain(name);
+      }
+    }
+  });
+
+  it('does not require Twenty or Chatwoot settings while their module is off', () => {
+    const { TWENTY_API_URL, TWENTY_API_KEY, CHATWOOT_API_URL, CHATWOOT_ACCOUNT_ID, CHATWOOT_API_KEY, ...rest } = complete;
+    expect(loadConfig({ ...rest, CRM_MODULE_ENABLED: 'false', SUPPORT_MODULE_ENABLED: 'false' }).modules).toEqual({ crm: false, support: false });
+  });
+
+  it('says which value is invalid and why', () => {
+    expect(() => loadConfig({ ...complete, TEMPORAL_ADDRESS: 'no-port', KOKO_TEAMS: '{bad' })).toThrow(/TEMPORAL_ADDRESS: host:port[\s\S]*KOKO_TEAMS/);
+  });
+});
