@@ -6,9 +6,10 @@ ENV NODE_ENV=production
 WORKDIR /app
 
 # Dependencies first, for layer caching. tsx (which `npm start` uses) is a runtime
-# dependency, so dev dependencies (typescript, vitest, drizzle-kit) are left out.
+# dependency, so dev dependencies (typescript, vitest, drizzle-kit) are left out. `npm install`, not
+# `npm ci`: npm's optional-dependency bug leaves @swc/core's platform packages out of the lock file.
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 
 COPY . .
 

@@ -3,6 +3,7 @@
 # Later CLI tags carry a replace directive and cannot be go-installed, hence the pinned fallbacks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/local/go/bin"
 bin=.tools/bin/temporal
 if [ -x "$bin" ]; then exit 0; fi
 mkdir -p .tools/bin

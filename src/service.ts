@@ -11,7 +11,7 @@ import { TwentyClient } from './clients/twenty-client.js';
 import type { Config } from './config.js';
 import { migrateDatabase, openDatabase } from './db/client.js';
 import { logger } from './logger.js';
-import { seedModuleFlags } from './modules.js';
+import { ModuleFlags, seedModuleFlags } from './modules.js';
 import { missingDataModel } from './twenty/provision.js';
 import { createWorkers, type WorkerSetup } from './worker.js';
 
@@ -82,6 +82,7 @@ export async function startService(
       temporal,
       taskQueue: config.temporal.taskQueue,
       metrics: createMetrics(),
+      modules: new ModuleFlags(database.db),
       kgcWebhookSecret: config.kgc.webhookSecret,
       adminApiKey: config.adminApiKey,
       readyTargets: { twentyUrl: config.twenty.apiUrl, chatwootUrl: config.chatwoot.apiUrl },

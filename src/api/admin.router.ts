@@ -6,7 +6,7 @@ import { customerId as customerIdSchema } from '../contracts/kgc-events.js';
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../contracts/search-attributes.js';
 import type { Db } from '../db/client.js';
 import { workflowIds } from '../mapping/ids.js';
-import { moduleNames, readModuleStates, setModule } from '../modules.js';
+import { moduleNames, type ModuleFlags } from '../modules.js';
 import { partnerChanged, type PartnerChanged, type partnerSync } from '../workflows/partner-sync.js';
 import { requireAdminKey } from './admin-auth.js';
 import { ApiError, zodDetails } from './errors.js';
@@ -21,12 +21,12 @@ function parseCustomerId(raw: unknown): string {
 }
 
 /** Operator endpoints (service-api.md "Admin"): module switches and partner link state. Ids only in answers. */
-export function adminRouter(deps: { db: Db; temporal: Client; taskQueue: string; adminApiKey: string }): Router {
+export function adminRouter(deps: { db: Db; temporal: Client; taskQueue: string; adminApiKey: string; modules: ModuleFlags }): Router {
   const router = Router();
   router.use('/admin', requireAdminKey(deps.adminApiKey), express.json({ limit: '64kb' }));
 
   router.get('/admin/modules', async (_req, res) => {
-    res.json(await readModuleStates(deps.db));
+    res.json(await deps.modules.current());
   });
 
   router.put('/admin/modules/:module', async (req, res) => {
@@ -36,7 +36,7 @@ export function adminRouter(deps: { db: Db; temporal: Client; taskQueue: string;
     }
     const body = moduleBody.safeParse(req.body);
     if (!body.success) throw new ApiError(400, 'invalid_body', 'Body must be {"enabled": true|false}', zodDetails(body.error));
-    res.json(await setModule(deps.db, module as 'crm' | 'support', body.data.enabled, byHeader(req)));
+    res.json(await deps.modules.set(module as 'crm' | 'support', body.data.enabled, byHeader(req)));
   });
 
   router.get('/admin/partners/:customerId', async (req, res) => {

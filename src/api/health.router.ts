@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { readModuleStates } from '../modules.js';
+import type { ModuleFlags } from '../modules.js';
 import type { Metrics } from './metrics.js';
 
 type Check = 'ok' | 'unreachable' | 'not configured';
@@ -23,7 +23,7 @@ export interface ReadyTargets {
 }
 
 /** Liveness, readiness of Temporal, the database and each enabled system, and Prometheus metrics. */
-export function healthRouter(deps: { db: Db; temporal: Client; metrics: Metrics; targets: ReadyTargets }): Router {
+export function healthRouter(deps: { db: Db; temporal: Client; metrics: Metrics; modules: ModuleFlags; targets: ReadyTargets }): Router {
   const router = Router();
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -36,7 +36,7 @@ export function healthRouter(deps: { db: Db; temporal: Client; metrics: Metrics;
         .then((): Check => 'ok', (): Check => 'unreachable'),
       deps.db.execute(sql`select 1`).then((): Check => 'ok', (): Check => 'unreachable'),
     ]);
-    const modules = database === 'ok' ? await readModuleStates(deps.db) : { crm: false, support: false };
+    const modules = database === 'ok' ? await deps.modules.current() : { crm: false, support: false };
     const [twenty, chatwoot] = await Promise.all([
       modules.crm ? reachable(deps.targets.twentyUrl) : Promise.resolve<Check>('ok'),
       modules.support ? reachable(deps.targets.chatwootUrl) : Promise.resolve<Check>('ok'),

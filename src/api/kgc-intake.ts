@@ -1,13 +1,13 @@
 import type { Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { eventCustomerId, type KgcEventType } from '../contracts/kgc-events.js';
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../contracts/search-attributes.js';
 import type { Db } from '../db/client.js';
 import { kgcEvents } from '../db/schema.js';
 import { logger } from '../logger.js';
 import { workflowIds } from '../mapping/ids.js';
-import { readModuleStates } from '../modules.js';
+import type { ModuleFlags } from '../modules.js';
 import { partnerChanged, type PartnerChanged, type partnerSync } from '../workflows/partner-sync.js';
 import { ApiError } from './errors.js';
 import { eventRoutes } from './event-routes.js';
@@ -18,6 +18,7 @@ export interface IntakeDeps {
   temporal: Client;
   taskQueue: string;
   metrics: Metrics;
+  modules: ModuleFlags;
   /** How long a hand-off to Temporal may take before KGC is told to retry (503). */
   handoffTimeoutMs?: number;
 }
@@ -33,9 +34,6 @@ export type IntakeAnswer =
   | { status: 202; body: { status: 'recorded'; eventId: string } }
   | { status: 202; body: { status: 'skipped'; eventId: string; reason: string } }
   | { status: 200; body: { status: 'duplicate'; eventId: string; workflowId: string | null } };
-
-/** A delivery abandoned mid-hand-off (process died) may be taken over after this long. */
-const claimAfterMs = 30_000;
 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -55,29 +53,29 @@ export function deliveryIdentity(type: string, data: unknown, envelopeId?: strin
 
 /**
  * Turns a verified KGC event into durable work: de-duplicate, respect module switches, hand off to Temporal,
- * and only then acknowledge. If the hand-off fails nothing is kept and KGC gets a 503 to retry.
+ * and only then record and acknowledge. If the hand-off fails nothing is kept and KGC gets a 503 to retry.
+ * Two deliveries of one event racing each other may both signal the partner's workflow; that costs one extra
+ * re-read of KGC, never a second workflow (the workflow id is the business key).
  */
 export async function intakeKgcEvent(deps: IntakeDeps, event: VerifiedEvent): Promise<IntakeAnswer> {
   const { db } = deps;
   const { deliveryKey, eventId } = deliveryIdentity(event.type, event.data, event.envelopeId);
   const route = eventRoutes[event.type];
   const customerId = eventCustomerId(event.data) ?? null;
+  const row = { deliveryKey, eventId, eventType: event.type, customerId };
 
-  const claimed = await claimDelivery(db, { deliveryKey, eventId, eventType: event.type, customerId });
-  if (claimed.kind === 'duplicate') {
-    return { status: 200, body: { status: 'duplicate', eventId, workflowId: claimed.workflowId } };
-  }
-  const rowId = claimed.id;
+  const [seen] = await db.select({ workflowId: kgcEvents.workflowId }).from(kgcEvents).where(eq(kgcEvents.deliveryKey, deliveryKey));
+  if (seen) return { status: 200, body: { status: 'duplicate', eventId, workflowId: seen.workflowId } };
 
-  const modules = await readModuleStates(db);
+  const modules = await deps.modules.current();
   if (route.modules.length > 0 && !route.modules.some((m) => modules[m])) {
     const reason = `${route.modules.join(' and ')} module${route.modules.length > 1 ? 's are' : ' is'} off`;
-    await db.update(kgcEvents).set({ status: 'skipped', reason }).where(eq(kgcEvents.id, rowId));
+    await record(db, { ...row, status: 'skipped', reason });
     return { status: 202, body: { status: 'skipped', eventId, reason } };
   }
 
   if (route.handler === 'recorded' || !customerId) {
-    await db.update(kgcEvents).set({ status: 'recorded', payload: event.data, handedOffAt: new Date() }).where(eq(kgcEvents.id, rowId));
+    await record(db, { ...row, status: 'recorded', payload: event.data });
     return { status: 202, body: { status: 'recorded', eventId } };
   }
 
@@ -98,36 +96,19 @@ export async function intakeKgcEvent(deps: IntakeDeps, event: VerifiedEvent): Pr
       }),
     );
   } catch (err) {
-    await db.delete(kgcEvents).where(eq(kgcEvents.id, rowId)).catch(() => undefined);
     logger.warn({ eventId, workflowId, err: (err as Error).message }, 'hand-off to Temporal failed; KGC will retry');
     throw new ApiError(503, 'temporal_unavailable', 'The event could not be handed to Temporal; retry later', [], { 'Retry-After': '5' });
   }
   deps.metrics.handoffSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
-  await db.update(kgcEvents).set({ status: 'accepted', workflowId, handedOffAt: new Date() }).where(eq(kgcEvents.id, rowId));
+  await record(db, { ...row, status: 'accepted', workflowId });
   return { status: 202, body: { status: 'accepted', eventId, workflowId } };
 }
 
-type Claim = { kind: 'new'; id: number } | { kind: 'duplicate'; workflowId: string | null };
-
-async function claimDelivery(db: Db, row: { deliveryKey: string; eventId: string; eventType: string; customerId: string | null }): Promise<Claim> {
-  const [inserted] = await db
-    .insert(kgcEvents)
-    // Millisecond precision on purpose: the take-over below compares this value as JS read it back.
-    .values({ ...row, status: 'received', receivedAt: new Date() })
-    .onConflictDoNothing({ target: kgcEvents.deliveryKey })
-    .returning({ id: kgcEvents.id });
-  if (inserted) return { kind: 'new', id: inserted.id };
-
-  const [existing] = await db.select().from(kgcEvents).where(eq(kgcEvents.deliveryKey, row.deliveryKey));
-  if (!existing) return claimDelivery(db, row);
-  if (existing.status !== 'received') return { kind: 'duplicate', workflowId: existing.workflowId };
-  if (Date.now() - existing.receivedAt.getTime() > claimAfterMs) {
-    const [taken] = await db
-      .update(kgcEvents)
-      .set({ receivedAt: new Date() })
-      .where(and(eq(kgcEvents.id, existing.id), eq(kgcEvents.receivedAt, existing.receivedAt)))
-      .returning({ id: kgcEvents.id });
-    if (taken) return { kind: 'new', id: taken.id };
+async function record(db: Db, row: typeof kgcEvents.$inferInsert): Promise<void> {
+  try {
+    await db.insert(kgcEvents).values({ ...row, handedOffAt: new Date() }).onConflictDoNothing({ target: kgcEvents.deliveryKey });
+  } catch (err) {
+    logger.error({ eventId: row.eventId, err: (err as Error).message }, 'could not record a KGC delivery');
+    throw new ApiError(503, 'database_unavailable', 'The event could not be recorded; retry later', [], { 'Retry-After': '5' });
   }
-  throw new ApiError(503, 'delivery_in_progress', 'The same delivery is being handed off right now; retry shortly', [], { 'Retry-After': '1' });
 }

