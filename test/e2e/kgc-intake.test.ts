@@ -1,0 +1,217 @@
+import { Client, Connection } from '@temporalio/client';
+import { count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signKgcWebhook } from '../../sandbox/kgc/webhook.js';
+import { createApp } from '../../src/api/app.js';
+import { createMetrics } from '../../src/api/metrics.js';
+import { kgcEvents } from '../../src/db/schema.js';
+import { ModuleFlags } from '../../src/modules.js';
+import { newCustomer, startHarness, webhookSecret, type Harness } from '../support/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const deliveries = async () => (await h.db.select({ n: count() }).from(kgcEvents))[0]!.n;
+const runsOf = async (customerId: string) => {
+  let n = 0;
+  for await (const _ of h.client.workflow.list({ query: `WorkflowId = "partner-sync/${customerId}"` })) n++;
+  return n;
+};
+
+async function post(path: string, body: string, headers: Record<string, string>) {
+  const res = await fetch(`${h.apiUrl}${path}`, { method: 'POST', headers, body });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+describe('KGC intake rejects bad requests with a specific error and writes nothing', () => {
+  const customer = newCustomer();
+  const body = JSON.stringify({ event: 'customer.created', data: customer });
+
+  it.each([
+    ['no signature headers', {}, 'headers.X-KGC-Timestamp'],
+    ['a wrong signature', { 'X-KGC-Timestamp': String(Date.now()), 'X-KGC-Signature': 'sha256=' + '0'.repeat(64) }, 'headers.X-KGC-Signature'],
+    ['a stale timestamp', signKgcWebhook(webhookSecret, body, Date.now() - 301_000), 'headers.X-KGC-Timestamp'],
+    ['a signature of another secret', signKgcWebhook('another-secret-entirely', body), 'headers.X-KGC-Signature'],
+  ])('401 for %s', async (_name, headers, path) => {
+    const before = await deliveries();
+    const res = await post('/webhooks/kgc', body, { 'Content-Type': 'application/json', ...headers });
+    expect(res.status).toBe(401);
+    expect(res.body.error).toMatchObject({ code: 'invalid_signature', details: [{ path }] });
+    expect(await deliveries()).toBe(before);
+  });
+
+  it('415 for a body that is not JSON by Content-Type', async () => {
+    const res = await post('/webhooks/kgc', body, { 'Content-Type': 'text/plain', ...signKgcWebhook(webhookSecret, body) });
+    expect(res.status).toBe(415);
+    expect(res.body.error.details[0].path).toBe('headers.content-type');
+  });
+
+  it('413 for a body over 1 MiB', async () => {
+    const big = JSON.stringify({ event: 'customer.created', data: { ...customer, name: 'x'.repeat(1024 * 1024) } });
+    const res = await post('/webhooks/kgc', big, { 'Content-Type': 'application/json', ...signKgcWebhook(webhookSecret, big) });
+    expect(res.status).toBe(413);
+  });
+
+  it('400 for a signed body that is not JSON', async () => {
+    const bad = '{"event": "customer.created",';
+    const res = await post('/webhooks/kgc', bad, { 'Content-Type': 'application/json', ...signKgcWebhook(webhookSecret, bad) });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_json');
+  });
+
+  it('400 naming each invalid field of the event', async () => {
+    const before = await deliveries();
+    const res = await h.send('customer.created', { ...customer, phone: '06-30-123', email: 'not-an-email', is_business: 'no' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_event');
+    expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['data.email', 'data.is_business', 'data.phone']);
+    expect(await deliveries()).toBe(before);
+    expect(await runsOf(customer.customer_id)).toBe(0);
+  });
+
+  it('400 for a body that is not an envelope', async () => {
+    const res = await h.send('', null, { body: JSON.stringify({ data: customer }) });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].path).toBe('event');
+  });
+
+  it('422 for an unknown event name, recorded in the audit log, nothing started', async () => {
+    const before = await deliveries();
+    const res = await h.send('customer.merged', { customer_id: customer.customer_id });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('unknown_event');
+    expect(await deliveries()).toBe(before);
+  });
+});
+
+describe('KGC intake hands off and acknowledges', () => {
+  it('answers 202 with the workflow id once partnerSync has the signal', async () => {
+    const c = newCustomer();
+    h.kgc.putCustomer(c);
+    const res = await h.send('customer.created', c, { id: `evt-${c.customer_id}` });
+    expect(res).toEqual({ status: 202, body: { status: 'accepted', eventId: `evt-${c.customer_id}`, workflowId: `partner-sync/${c.customer_id}` } });
+    const description = await h.client.workflow.getHandle(`partner-sync/${c.customer_id}`).describe();
+    expect(description.type).toBe('partnerSync');
+  });
+
+  it('answers a repeated delivery (same id) as a duplicate and starts nothing new', async () => {
+    const c = newCustomer();
+    h.kgc.putCustomer(c);
+    const first = await h.send('customer.created', c, { id: `evt-dup-${c.customer_id}` });
+    expect(first.status).toBe(202);
+    await h.partnerSyncResult(c.customer_id);
+    const second = await h.send('customer.created', c, { id: `evt-dup-${c.customer_id}` });
+    expect(second).toEqual({ status: 200, body: { status: 'duplicate', eventId: `evt-dup-${c.customer_id}`, workflowId: `partner-sync/${c.customer_id}` } });
+    expect(await runsOf(c.customer_id)).toBe(1);
+  });
+
+  it('recognises a repeat without an id by event name and canonical data', async () => {
+    const c = newCustomer();
+    h.kgc.putCustomer(c);
+    const first = await h.send('customer.updated', c);
+    const reordered = Object.fromEntries(Object.entries(c).reverse());
+    const second = await h.send('customer.updated', reordered);
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(200);
+    expect(second.body.eventId).toBe(first.body.eventId);
+  });
+
+  it('accepts the seeds per-event path with a bare data body', async () => {
+    const c = newCustomer();
+    h.kgc.putCustomer(c);
+    const res = await h.send('', null, { path: '/webhook/kgc/customer-updated', body: JSON.stringify(c) });
+    expect(res.status).toBe(202);
+    expect(res.body.workflowId).toBe(`partner-sync/${c.customer_id}`);
+  });
+
+  it('rejects an envelope whose event contradicts the per-event path', async () => {
+    const c = newCustomer();
+    const res = await h.send('customer.deleted', { customer_id: c.customer_id, gdpr_reason: 'x' }, { path: '/webhook/kgc/customer-updated' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('event_mismatch');
+  });
+
+  it('records events whose workflow does not exist yet and keeps their payload for a redrive', async () => {
+    const res = await h.send('service.quote_ready', { worklog_id: 'W-1', customer_id: 'C-x', quote_amount: 12000 }, { id: 'evt-quote-1' });
+    expect(res).toEqual({ status: 202, body: { status: 'recorded', eventId: 'evt-quote-1' } });
+    const [row] = await h.db.select().from(kgcEvents).where(eq(kgcEvents.eventId, 'evt-quote-1'));
+    expect(row).toMatchObject({ status: 'recorded', payload: { worklog_id: 'W-1', quote_amount: 12000 } });
+  });
+
+  it('records and skips customer events while both modules are off, and syncs again once one is on', async () => {
+    const c = newCustomer();
+    h.kgc.putCustomer(c);
+    expect((await h.admin('PUT', '/admin/modules/crm', { enabled: false })).status).toBe(200);
+    expect((await h.admin('PUT', '/admin/modules/support', { enabled: false })).body).toEqual({ crm: false, support: false });
+    try {
+      const res = await h.send('customer.created', c, { id: `evt-off-${c.customer_id}` });
+      expect(res).toEqual({ status: 202, body: { status: 'skipped', eventId: `evt-off-${c.customer_id}`, reason: 'crm and support modules are off' } });
+      expect(await runsOf(c.customer_id)).toBe(0);
+      const [row] = await h.db.select().from(kgcEvents).where(eq(kgcEvents.eventId, `evt-off-${c.customer_id}`));
+      expect(row?.status).toBe('skipped');
+    } finally {
+      await h.admin('PUT', '/admin/modules/crm', { enabled: true });
+      await h.admin('PUT', '/admin/modules/support', { enabled: true });
+    }
+    expect((await h.send('customer.updated', c)).status).toBe(202);
+  });
+
+  it('answers 503 and records nothing when Temporal is unreachable', async () => {
+    const connection = Connection.lazy({ address: '127.0.0.1:1' });
+    const metrics = createMetrics();
+    const app = createApp({
+      db: h.db,
+      temporal: new Client({ connection }),
+      taskQueue: 'unreachable',
+      metrics,
+      modules: new ModuleFlags(h.db),
+      handoffTimeoutMs: 1_000,
+      kgcWebhookSecret: webhookSecret,
+      adminApiKey: 'irrelevant-admin-key-0000',
+      readyTargets: {},
+    });
+    const server = app.listen(0);
+    try {
+      const c = newCustomer();
+      const body = JSON.stringify({ event: 'customer.created', data: c, id: `evt-503-${c.customer_id}` });
+      const { port } = server.address() as { port: number };
+      const res = await fetch(`http://127.0.0.1:${port}/webhooks/kgc`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...signKgcWebhook(webhookSecret, body) },
+        body,
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(await h.db.select().from(kgcEvents).where(eq(kgcEvents.eventId, `evt-503-${c.customer_id}`))).toEqual([]);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('admin and health endpoints', () => {
+  it('refuses admin calls without the key', async () => {
+    const res = await fetch(`${h.apiUrl}/admin/modules`);
+    expect(res.status).toBe(401);
+  });
+
+  it('reports readiness of Temporal, the database and each enabled system', async () => {
+    const res = await fetch(`${h.apiUrl}/ready`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      temporal: 'ok',
+      database: 'ok',
+      modules: { crm: { enabled: true, twenty: 'ok' }, support: { enabled: true, chatwoot: 'ok' } },
+    });
+  });
+
+  it('exposes Prometheus metrics including webhook outcomes', async () => {
+    const text = await (await fetch(`${h.apiUrl}/metrics`)).text();
+    expect(text).toMatch(/kgc_webhooks_total\{event="customer.created",outcome="accepted"\} \d+/);
+  });
+});

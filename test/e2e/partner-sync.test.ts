@@ -1,0 +1,170 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { integrationLog, partnerLinks } from '../../src/db/schema.js';
+import { twentyRecordId } from '../../src/mapping/ids.js';
+import { newCustomer, startHarness, type Harness } from '../support/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const person = (customerId: string) => h.twenty.getRecord('person', twentyRecordId('person', customerId)) as Record<string, any> | undefined;
+const contactOf = (customerId: string) => h.chatwoot.contacts().find((c: { identifier?: string | null }) => c.identifier === customerId) as Record<string, any> | undefined;
+const link = async (customerId: string) => (await h.db.select().from(partnerLinks).where(eq(partnerLinks.customerId, customerId)))[0];
+
+describe('partnerSync', () => {
+  it('turns a signed customer.created into a Twenty person and a Chatwoot contact (end to end)', async () => {
+    const c = newCustomer({ name: 'Kovács János', email: 'Janos.Kovacs.E2E@Example.hu', phone: '+36301234567' });
+    h.kgc.putCustomer({ ...c, tax_number: '12345678-1-42' } as typeof c);
+    const res = await h.send('customer.created', c);
+    expect(res.status).toBe(202);
+    expect(await h.partnerSyncResult(c.customer_id)).toEqual({ customerId: c.customer_id, syncs: 1, outcome: 'synced' });
+
+    expect(person(c.customer_id)).toMatchObject({
+      name: { firstName: 'János', lastName: 'Kovács' },
+      emails: { primaryEmail: 'janos.kovacs.e2e@example.hu' },
+      phones: { primaryPhoneNumber: '301234567', primaryPhoneCountryCode: 'HU', primaryPhoneCallingCode: '+36' },
+      kgcCustomerId: c.customer_id,
+      isBusiness: false,
+    });
+    expect(JSON.stringify(person(c.customer_id))).not.toContain('12345678-1-42');
+    expect(contactOf(c.customer_id)).toMatchObject({ email: 'janos.kovacs.e2e@example.hu', phone_number: '+36301234567', custom_attributes: { kgc_customer_id: c.customer_id } });
+
+    const l = await link(c.customer_id);
+    expect(l).toMatchObject({ syncStatus: 'synced', twentyPersonId: twentyRecordId('person', c.customer_id), chatwootContactId: String(contactOf(c.customer_id)!.id), lastError: null });
+    const audit = await h.db.select().from(integrationLog).where(eq(integrationLog.customerId, c.customer_id));
+    expect(audit.map((a) => `${a.system}:${a.action}:${a.status}`).sort()).toEqual(['chatwoot:upsert_contact:ok', 'twenty:upsert_person:ok']);
+
+    const admin = await h.admin('GET', `/admin/partners/${c.customer_id}`);
+    expect(admin.body).toMatchObject({ customerId: c.customer_id, syncStatus: 'synced', twentyPersonId: l!.twentyPersonId, workflowId: `partner-sync/${c.customer_id}` });
+    expect(JSON.stringify(admin.body)).not.toMatch(/Kovács|example\.hu|\+3630/);
+  });
+
+  it('writes what KGC has now, not the stale payload of a late webhook', async () => {
+    const c = newCustomer({ name: 'Régi Név' });
+    h.kgc.putCustomer({ ...c, name: 'Új Név', email: 'uj.nev@example.hu' });
+    await h.send('customer.updated', c);
+    await h.partnerSyncResult(c.customer_id);
+    expect(person(c.customer_id)).toMatchObject({ name: { lastName: 'Új', firstName: 'Név' }, emails: { primaryEmail: 'uj.nev@example.hu' } });
+  });
+
+  it('an older update delivered after a newer one cannot roll the person back', async () => {
+    const c = newCustomer({ name: 'Első Változat' });
+    h.kgc.putCustomer({ ...c, name: 'Második Változat' });
+    await h.send('customer.updated', { ...c, name: 'Második Változat' });
+    await h.partnerSyncResult(c.customer_id);
+    await h.send('customer.updated', c);
+    await h.partnerSyncResult(c.customer_id);
+    expect(person(c.customer_id)?.name).toEqual({ lastName: 'Második', firstName: 'Változat' });
+  });
+
+  it('stops without writing when KGC answers 404 (customer deleted)', async () => {
+    const c = newCustomer();
+    const res = await h.send('customer.updated', c);
+    expect(res.status).toBe(202);
+    expect(await h.partnerSyncResult(c.customer_id)).toEqual({ customerId: c.customer_id, syncs: 1, outcome: 'deleted_in_kgc' });
+    expect(person(c.customer_id)).toBeUndefined();
+    expect(contactOf(c.customer_id)).toBeUndefined();
+    expect((await link(c.customer_id))?.syncStatus).toBe('deleted_in_kgc');
+  });
+
+  it('retries through Twenty 5xx answers and then syncs', async () => {
+    const c = newCustomer();
+    h.kgc.putCustomer(c);
+    h.twenty.faults.set({ failNext: { count: 2, status: 503 } });
+    try {
+      await h.send('customer.created', c);
+      expect((await h.partnerSyncResult(c.customer_id)).outcome).toBe('synced');
+    } finally {
+      h.twenty.faults.clear();
+    }
+    expect(person(c.customer_id)?.kgcCustomerId).toBe(c.customer_id);
+  });
+
+  it('keeps two KGC customers sharing an email as two Twenty people, the first keeping the email', async () => {
+    const email = `csalad.${Date.now()}@example.hu`;
+    const first = newCustomer({ email });
+    const second = newCustomer({ email: email.toUpperCase() });
+    h.kgc.putCustomer(first);
+    h.kgc.putCustomer(second);
+    await h.send('customer.created', first);
+    await h.partnerSyncResult(first.customer_id);
+    await h.send('customer.created', second);
+    await h.partnerSyncResult(second.customer_id);
+
+    expect(person(first.customer_id)?.emails).toMatchObject({ primaryEmail: email });
+    expect(person(first.customer_id)?.name.firstName).toBe(first.name.split(' ')[1]);
+    expect(person(second.customer_id)?.emails).toMatchObject({ primaryEmail: null, additionalEmails: [email] });
+    expect(contactOf(first.customer_id)?.email).toBe(email);
+    expect(contactOf(second.customer_id)?.email ?? null).toBeNull();
+    expect((await link(second.customer_id))?.warnings).toEqual(['twenty_email_shared', 'chatwoot_email_shared']);
+
+    await h.send('customer.updated', second);
+    await h.partnerSyncResult(second.customer_id);
+    expect(person(first.customer_id)?.emails).toMatchObject({ primaryEmail: email });
+  });
+
+  it('coalesces a burst of updates for one customer into fewer syncs', async () => {
+    const c = newCustomer();
+    h.kgc.putCustomer(c);
+    const answers = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => h.send('customer.updated', c, { id: `evt-burst-${c.customer_id}-${i}` })));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202, 202]);
+    const result = await h.partnerSyncResult(c.customer_id);
+    expect(result.outcome).toBe('synced');
+    expect(result.syncs).toBeLessThan(6);
+  });
+
+  it('writes only Chatwoot while the CRM module is off, and says so in the audit', async () => {
+    const c = newCustomer();
+    h.kgc.putCustomer(c);
+    await h.admin('PUT', '/admin/modules/crm', { enabled: false });
+    try {
+      await new Promise((r) => setTimeout(r, 1_100));
+      await h.send('customer.created', c);
+      await h.partnerSyncResult(c.customer_id);
+    } finally {
+      await h.admin('PUT', '/admin/modules/crm', { enabled: true });
+    }
+    expect(person(c.customer_id)).toBeUndefined();
+    expect(contactOf(c.customer_id)).toBeDefined();
+    const audit = await h.db.select().from(integrationLog).where(eq(integrationLog.customerId, c.customer_id));
+    expect(audit.find((a) => a.system === 'twenty')).toMatchObject({ status: 'skipped', detail: 'crm module off' });
+  });
+
+  it('links an existing Chatwoot contact with the same identifier instead of failing', async () => {
+    const c = newCustomer();
+    h.kgc.putCustomer(c);
+    const res = await fetch(`${h.chatwoot.url}/api/v1/accounts/${h.chatwoot.accountId}/contacts`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', api_access_token: h.chatwoot.userToken },
+      body: JSON.stringify({ name: 'Régi kontakt', identifier: c.customer_id }),
+    });
+    const existingId = ((await res.json()) as any).payload.contact.id;
+    await h.send('customer.created', c);
+    expect((await h.partnerSyncResult(c.customer_id)).outcome).toBe('synced');
+    expect((await link(c.customer_id))?.chatwootContactId).toBe(String(existingId));
+    expect(contactOf(c.customer_id)).toMatchObject({ id: existingId, name: c.name, email: c.email });
+  });
+
+  it('keeps personal data out of the workflow history and finds runs by KgcCustomerId', async () => {
+    const c = newCustomer({ name: 'Titkos Teréz', email: 'titkos.terez@example.hu', phone: '+36209876543' });
+    h.kgc.putCustomer(c);
+    await h.send('customer.created', c);
+    await h.partnerSyncResult(c.customer_id);
+    const history = JSON.stringify(await h.client.workflow.getHandle(`partner-sync/${c.customer_id}`).fetchHistory());
+    for (const secret of ['Titkos', 'Teréz', 'titkos.terez', '209876543']) expect(history).not.toContain(secret);
+    expect(history).toContain(c.customer_id);
+
+    let found: string[] = [];
+    for (let i = 0; i < 50 && found.length === 0; i++) {
+      found = [];
+      for await (const wf of h.client.workflow.list({ query: `KgcCustomerId = "${c.customer_id}"` })) found.push(wf.workflowId);
+      if (found.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(found).toEqual([`partner-sync/${c.customer_id}`]);
+  });
+});
