@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { integrationLog, partnerLinks } from '../../src/db/schema.js';
 import { twentyRecordId } from '../../src/mapping/ids.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
+import { maybeRecordHistory } from '../support/record-histories.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -39,6 +40,7 @@ describe('partnerSync', () => {
     const audit = await h.db.select().from(integrationLog).where(eq(integrationLog.customerId, c.customer_id));
     expect(audit.map((a) => `${a.system}:${a.action}:${a.status}`).sort()).toEqual(['chatwoot:upsert_contact:ok', 'twenty:upsert_person:ok']);
 
+    await maybeRecordHistory(h, `partner-sync/${c.customer_id}`, 'partner-sync-created');
     const admin = await h.admin('GET', `/admin/partners/${c.customer_id}`);
     expect(admin.body).toMatchObject({ customerId: c.customer_id, syncStatus: 'synced', twentyPersonId: l!.twentyPersonId, workflowId: `partner-sync/${c.customer_id}` });
     expect(JSON.stringify(admin.body)).not.toMatch(/Kovács|example\.hu|\+3630/);
@@ -70,6 +72,7 @@ describe('partnerSync', () => {
     expect(person(c.customer_id)).toBeUndefined();
     expect(contactOf(c.customer_id)).toBeUndefined();
     expect((await link(c.customer_id))?.syncStatus).toBe('deleted_in_kgc');
+    await maybeRecordHistory(h, `partner-sync/${c.customer_id}`, 'partner-sync-deleted-in-kgc');
   });
 
   it('retries through Twenty 5xx answers and then syncs', async () => {
@@ -83,6 +86,7 @@ describe('partnerSync', () => {
       h.twenty.faults.clear();
     }
     expect(person(c.customer_id)?.kgcCustomerId).toBe(c.customer_id);
+    await maybeRecordHistory(h, `partner-sync/${c.customer_id}`, 'partner-sync-twenty-retried');
   });
 
   it('keeps two KGC customers sharing an email as two Twenty people, the first keeping the email', async () => {
@@ -116,6 +120,7 @@ describe('partnerSync', () => {
     const result = await h.partnerSyncResult(c.customer_id);
     expect(result.outcome).toBe('synced');
     expect(result.syncs).toBeLessThan(6);
+    await maybeRecordHistory(h, `partner-sync/${c.customer_id}`, 'partner-sync-burst');
   });
 
   it('writes only Chatwoot while the CRM module is off, and says so in the audit', async () => {
