@@ -5,7 +5,6 @@ export interface RouteContext {
   res: ServerResponse;
   params: Record<string, string>;
   query: URLSearchParams;
-  path: string;
 }
 
 export type RouteHandler = (ctx: RouteContext) => void | Promise<void>;
@@ -40,7 +39,7 @@ export class Router {
       if (!m) continue;
       const params: Record<string, string> = {};
       route.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1] ?? '')));
-      await route.handler({ req, res, params, query: url.searchParams, path: url.pathname });
+      await route.handler({ req, res, params, query: url.searchParams });
       return true;
     }
     return false;

@@ -12,6 +12,7 @@ import type { Config } from './config.js';
 import { migrateDatabase, openDatabase } from './db/client.js';
 import { logger } from './logger.js';
 import { ModuleFlags, seedModuleFlags } from './modules.js';
+import { installTemporalRuntime } from './temporal-runtime.js';
 import { missingDataModel } from './twenty/provision.js';
 import { createWorkers, type WorkerSetup } from './worker.js';
 
@@ -55,6 +56,7 @@ export async function startService(
   let workers: Worker[] = [];
   let done: Promise<void> = Promise.resolve();
   if (roles.includes('worker')) {
+    installTemporalRuntime();
     const connection = await NativeConnection.connect({ address: config.temporal.address });
     const deps: ActivityDeps = { db: database.db, ...clients };
     workers = await createWorkers({

@@ -46,5 +46,3 @@ export const COMPOSITES: Record<string, CompositeType> = {
     defaults: { amountMicros: null, currencyCode: '' },
   },
 };
-
-export const isComposite = (type: string) => type in COMPOSITES;

@@ -1,0 +1,18 @@
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { logger } from './logger.js';
+
+let installed = false;
+
+/** Routes the SDK's own logs (worker state, activity failures) through pino at warn and above, once per process. */
+export function installTemporalRuntime(): void {
+  if (installed) return;
+  installed = true;
+  const toPino: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+  try {
+    Runtime.install({
+      logger: new DefaultLogger('WARN', (entry) => logger[toPino[entry.level]]({ temporal: entry.meta }, entry.message)),
+    });
+  } catch {
+    // Already installed by the embedding process (a test runner, for instance): keep its choice.
+  }
+}

@@ -1,0 +1,165 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startChatwootStandIn, type ChatwootStandIn } from '../../sandbox/index.js';
+
+let cw: ChatwootStandIn;
+let hook: Server;
+let hookStatus = 200;
+const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+
+const api = async (method: string, path: string, body?: unknown, token: string | null = cw.userToken) => {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (token) headers.api_access_token = token;
+  const res = await fetch(`${cw.url}/api/v1/accounts/${cw.accountId}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  const isJson = res.headers.get('content-type')?.includes('json');
+  return { status: res.status, text, json: text && isJson ? (JSON.parse(text) as any) : undefined };
+};
+
+beforeEach(async () => {
+  received.length = 0;
+  hookStatus = 200;
+  hook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(hookStatus).end();
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  cw = await startChatwootStandIn({
+    botToken: 'bot-token',
+    botWebhookUrl: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/webhooks/chatwoot`,
+    webhookRetryDelayMs: 10,
+  });
+});
+afterEach(async () => {
+  await cw.close();
+  hook.close();
+});
+
+const createContact = (body: Record<string, unknown>) => api('POST', '/contacts', body);
+
+describe('Chatwoot stand-in: auth and contacts', () => {
+  it('answers the three 401 shapes', async () => {
+    expect((await api('GET', '/contacts', undefined, null)).json).toEqual({ errors: ['You need to sign in or sign up before continuing.'] });
+    expect((await api('GET', '/contacts', undefined, 'nope')).json).toEqual({ error: 'Invalid Access Token' });
+    expect((await api('GET', '/contacts', undefined, 'bot-token')).json).toEqual({ error: 'Access to this endpoint is not authorized for bots' });
+  });
+
+  it('creates a contact under payload.contact and shows it directly under payload', async () => {
+    const created = await createContact({ name: 'Jane', email: 'Jane@X.com', phone_number: '+36301234567', identifier: 'C1', custom_attributes: { kgc_customer_id: 'C1' } });
+    expect(created.status).toBe(200);
+    const contact = created.json.payload.contact;
+    expect(contact).toMatchObject({ email: 'jane@x.com', identifier: 'C1', availability_status: 'offline' });
+    expect(contact).not.toHaveProperty('last_activity_at');
+    await api('PUT', `/contacts/${contact.id}`, { custom_attributes: { kgc_tenant: 'kgc' } });
+    const shown = await api('GET', `/contacts/${contact.id}`);
+    expect(shown.json.payload.custom_attributes).toEqual({ kgc_customer_id: 'C1', kgc_tenant: 'kgc' });
+  });
+
+  it('refuses duplicates and a non-E.164 phone with the RecordInvalid 422 shape', async () => {
+    await createContact({ name: 'Jane', email: 'jane@x.com', phone_number: '+36301234567', identifier: 'C1' });
+    expect((await createContact({ email: 'JANE@x.com' })).json).toEqual({ message: 'Email has already been taken', attributes: ['email'] });
+    expect((await createContact({ phone_number: '+36301234567' })).json).toEqual({ message: 'Phone number has already been taken', attributes: ['phone_number'] });
+    expect((await createContact({ identifier: 'C1' })).json).toEqual({ message: 'Identifier has already been taken', attributes: ['identifier'] });
+    const both = await createContact({ email: 'jane@x.com', phone_number: '06301234567' });
+    expect(both.status).toBe(422);
+    expect(both.json).toEqual({ message: 'Email has already been taken, Phone number should be in e164 format', attributes: ['email', 'phone_number'] });
+  });
+
+  it('searches 15 per page and needs q', async () => {
+    for (let i = 0; i < 17; i++) await createContact({ name: `Kovács ${i}`, phone_number: `+3630100${String(i).padStart(4, '0')}` });
+    const page1 = await api('GET', '/contacts/search?q=kov');
+    expect(page1.json.payload).toHaveLength(15);
+    expect(page1.json.meta).toEqual({ count: 17, current_page: 1, has_more: true });
+    expect((await api('GET', '/contacts/search?q=')).json).toEqual({ error: 'Specify search string with parameter q' });
+  });
+
+  it('deletes a contact with its conversations, unless it is online', async () => {
+    const { json } = await createContact({ name: 'Jane', phone_number: '+36301234567' });
+    const id = json.payload.contact.id;
+    await api('POST', '/conversations', { inbox_id: cw.inboxId, contact_id: id });
+    cw.setContactOnline(id, true);
+    expect((await api('DELETE', `/contacts/${id}`)).json).toEqual({ message: 'Jane is Online, please try again later' });
+    cw.setContactOnline(id, false);
+    const deleted = await api('DELETE', `/contacts/${id}`);
+    expect(deleted).toMatchObject({ status: 200, text: '' });
+    expect(cw.conversations()).toHaveLength(0);
+    expect((await api('GET', `/contacts/${id}`)).json).toEqual({ error: 'Resource could not be found' });
+  });
+});
+
+describe('Chatwoot stand-in: conversations and messages', () => {
+  const conversationFor = async (phone: string) => {
+    const { json } = await createContact({ name: 'Jane', phone_number: phone });
+    return (await api('POST', '/conversations', { inbox_id: cw.inboxId, contact_id: json.payload.contact.id, status: 'open' })).json;
+  };
+
+  it('numbers conversations by display_id, forces pending with an agent bot and 404s an unknown one', async () => {
+    const first = await conversationFor('+36301111111');
+    const second = await conversationFor('+36302222222');
+    expect([first.id, second.id]).toEqual([1, 2]);
+    expect(first.status).toBe('pending');
+    expect((await api('GET', '/conversations/99')).json).toEqual({ error: 'Resource could not be found' });
+    const list = await api('GET', '/conversations?status=pending&assignee_type=all');
+    expect(list.json.data.payload.map((c: { id: number }) => c.id).sort()).toEqual([1, 2]);
+  });
+
+  it('lets the bot token hand off: toggle_status, team assignment, priority, labels', async () => {
+    const c = await conversationFor('+36301111111');
+    const bot = (method: string, path: string, body?: unknown) => api(method, `/conversations/${c.id}${path}`, body, 'bot-token');
+    expect((await bot('POST', '/toggle_status', { status: 'open' })).json.payload).toEqual({ success: true, conversation_id: c.id, current_status: 'open', snoozed_until: null });
+    expect((await bot('POST', '/assignments', { team_id: 2 })).json).toMatchObject({ id: 2 });
+    expect((await bot('POST', '/toggle_priority', { priority: 'high' })).text).toBe('');
+    expect((await bot('POST', '/labels', { labels: ['escalated'] })).json).toEqual({ payload: ['escalated'] });
+    const shown = (await bot('GET', '')).json;
+    expect(shown).toMatchObject({ status: 'open', priority: 'high', labels: ['escalated'], meta: { team: { id: 2 } } });
+    expect((await bot('GET', '/messages')).status).toBe(401);
+  });
+
+  it('returns REST messages with an integer message_type and 200, and posts a signed message_created webhook', async () => {
+    const c = await conversationFor('+36301111111');
+    const res = await api('POST', `/conversations/${c.id}/messages`, { content: 'Suggestion', private: true }, 'bot-token');
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ message_type: 1, private: true, conversation_id: c.id, sender: { type: 'agent_bot' } });
+    await cw.webhooksIdle();
+    const [delivery] = received;
+    const payload = JSON.parse(delivery!.body);
+    expect(payload).toMatchObject({ event: 'message_created', message_type: 'outgoing', private: true, conversation: { id: c.id, status: 'pending' } });
+    const ts = String(delivery!.headers['x-chatwoot-timestamp']);
+    expect(Math.abs(Number(ts) - Date.now() / 1000)).toBeLessThan(5);
+    const expected = `sha256=${createHmac('sha256', cw.webhookSecret).update(`${ts}.${delivery!.body}`).digest('hex')}`;
+    expect(delivery!.headers['x-chatwoot-signature']).toBe(expected);
+    expect(delivery!.headers['x-chatwoot-delivery']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('simulates a customer message whose webhook carries the contact sender and the pending conversation', async () => {
+    const { conversation } = cw.receiveCustomerMessage({ content: 'Hi, my drill is broken', phone: '+36303333333', name: 'Jane' });
+    await cw.webhooksIdle();
+    const payload = JSON.parse(received[0]!.body);
+    expect(payload).toMatchObject({ message_type: 'incoming', private: false, sender: { phone_number: '+36303333333' }, conversation: { id: conversation.id, status: 'pending', meta: { sender: { type: 'contact' } } } });
+    expect(payload.sender).not.toHaveProperty('type');
+    expect(cw.messages(conversation.id)[0]).toMatchObject({ message_type: 0 });
+  });
+
+  it('opens a pending conversation with an activity note when the bot webhook keeps failing', async () => {
+    hookStatus = 500;
+    const { conversation } = cw.receiveCustomerMessage({ content: 'Hello', phone: '+36304444444' });
+    await cw.webhooksIdle();
+    expect(received).toHaveLength(3);
+    expect(new Set(received.map((r) => r.headers['x-chatwoot-delivery'])).size).toBe(1);
+    expect(cw.conversations()[0]).toMatchObject({ id: conversation.id, status: 'open' });
+    expect(cw.messages(conversation.id).at(-1)).toMatchObject({ message_type: 2 });
+  });
+
+  it('answers an injected 429 in plain text like rack-attack', async () => {
+    cw.faults.set({ failNext: { count: 1, status: 429 } });
+    const res = await api('GET', '/contacts');
+    expect(res.status).toBe(429);
+    expect(res.text.trim()).toBe('Retry later');
+  });
+});

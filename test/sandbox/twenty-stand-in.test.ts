@@ -1,0 +1,196 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTwentyStandIn, type TwentyStandIn, type TwentyStandInOptions } from '../../sandbox/index.js';
+
+interface GqlResult {
+  data?: Record<string, any> | null;
+  errors?: { message: string; extensions: Record<string, any> }[];
+}
+
+let twenty: TwentyStandIn;
+const gql = async (path: '/graphql' | '/metadata', query: string, variables?: unknown, key = twenty.apiKey): Promise<GqlResult> => {
+  const res = await fetch(`${twenty.url}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as GqlResult;
+};
+const core = (query: string, variables?: unknown) => gql('/graphql', query, variables);
+const meta = (query: string, variables?: unknown) => gql('/metadata', query, variables);
+
+const ID_A = '0b0f2c5e-1c1a-4f6e-8a7b-111111111111';
+const ID_B = '0b0f2c5e-1c1a-4f6e-8a7b-222222222222';
+const upsert = `mutation($data: [PersonCreateInput!]!) { createPeople(data: $data, upsert: true) { id city emails { primaryEmail } name { firstName lastName } deletedAt } }`;
+
+async function start(options: TwentyStandInOptions = {}) {
+  twenty = await startTwentyStandIn({ rateLimit: false, ...options });
+}
+afterEach(() => twenty.close());
+
+describe('Twenty stand-in: auth and records', () => {
+  beforeEach(() => start());
+
+  it('answers a bad API key with HTTP 200 and UNAUTHENTICATED', async () => {
+    const res = await gql('/graphql', '{ people { totalCount } }', undefined, 'nope');
+    expect(res.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('upserts on id: the second write updates the same row, partially for composites', async () => {
+    await core(upsert, { data: [{ id: ID_A, name: { firstName: 'János', lastName: 'Kovács' }, emails: { primaryEmail: 'j@k.hu' } }] });
+    const res = await core(upsert, { data: [{ id: ID_A, city: 'Győr', name: { firstName: 'Jani' } }] });
+    expect(res.data?.createPeople[0]).toMatchObject({ id: ID_A, city: 'Győr', name: { firstName: 'Jani', lastName: 'Kovács' }, emails: { primaryEmail: 'j@k.hu' } });
+    expect(twenty.listRecords('people')).toHaveLength(1);
+  });
+
+  it('upserts on emails.primaryEmail, keeps the existing id and restores a soft-deleted row', async () => {
+    await core(upsert, { data: [{ id: ID_A, emails: { primaryEmail: 'ada@x.com' } }] });
+    await core(`mutation { deletePerson(id: "${ID_A}") { id } }`);
+    const res = await core(upsert, { data: [{ emails: { primaryEmail: 'ada@x.com' }, city: 'Pécs' }] });
+    expect(res.data?.createPeople[0]).toMatchObject({ id: ID_A, city: 'Pécs', deletedAt: null });
+  });
+
+  it('refuses an upsert whose id and email point at different rows', async () => {
+    await core(upsert, { data: [{ id: ID_A, emails: { primaryEmail: 'a@x.com' } }, { id: ID_B, emails: { primaryEmail: 'b@x.com' } }] });
+    const res = await core(upsert, { data: [{ id: ID_A, emails: { primaryEmail: 'b@x.com' } }] });
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', subCode: 'UPSERT_MULTIPLE_MATCHING_RECORDS_CONFLICT' });
+  });
+
+  it('rejects a plain create of a duplicate email with the conflicting record id, changing nothing', async () => {
+    await core(upsert, { data: [{ id: ID_A, emails: { primaryEmail: 'a@x.com' } }] });
+    const res = await core(`mutation($d: [PersonCreateInput!]!) { createPeople(data: $d) { id } }`, {
+      d: [{ id: ID_B, emails: { primaryEmail: 'new@x.com' } }, { emails: { primaryEmail: 'a@x.com' } }],
+    });
+    expect(res.errors?.[0]).toMatchObject({ message: 'A duplicate entry was detected', extensions: { code: 'BAD_USER_INPUT', conflictingRecordId: ID_A } });
+    expect(twenty.getRecord('person', ID_B)).toBeUndefined();
+  });
+
+  it('hides soft-deleted rows unless the filter names deletedAt, and destroy removes the row for good', async () => {
+    await core(upsert, { data: [{ id: ID_A, emails: { primaryEmail: 'a@x.com' } }] });
+    await core(`mutation { deletePerson(id: "${ID_A}") { id } }`);
+    expect((await core('{ people { totalCount } }')).data?.people.totalCount).toBe(0);
+    const trash = await core('{ people(filter: { deletedAt: { is: NOT_NULL } }) { totalCount } }');
+    expect(trash.data?.people.totalCount).toBe(1);
+    expect(twenty.getRecord('person', ID_A)?.emails).toEqual({ primaryEmail: 'a@x.com', additionalEmails: null });
+    await core(`mutation { destroyPerson(id: "${ID_A}") { id } }`);
+    expect(twenty.getRecord('person', ID_A)).toBeUndefined();
+    const again = await core(`mutation { destroyPerson(id: "${ID_A}") { id } }`);
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', subCode: 'RECORD_NOT_FOUND' });
+  });
+
+  it('answers findOne without a match with NOT_FOUND rather than null', async () => {
+    const res = await core(`{ person(filter: { id: { eq: "${ID_A}" } }) { id } }`);
+    expect(res.errors?.[0]).toMatchObject({ message: 'Record not found', extensions: { code: 'NOT_FOUND' } });
+  });
+
+  it('filters with and/or/not, literal % in ilike, "" as NULL and neq dropping NULL', async () => {
+    await core(upsert, {
+      data: [
+        { id: ID_A, city: 'Paris', name: { lastName: 'Lovelace' } },
+        { id: ID_B, city: '', name: { lastName: 'Babbage' } },
+      ],
+    });
+    const ids = async (filter: string) => ((await core(`{ people(filter: ${filter}) { edges { node { id } } } }`)).data?.people.edges as { node: { id: string } }[]).map((e) => e.node.id);
+    expect(await ids('{ city: { ilike: "par" } }')).toEqual([]);
+    expect(await ids('{ city: { ilike: "%AR%" } }')).toEqual([ID_A]);
+    expect(await ids('{ city: { eq: "" } }')).toEqual([ID_B]);
+    expect(await ids('{ city: { is: NULL } }')).toEqual([ID_B]);
+    expect(await ids('{ city: { neq: "Rome" } }')).toEqual([ID_A]);
+    expect(await ids('{ or: [{ name: { lastName: { eq: "Babbage" } } }, { city: { eq: "Paris" } }] }')).toEqual([ID_A, ID_B]);
+    expect(await ids('{ not: { name: { lastName: { like: "Love%" } } } }')).toEqual([ID_B]);
+  });
+
+  it('pages with base64 JSON cursors forwards and backwards, with totalCount and the argument conflicts', async () => {
+    const data = Array.from({ length: 5 }, (_, i) => ({ id: `0b0f2c5e-1c1a-4f6e-8a7b-00000000000${i}`, city: `C${i}` }));
+    await core(upsert, { data });
+    const page = async (args: string) =>
+      (await core(`{ people(${args}, orderBy: [{ city: DescNullsLast }]) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { city } } } }`)).data?.people;
+    const first = await page('first: 2');
+    expect(first.edges.map((e: any) => e.node.city)).toEqual(['C4', 'C3']);
+    expect(first).toMatchObject({ totalCount: 5, pageInfo: { hasNextPage: true } });
+    expect(JSON.parse(Buffer.from(first.pageInfo.endCursor, 'base64').toString())).toEqual({ city: 'C3', id: data[3]!.id });
+    const second = await page(`first: 2, after: "${first.pageInfo.endCursor}"`);
+    expect(second.edges.map((e: any) => e.node.city)).toEqual(['C2', 'C1']);
+    const back = await page(`last: 2, before: "${second.pageInfo.startCursor}"`);
+    expect(back.edges.map((e: any) => e.node.city)).toEqual(['C4', 'C3']);
+    expect(back.pageInfo.hasPreviousPage).toBe(false);
+    const conflict = await core('{ people(first: 1, last: 1) { totalCount } }');
+    expect(conflict.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', subCode: 'ARGS_CONFLICT' });
+    const bad = await core('{ people(after: "not-a-cursor") { totalCount } }');
+    expect(bad.errors?.[0]?.extensions.subCode).toBe('INVALID_CURSOR');
+  });
+});
+
+describe('Twenty stand-in: metadata', () => {
+  beforeEach(() => start());
+
+  const personId = async () => {
+    const res = await meta('{ objects(paging: { first: 100 }) { edges { node { id nameSingular fieldsList { name } } } } }');
+    return (res.data?.objects.edges as { node: { id: string; nameSingular: string } }[]).find((e) => e.node.nameSingular === 'person')!.node.id;
+  };
+
+  it('exposes a custom field in /graphql as soon as createOneField succeeds, with Twenty type names', async () => {
+    const before = await core('{ people { edges { node { paymentStatus } } } }');
+    expect(before.errors?.[0]?.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const objectMetadataId = await personId();
+    const createField = `mutation($input: CreateOneFieldMetadataInput!) { createOneField(input: $input) { id name type } }`;
+    await meta(createField, {
+      input: { field: { objectMetadataId, type: 'SELECT', name: 'paymentStatus', label: 'Payment Status', options: [{ value: 'GOOD', label: 'Good', color: 'green', position: 0 }, { value: 'LATE', label: 'Late', color: 'red', position: 1 }] } },
+    });
+    await meta(createField, { input: { field: { objectMetadataId, type: 'CURRENCY', name: 'totalRevenue', label: 'Total Revenue' } } });
+    const created = await core(`mutation { createPerson(data: { id: "${ID_A}", paymentStatus: LATE, totalRevenue: { amountMicros: "1500000000", currencyCode: "HUF" } }) { paymentStatus totalRevenue { amountMicros currencyCode } } }`);
+    expect(created.data?.createPerson).toEqual({ paymentStatus: 'LATE', totalRevenue: { amountMicros: 1500000000, currencyCode: 'HUF' } });
+    const typeName = await core('{ __type(name: "PersonPaymentStatusEnum") { enumValues { name } } }');
+    expect(typeName.data?.__type.enumValues.map((v: { name: string }) => v.name)).toEqual(['GOOD', 'LATE']);
+    const dup = await meta(createField, { input: { field: { objectMetadataId, type: 'TEXT', name: 'totalRevenue', label: 'X' } } });
+    expect(dup.errors?.[0]?.extensions.code).toBe('METADATA_VALIDATION_FAILED');
+  });
+
+  it('creates a custom object with a MANY_TO_ONE person relation; destroying the person nulls personId', async () => {
+    const input = { object: { nameSingular: 'rentalRecord', namePlural: 'rentalRecords', labelSingular: 'Rental Record', labelPlural: 'Rental Records', icon: 'IconTruck' } };
+    const createObject = `mutation($input: CreateOneObjectInput!) { createOneObject(input: $input) { id nameSingular } }`;
+    const object = await meta(createObject, { input });
+    const again = await meta(createObject, { input });
+    expect(again.errors?.[0]).toMatchObject({ message: 'Multiple validation errors occurred while creating object', extensions: { code: 'METADATA_VALIDATION_FAILED' } });
+    expect(again.errors?.[0]?.extensions.errors.objectMetadata[0].errors[0]).toMatchObject({ code: 'OBJECT_ALREADY_EXISTS', message: 'Object already exists' });
+    await meta(`mutation($input: CreateOneFieldMetadataInput!) { createOneField(input: $input) { id } }`, {
+      input: { field: { objectMetadataId: object.data?.createOneObject.id, type: 'RELATION', name: 'person', label: 'Person', relationCreationPayload: { type: 'MANY_TO_ONE', targetObjectMetadataId: await personId(), targetFieldLabel: 'Rental Records', targetFieldIcon: 'IconTruck' } } },
+    });
+    await core(upsert, { data: [{ id: ID_A }] });
+    await core(`mutation { createRentalRecords(data: [{ id: "${ID_B}", name: "R1", personId: "${ID_A}" }], upsert: true) { id } }`);
+    const person = await core(`{ person(filter: { id: { eq: "${ID_A}" } }) { rentalRecords { totalCount edges { node { personId person { id } } } } } }`);
+    expect(person.data?.person.rentalRecords).toMatchObject({ totalCount: 1, edges: [{ node: { personId: ID_A, person: { id: ID_A } } }] });
+    await core(`mutation { destroyPeople(filter: { id: { in: ["${ID_A}"] } }) { id } }`);
+    expect(twenty.getRecord('rentalRecord', ID_B)?.personId).toBeNull();
+  });
+});
+
+describe('Twenty stand-in: limits', () => {
+  it('rejects a batch above maxBatch', async () => {
+    await start({ maxBatch: 3 });
+    const res = await core(upsert, { data: [{}, {}, {}, {}] });
+    expect(res.errors?.[0]?.message).toBe('Maximum number of records to upsert is 3.');
+  });
+
+  it('answers LIMIT_REACHED with HTTP 200 once the bucket is empty, one token per root field', async () => {
+    await start({ rateLimit: { shortLimit: 100, shortTtlMs: 1000, longLimit: 4, longTtlMs: 60_000 } });
+    const ok = await core('{ a: people { totalCount } b: people { totalCount } c: people { totalCount } }');
+    expect(ok.errors).toBeUndefined();
+    const last = await core('{ a: people { totalCount } b: people { totalCount } }');
+    expect(last.errors?.[0]).toMatchObject({
+      message: 'Limit reached (4 tokens per 60000 ms)',
+      path: ['b'],
+      extensions: { code: 'BAD_USER_INPUT', subCode: 'LIMIT_REACHED', userFriendlyMessage: 'Rate limit reached. Please try again later.' },
+    });
+  });
+
+  it('injects LIMIT_REACHED and HTTP 429 with Retry-After on demand', async () => {
+    await start();
+    twenty.faults.set({ failNext: { count: 1, status: 'LIMIT_REACHED' } });
+    expect((await core('{ people { totalCount } }')).errors?.[0]?.extensions.subCode).toBe('LIMIT_REACHED');
+    twenty.faults.set({ failNext: { count: 1, status: 429, retryAfterSeconds: 3 } });
+    const res = await fetch(`${twenty.url}/graphql`, { method: 'POST', headers: { Authorization: `Bearer ${twenty.apiKey}` }, body: '{}' });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('3');
+  });
+});
