@@ -3,12 +3,11 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import { partnerLink } from '../activities/store.js';
 import { customerId as customerIdSchema } from '../contracts/kgc-events.js';
-import { kgcCustomerIdKey, kgcEventTypeKey } from '../contracts/search-attributes.js';
 import type { Db } from '../db/client.js';
 import { workflowIds } from '../mapping/ids.js';
 import { moduleNames, type ModuleFlags } from '../modules.js';
-import { partnerChanged, type PartnerChanged, type partnerSync } from '../workflows/partner-sync.js';
 import { requireAdminKey } from './admin-auth.js';
+import { partnerSyncHandoff } from './handoffs/partner-sync.handoff.js';
 import { ApiError, zodDetails } from './errors.js';
 
 const moduleBody = z.object({ enabled: z.boolean() }).strict();
@@ -58,17 +57,10 @@ export function adminRouter(deps: { db: Db; temporal: Client; taskQueue: string;
   /** Redrive: sync the partner again from KGC, e.g. after a failed run's cause was fixed. */
   router.post('/admin/partners/:customerId/resync', async (req, res) => {
     const customerId = parseCustomerId(req.params.customerId);
-    const workflowId = workflowIds.partnerSync(customerId);
-    await deps.temporal.workflow.signalWithStart<typeof partnerSync, [PartnerChanged]>('partnerSync', {
-      workflowId,
-      taskQueue: deps.taskQueue,
-      args: [{ customerId }],
-      signal: partnerChanged,
-      signalArgs: [{ eventType: 'admin.resync', eventId: `resync-${Date.now()}` }],
-      typedSearchAttributes: [
-        { key: kgcCustomerIdKey, value: customerId },
-        { key: kgcEventTypeKey, value: 'admin.resync' },
-      ],
+    const { workflowId } = await partnerSyncHandoff(deps.temporal, deps.taskQueue, {
+      type: 'customer.updated',
+      data: { customer_id: customerId },
+      eventId: `admin-resync-${Date.now()}`,
     });
     res.status(202).json({ status: 'accepted', workflowId });
   });

@@ -1,27 +1,28 @@
 import type { KgcEventType } from '../contracts/kgc-events.js';
 import type { ModuleName } from '../db/schema.js';
+import type { Handoff } from './handoffs/handoff.js';
+import { partnerSyncHandoff } from './handoffs/partner-sync.handoff.js';
 
 /**
- * What each KGC event needs. `partnerSync` events signal the customer's entity workflow. Events whose workflow
- * is not built yet are stored durably (status `recorded`, payload kept) and acknowledged, so none is lost
- * and each can be redriven once its workflow exists.
+ * What each KGC event needs. An event with a `handoff` goes to its workflow; one without is stored durably
+ * (status `recorded`, payload kept) and acknowledged, so nothing is lost before its workflow exists.
  */
 export interface EventRoute {
-  handler: 'partnerSync' | 'recorded';
+  handoff?: Handoff;
   /** The event is skipped when every one of these modules is off; empty = always handled. */
   modules: ModuleName[];
 }
 
 export const eventRoutes: Record<KgcEventType, EventRoute> = {
-  'customer.created': { handler: 'partnerSync', modules: ['crm', 'support'] },
-  'customer.updated': { handler: 'partnerSync', modules: ['crm', 'support'] },
-  'customer.deleted': { handler: 'recorded', modules: [] },
-  'rental.completed': { handler: 'recorded', modules: ['crm'] },
-  'service.completed': { handler: 'recorded', modules: ['crm'] },
-  'order.delivered': { handler: 'recorded', modules: ['crm'] },
-  'rental.started': { handler: 'recorded', modules: ['support'] },
-  'rental.ended': { handler: 'recorded', modules: ['support'] },
-  'service.quote_ready': { handler: 'recorded', modules: ['support'] },
-  'service.repair_done': { handler: 'recorded', modules: ['support'] },
-  'order.arrived': { handler: 'recorded', modules: ['support'] },
+  'customer.created': { handoff: partnerSyncHandoff, modules: ['crm', 'support'] },
+  'customer.updated': { handoff: partnerSyncHandoff, modules: ['crm', 'support'] },
+  'customer.deleted': { modules: [] },
+  'rental.completed': { modules: ['crm'] },
+  'service.completed': { modules: ['crm'] },
+  'order.delivered': { modules: ['crm'] },
+  'rental.started': { modules: ['support'] },
+  'rental.ended': { modules: ['support'] },
+  'service.quote_ready': { modules: ['support'] },
+  'service.repair_done': { modules: ['support'] },
+  'order.arrived': { modules: ['support'] },
 };

@@ -2,13 +2,10 @@ import type { Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { eventCustomerId, type KgcEventType } from '../contracts/kgc-events.js';
-import { kgcCustomerIdKey, kgcEventTypeKey } from '../contracts/search-attributes.js';
 import type { Db } from '../db/client.js';
 import { kgcEvents } from '../db/schema.js';
 import { logger } from '../logger.js';
-import { workflowIds } from '../mapping/ids.js';
 import type { ModuleFlags } from '../modules.js';
-import { partnerChanged, type PartnerChanged, type partnerSync } from '../workflows/partner-sync.js';
 import { ApiError } from './errors.js';
 import { eventRoutes } from './event-routes.js';
 import type { Metrics } from './metrics.js';
@@ -74,29 +71,19 @@ export async function intakeKgcEvent(deps: IntakeDeps, event: VerifiedEvent): Pr
     return { status: 202, body: { status: 'skipped', eventId, reason } };
   }
 
-  if (route.handler === 'recorded' || !customerId) {
+  if (!route.handoff) {
     await record(db, { ...row, status: 'recorded', payload: event.data });
     return { status: 202, body: { status: 'recorded', eventId } };
   }
 
-  const workflowId = workflowIds.partnerSync(customerId);
   const started = process.hrtime.bigint();
+  let workflowId: string;
   try {
-    await deps.temporal.withDeadline(Date.now() + (deps.handoffTimeoutMs ?? 5_000), () =>
-      deps.temporal.workflow.signalWithStart<typeof partnerSync, [PartnerChanged]>('partnerSync', {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        args: [{ customerId }],
-        signal: partnerChanged,
-        signalArgs: [{ eventType: event.type, eventId }],
-        typedSearchAttributes: [
-          { key: kgcCustomerIdKey, value: customerId },
-          { key: kgcEventTypeKey, value: event.type },
-        ],
-      }),
-    );
+    ({ workflowId } = await deps.temporal.withDeadline(Date.now() + (deps.handoffTimeoutMs ?? 5_000), () =>
+      route.handoff!(deps.temporal, deps.taskQueue, { type: event.type, data: event.data, eventId }),
+    ));
   } catch (err) {
-    logger.warn({ eventId, workflowId, err: (err as Error).message }, 'hand-off to Temporal failed; KGC will retry');
+    logger.warn({ eventId, eventType: event.type, customerId, err: (err as Error).message }, 'hand-off to Temporal failed; KGC will retry');
     throw new ApiError(503, 'temporal_unavailable', 'The event could not be handed to Temporal; retry later', [], { 'Retry-After': '5' });
   }
   deps.metrics.handoffSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
