@@ -4,6 +4,7 @@ import { ChatwootValidationError, type ChatwootClient } from '../clients/chatwoo
 import { partnerLinks } from '../db/schema.js';
 import { toChatwootContact } from '../mapping/chatwoot-contact.js';
 import type { ActivityDeps } from './context.js';
+import { isErased } from './erasure.js';
 
 type Shareable = 'email' | 'phone_number';
 const shareable = new Set<string>(['email', 'phone_number']);
@@ -21,7 +22,8 @@ export function createChatwootActivities({ db, kgc, chatwoot }: ActivityDeps) {
      */
     async upsertChatwootContact({ customerId }: { customerId: string }): Promise<{ contactId?: string; customerGone: boolean; warnings: string[] }> {
       const client = requireChatwoot(chatwoot);
-      const customer = await kgc.getCustomer(customerId);
+      // The tombstone check sits right before the write: an erased customer is never written again.
+      const customer = (await isErased(db, customerId)) ? null : await kgc.getCustomer(customerId);
       if (!customer) return { customerGone: true, warnings: [] };
       const [link] = await db.select({ id: partnerLinks.chatwootContactId }).from(partnerLinks).where(eq(partnerLinks.customerId, customerId));
       let contactId = link?.id ? Number(link.id) : undefined;
@@ -53,6 +55,17 @@ export function createChatwootActivities({ db, kgc, chatwoot }: ActivityDeps) {
         }
       }
       throw ApplicationFailure.retryable('Chatwoot contact upsert did not settle', 'ChatwootInconsistent');
+    },
+
+    /** Erasure: the contact found by link or identifier, with its conversations. A contact already gone counts as done. */
+    async deleteChatwootContact({ customerId }: { customerId: string }): Promise<{ contacts: number; conversations: number }> {
+      const client = requireChatwoot(chatwoot);
+      const [link] = await db.select({ id: partnerLinks.chatwootContactId }).from(partnerLinks).where(eq(partnerLinks.customerId, customerId));
+      const contactId = link?.id ? Number(link.id) : (await client.findContactByIdentifier(customerId))?.id;
+      if (contactId === undefined) return { contacts: 0, conversations: 0 };
+      const conversations = await client.contactConversationCount(contactId);
+      const deleted = await client.deleteContact(contactId);
+      return { contacts: deleted ? 1 : 0, conversations: deleted ? conversations : 0 };
     },
   };
 }

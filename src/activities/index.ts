@@ -1,6 +1,8 @@
 import { createChatwootActivities } from './chatwoot.js';
 import type { ActivityDeps } from './context.js';
+import { createErasureActivities } from './erasure.js';
 import { createKgcActivities } from './kgc.js';
+import { createKokoErasureActivities } from './koko-erasure.js';
 import { createStoreActivities } from './store.js';
 import { createTwentyActivities } from './twenty.js';
 
@@ -8,7 +10,13 @@ export type { ActivityDeps } from './context.js';
 
 /** Activities of the main task queue. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createKgcActivities(deps), ...createChatwootActivities(deps), ...createStoreActivities(deps) };
+  return {
+    ...createKgcActivities(deps),
+    ...createChatwootActivities(deps),
+    ...createStoreActivities(deps),
+    ...createErasureActivities(deps),
+    ...createKokoErasureActivities(deps),
+  };
 }
 
 export { createTwentyActivities };

@@ -1,10 +1,12 @@
+import { isErased } from './erasure.js';
 import type { ActivityDeps } from './context.js';
 
-export function createKgcActivities({ kgc }: ActivityDeps) {
+export function createKgcActivities({ db, kgc }: ActivityDeps) {
   return {
-    /** KGC is the master: a 404 means the customer was deleted there, and nothing may be written for it. */
-    async customerExistsInKgc({ customerId }: { customerId: string }): Promise<{ exists: boolean }> {
-      return { exists: (await kgc.getCustomer(customerId)) !== null };
+    /** KGC is the master: a 404 means the customer was deleted there; an erased one is never written either. */
+    async customerExistsInKgc({ customerId }: { customerId: string }): Promise<{ exists: boolean; erased: boolean }> {
+      if (await isErased(db, customerId)) return { exists: false, erased: true };
+      return { exists: (await kgc.getCustomer(customerId)) !== null, erased: false };
     },
   };
 }

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { integrationLog, moduleFlags, partnerLinks, type ModuleName } from '../db/schema.js';
 import { currentRun, type ActivityDeps } from './context.js';
+import { isErased } from './erasure.js';
 
 export type ModuleStates = Record<ModuleName, boolean>;
 
@@ -27,6 +28,7 @@ export function createStoreActivities({ db }: ActivityDeps) {
     },
 
     async recordPartnerSynced(o: PartnerSyncOutcome): Promise<void> {
+      if (await isErased(db, o.customerId)) return;
       const run = currentRun();
       const now = new Date();
       await db.transaction(async (tx) => {
@@ -56,6 +58,7 @@ export function createStoreActivities({ db }: ActivityDeps) {
     },
 
     async recordPartnerSyncStopped(input: { customerId: string; eventType?: string; status: 'failed' | 'deleted_in_kgc'; error?: string }): Promise<void> {
+      if (await isErased(db, input.customerId)) return;
       const run = currentRun();
       const now = new Date();
       await db.transaction(async (tx) => {

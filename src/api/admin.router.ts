@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import express, { Router } from 'express';
 import { z } from 'zod';
+import { erasureCertificate, isErased } from '../activities/erasure.js';
 import { partnerLink } from '../activities/store.js';
 import { customerId as customerIdSchema } from '../contracts/kgc-events.js';
 import type { Db } from '../db/client.js';
@@ -54,9 +55,26 @@ export function adminRouter(deps: { db: Db; temporal: Client; taskQueue: string;
     });
   });
 
+  /** The erasure certificate: hashed id, reason, what each system erased and when. No personal data. */
+  router.get('/admin/erasures/:customerId', async (req, res) => {
+    const customerId = parseCustomerId(req.params.customerId);
+    const erasure = await erasureCertificate(deps.db, customerId);
+    if (!erasure) throw new ApiError(404, 'erasure_not_found', `No erasure was requested for ${customerId}`);
+    res.json({
+      customerHash: erasure.customerHash,
+      reason: erasure.reason,
+      status: erasure.completedAt ? 'completed' : 'in_progress',
+      requestedAt: erasure.requestedAt,
+      completedAt: erasure.completedAt,
+      systems: erasure.systems,
+      workflowId: erasure.workflowId,
+    });
+  });
+
   /** Redrive: sync the partner again from KGC, e.g. after a failed run's cause was fixed. */
   router.post('/admin/partners/:customerId/resync', async (req, res) => {
     const customerId = parseCustomerId(req.params.customerId);
+    if (await isErased(deps.db, customerId)) throw new ApiError(409, 'customer_erased', `${customerId} was erased (GDPR) and is never synced again`);
     const { workflowId } = await partnerSyncHandoff(deps.temporal, deps.taskQueue, {
       type: 'customer.updated',
       data: { customer_id: customerId },

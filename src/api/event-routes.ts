@@ -1,6 +1,7 @@
 import type { KgcEventType } from '../contracts/kgc-events.js';
 import type { ModuleName } from '../db/schema.js';
 import type { Handoff } from './handoffs/handoff.js';
+import { gdprDeleteHandoff } from './handoffs/gdpr-delete.handoff.js';
 import { partnerSyncHandoff } from './handoffs/partner-sync.handoff.js';
 
 /**
@@ -16,7 +17,7 @@ export interface EventRoute {
 export const eventRoutes: Record<KgcEventType, EventRoute> = {
   'customer.created': { handoff: partnerSyncHandoff, modules: ['crm', 'support'] },
   'customer.updated': { handoff: partnerSyncHandoff, modules: ['crm', 'support'] },
-  'customer.deleted': { modules: [] },
+  'customer.deleted': { handoff: gdprDeleteHandoff, modules: [] },
   'rental.completed': { modules: ['crm'] },
   'service.completed': { modules: ['crm'] },
   'order.delivered': { modules: ['crm'] },

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import { isErased } from '../activities/erasure.js';
 import { eventCustomerId, type KgcEventType } from '../contracts/kgc-events.js';
 import type { Db } from '../db/client.js';
 import { kgcEvents } from '../db/schema.js';
@@ -59,10 +60,17 @@ export async function intakeKgcEvent(deps: IntakeDeps, event: VerifiedEvent): Pr
   const { deliveryKey, eventId } = deliveryIdentity(event.type, event.data, event.envelopeId);
   const route = eventRoutes[event.type];
   const customerId = eventCustomerId(event.data) ?? null;
-  const row = { deliveryKey, eventId, eventType: event.type, customerId };
+  // The delete's own row must not name the customer: the cascade it starts erases every row that does.
+  const row = { deliveryKey, eventId, eventType: event.type, customerId: event.type === 'customer.deleted' ? null : customerId };
 
   const [seen] = await db.select({ workflowId: kgcEvents.workflowId }).from(kgcEvents).where(eq(kgcEvents.deliveryKey, deliveryKey));
   if (seen) return { status: 200, body: { status: 'duplicate', eventId, workflowId: seen.workflowId } };
+
+  if (customerId && event.type !== 'customer.deleted' && (await isErased(db, customerId))) {
+    const reason = 'customer erased (GDPR)';
+    await record(db, { ...row, customerId: null, status: 'skipped', reason });
+    return { status: 202, body: { status: 'skipped', eventId, reason } };
+  }
 
   const modules = await deps.modules.current();
   if (route.modules.length > 0 && !route.modules.some((m) => modules[m])) {

@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
 import { httpFailure, networkFailure } from './errors.js';
 
@@ -59,6 +60,31 @@ export class ChatwootClient {
     const res = await this.send('get', `/contacts/search?q=${encodeURIComponent(identifier)}`, 'contact search');
     const hits = (res.data.payload ?? []) as ChatwootContact[];
     return hits.find((c) => c.identifier === identifier) ?? null;
+  }
+
+  async contactConversationCount(id: number): Promise<number> {
+    const res = await this.send('get', `/contacts/${id}/conversations`, 'contact conversations');
+    return res.status === 404 ? 0 : ((res.data.payload ?? []) as unknown[]).length;
+  }
+
+  /**
+   * Admin-only hard delete; Chatwoot removes the contact's conversations and messages with it (chatwoot.md §3).
+   * "is Online" (422) is a wait, not a refusal. Returns false when the contact is already gone.
+   */
+  async deleteContact(id: number): Promise<boolean> {
+    let res;
+    try {
+      res = await this.http.delete(`/contacts/${id}`);
+    } catch (err) {
+      if (isAxiosError(err)) throw networkFailure('Chatwoot', 'contact delete', err);
+      throw err;
+    }
+    if (res.status === 404) return false;
+    if (res.status === 422) {
+      throw ApplicationFailure.retryable('Chatwoot refuses to delete a contact that is online; retrying later', 'ChatwootContactOnline');
+    }
+    if (res.status >= 400) throw httpFailure('Chatwoot', 'contact delete', res.status, res.headers['retry-after'] as string | undefined);
+    return true;
   }
 
   private async send(method: 'get' | 'post' | 'put' | 'delete', path: string, what: string, body?: unknown) {

@@ -63,3 +63,22 @@ export const moduleFlags = pgTable('module_flags', {
 });
 
 export type ModuleName = 'crm' | 'support';
+
+/**
+ * GDPR erasures, keyed by a hash of the customer id: the row is the tombstone (written before anything is
+ * deleted; no intake path or sync may write the customer again) and, once `completedAt` is set, the certificate.
+ */
+export const erasures = pgTable('erasures', {
+  customerHash: text('customer_hash').primaryKey(),
+  reason: text('reason').notNull(),
+  workflowId: text('workflow_id').notNull(),
+  requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+  completedAt: timestamp('completed_at', { withTimezone: true }),
+  systems: jsonb('systems').$type<ErasedSystem[]>().notNull().default(sql`'[]'::jsonb`),
+});
+
+export interface ErasedSystem {
+  system: 'twenty' | 'chatwoot' | 'koko' | 'integration_db';
+  erased: Record<string, number>;
+  at: string;
+}

@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   continueAsNew,
+  isCancellation,
   defineQuery,
   defineSignal,
   proxyActivities,
@@ -33,7 +34,7 @@ export interface PartnerSyncStatus {
 export interface PartnerSyncResult {
   customerId: string;
   syncs: number;
-  outcome: 'synced' | 'deleted_in_kgc';
+  outcome: 'synced' | 'deleted_in_kgc' | 'erased';
 }
 
 export const partnerChanged = defineSignal<[PartnerChanged]>('partnerChanged');
@@ -77,12 +78,18 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
     syncs++;
     try {
       const outcome = await syncOnce();
+      if (outcome === 'erased') {
+        phase = 'done';
+        return { customerId, syncs, outcome };
+      }
       if (outcome === 'deleted_in_kgc') {
         await recordPartnerSyncStopped({ customerId, eventType: lastEventType, status: 'deleted_in_kgc' });
         phase = 'done';
         return { customerId, syncs, outcome };
       }
     } catch (err) {
+      // A GDPR erasure cancels this run and waits for it: end at once, write nothing more.
+      if (isCancellation(err)) throw err;
       const reason = err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : String(err);
       await recordPartnerSyncStopped({ customerId, eventType: lastEventType, status: 'failed', error: reason });
       throw ApplicationFailure.nonRetryable(`partner ${customerId} could not be synced: ${reason}`, 'PartnerSyncFailed');
@@ -91,9 +98,11 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
   phase = 'done';
   return { customerId, syncs, outcome: 'synced' };
 
-  async function syncOnce(): Promise<'synced' | 'deleted_in_kgc'> {
+  async function syncOnce(): Promise<PartnerSyncResult['outcome']> {
     const modules = await getModuleStates();
-    if (!(await customerExistsInKgc({ customerId })).exists) return 'deleted_in_kgc';
+    const presence = await customerExistsInKgc({ customerId });
+    if (presence.erased) return 'erased';
+    if (!presence.exists) return 'deleted_in_kgc';
 
     let twentyPersonId: string | undefined;
     const warnings: string[] = [];
