@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { ChatwootClient } from '../clients/chatwoot-client.js';
+import type { GeminiClient } from '../clients/gemini-client.js';
 import type { KgcClient } from '../clients/kgc-client.js';
 import type { TwentyClient } from '../clients/twenty-client.js';
 import type { Db } from '../db/client.js';
@@ -10,6 +11,9 @@ export interface ActivityDeps {
   kgc: KgcClient;
   twenty?: TwentyClient;
   chatwoot?: ChatwootClient;
+  /** Koko's own Chatwoot client: the agent-bot token when CHATWOOT_BOT_TOKEN is set, else the user token. */
+  chatwootBot?: { client: ChatwootClient; isBotToken: boolean };
+  gemini?: GeminiClient;
 }
 
 /** The workflow run an activity works for, for the audit trail. */

@@ -1,6 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { TwentyClient } from '../clients/twenty-client.js';
 import { TwentyNotFoundError } from '../clients/twenty-client.js';
+import { historyLedger, type HistoryKind } from '../db/schema.js';
+import { historyObjectOf, huf, toTwentyHistoryRecord } from '../mapping/history.js';
 import { twentyRecordId } from '../mapping/ids.js';
 import { isErased } from './erasure.js';
 import type { HistoryObject } from './twenty-history-objects.js';
@@ -14,6 +17,12 @@ const findByEmail = /* GraphQL */ `
 
 const upsertPerson = /* GraphQL */ `
   mutation UpsertPerson($data: PersonCreateInput!) { createPerson(data: $data, upsert: true) { id } }`;
+
+const updatePerson = /* GraphQL */ `
+  mutation UpdateAggregates($id: UUID!, $data: PersonUpdateInput!) { updatePerson(id: $id, data: $data) { id } }`;
+
+/** Twenty's documented batch size (twenty.md §8): one request, one rate-limit token, up to 60 records. */
+const historyBatchSize = 60;
 
 const destroyPerson = /* GraphQL */ `
   mutation DestroyPerson($id: UUID!) { destroyPerson(id: $id) { id } }`;
@@ -68,6 +77,64 @@ export function createTwentyActivities({ db, kgc, twenty }: ActivityDeps) {
         if (err instanceof TwentyNotFoundError) return { destroyed: 0 };
         throw err;
       }
+    },
+
+    /**
+     * Upserts up to one batch of the customer's not yet synced history of one kind into Twenty, then marks it
+     * synced. Returns whether more is waiting and whether a late rental was among the rows written.
+     */
+    async writeTwentyHistory({ customerId, kind }: { customerId: string; kind: HistoryKind }): Promise<{ written: number; late: boolean; more: boolean }> {
+      if (await isErased(db, customerId)) return { written: 0, late: false, more: false };
+      const rows = await db
+        .select()
+        .from(historyLedger)
+        .where(and(eq(historyLedger.customerId, customerId), eq(historyLedger.kind, kind), isNull(historyLedger.syncedAt)))
+        .orderBy(historyLedger.occurredOn)
+        .limit(historyBatchSize + 1);
+      const batch = rows.slice(0, historyBatchSize);
+      if (batch.length === 0) return { written: 0, late: false, more: false };
+      const personId = twentyRecordId('person', customerId);
+      const object = historyObjectOf[kind];
+      await requireTwenty(twenty).query(
+        `mutation WriteHistory($data: [${object.input}!]!) { ${object.createMany}(data: $data, upsert: true) { id } }`,
+        { data: batch.map((r) => toTwentyHistoryRecord(kind, r.kgcId, r.payload, personId)) },
+      );
+      const now = new Date();
+      for (const r of batch) {
+        await db
+          .update(historyLedger)
+          .set({ syncedAt: now })
+          .where(and(eq(historyLedger.kind, kind), eq(historyLedger.kgcId, r.kgcId), eq(historyLedger.updatedAt, r.updatedAt)));
+      }
+      return { written: batch.length, late: batch.some((r) => r.late), more: rows.length > historyBatchSize };
+    },
+
+    /**
+     * Recomputes the person's aggregates from the synced ledger (never increments): totalRentals counts rentals;
+     * totalRevenue is rental total_cost plus order total_amount (seed 000 §3.2, §3.4; repair costs are service
+     * revenue, §3.3, kept apart); the last rental and service dates. A newly synced late rental sets LATE.
+     */
+    async refreshTwentyAggregates({ customerId, markLate }: { customerId: string; markLate: boolean }): Promise<void> {
+      if (await isErased(db, customerId)) return;
+      const [agg] = await db
+        .select({
+          rentals: sql<number>`count(*) filter (where ${historyLedger.kind} = 'rental')`.mapWith(Number),
+          revenue: sql<number>`coalesce(sum(${historyLedger.amountHuf}) filter (where ${historyLedger.kind} in ('rental', 'order')), 0)`.mapWith(Number),
+          lastRental: sql<string | null>`max(${historyLedger.occurredOn}) filter (where ${historyLedger.kind} = 'rental')`,
+          lastService: sql<string | null>`max(${historyLedger.occurredOn}) filter (where ${historyLedger.kind} = 'service')`,
+        })
+        .from(historyLedger)
+        .where(and(eq(historyLedger.customerId, customerId), isNotNull(historyLedger.syncedAt)));
+      await requireTwenty(twenty).query(updatePerson, {
+        id: twentyRecordId('person', customerId),
+        data: {
+          totalRentals: agg!.rentals,
+          totalRevenue: huf(agg!.revenue),
+          lastRentalDate: agg!.lastRental,
+          lastServiceDate: agg!.lastService,
+          ...(markLate ? { paymentStatus: 'LATE' } : {}),
+        },
+      });
     },
   };
 }

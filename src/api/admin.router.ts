@@ -79,7 +79,7 @@ export function adminRouter(deps: { db: Db; temporal: Client; taskQueue: string;
       type: 'customer.updated',
       data: { customer_id: customerId },
       eventId: `admin-resync-${Date.now()}`,
-    });
+    }, deps.db);
     res.status(202).json({ status: 'accepted', workflowId });
   });
 

@@ -2,6 +2,7 @@ import type { KgcEventType } from '../contracts/kgc-events.js';
 import type { ModuleName } from '../db/schema.js';
 import type { Handoff } from './handoffs/handoff.js';
 import { gdprDeleteHandoff } from './handoffs/gdpr-delete.handoff.js';
+import { historyHandoff } from './handoffs/history.handoff.js';
 import { partnerSyncHandoff } from './handoffs/partner-sync.handoff.js';
 
 /**
@@ -18,9 +19,9 @@ export const eventRoutes: Record<KgcEventType, EventRoute> = {
   'customer.created': { handoff: partnerSyncHandoff, modules: ['crm', 'support'] },
   'customer.updated': { handoff: partnerSyncHandoff, modules: ['crm', 'support'] },
   'customer.deleted': { handoff: gdprDeleteHandoff, modules: [] },
-  'rental.completed': { modules: ['crm'] },
-  'service.completed': { modules: ['crm'] },
-  'order.delivered': { modules: ['crm'] },
+  'rental.completed': { handoff: historyHandoff, modules: ['crm'] },
+  'service.completed': { handoff: historyHandoff, modules: ['crm'] },
+  'order.delivered': { handoff: historyHandoff, modules: ['crm'] },
   'rental.started': { modules: ['support'] },
   'rental.ended': { modules: ['support'] },
   'service.quote_ready': { modules: ['support'] },

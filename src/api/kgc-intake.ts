@@ -88,7 +88,7 @@ export async function intakeKgcEvent(deps: IntakeDeps, event: VerifiedEvent): Pr
   let workflowId: string;
   try {
     ({ workflowId } = await deps.temporal.withDeadline(Date.now() + (deps.handoffTimeoutMs ?? 5_000), () =>
-      route.handoff!(deps.temporal, deps.taskQueue, { type: event.type, data: event.data, eventId }),
+      route.handoff!(deps.temporal, deps.taskQueue, { type: event.type, data: event.data, eventId }, db),
     ));
   } catch (err) {
     logger.warn({ eventId, eventType: event.type, customerId, err: (err as Error).message }, 'hand-off to Temporal failed; KGC will retry');

@@ -19,6 +19,20 @@ export interface ContactInput {
   custom_attributes: Record<string, unknown>;
 }
 
+export interface ChatwootConversation {
+  id: number;
+  status: 'open' | 'resolved' | 'pending' | 'snoozed';
+  meta?: { sender?: { id?: number } };
+}
+
+export interface MessageInput {
+  content: string;
+  private: boolean;
+  contentAttributes?: Record<string, unknown>;
+  /** With a user token, post as the agent bot so the message is not taken for an agent's reply. */
+  senderType?: 'AgentBot';
+}
+
 /** A 422 from Chatwoot's model validation: which attributes collided (chatwoot.md §2). */
 export class ChatwootValidationError extends Error {
   override readonly name = 'ChatwootValidationError';
@@ -85,6 +99,48 @@ export class ChatwootClient {
     }
     if (res.status >= 400) throw httpFailure('Chatwoot', 'contact delete', res.status, res.headers['retry-after'] as string | undefined);
     return true;
+  }
+
+  /** Null when the conversation is gone (404). Works with the agent-bot token. */
+  async getConversation(conversationId: number): Promise<ChatwootConversation | null> {
+    const res = await this.send('get', `/conversations/${conversationId}`, 'conversation lookup');
+    return res.status === 404 ? null : (res.data as ChatwootConversation);
+  }
+
+  /** Outgoing message or private note (chatwoot.md §5); null when the conversation is gone. */
+  async postMessage(conversationId: number, input: MessageInput): Promise<{ id: number } | null> {
+    const body = {
+      content: input.content,
+      message_type: 'outgoing',
+      private: input.private,
+      content_attributes: input.contentAttributes ?? {},
+      ...(input.senderType && { sender_type: input.senderType }),
+    };
+    const res = await this.send('post', `/conversations/${conversationId}/messages`, 'message create', body);
+    return res.status === 404 ? null : { id: Number(res.data.id) };
+  }
+
+  /** The conversation's recent messages; user tokens only (bots get 401). */
+  async listMessages(conversationId: number): Promise<Array<{ id: number; content_attributes?: Record<string, unknown> }>> {
+    const res = await this.send('get', `/conversations/${conversationId}/messages`, 'message list');
+    return res.status === 404 ? [] : ((res.data.payload ?? []) as Array<{ id: number; content_attributes?: Record<string, unknown> }>);
+  }
+
+  /** From pending, `open` is the bot handoff (chatwoot.md §7). Idempotent. */
+  async toggleStatus(conversationId: number, status: 'open' | 'pending' | 'resolved'): Promise<boolean> {
+    const res = await this.send('post', `/conversations/${conversationId}/toggle_status`, 'toggle status', { status });
+    return res.status !== 404;
+  }
+
+  async togglePriority(conversationId: number, priority: 'urgent' | 'high' | 'medium' | 'low'): Promise<boolean> {
+    const res = await this.send('post', `/conversations/${conversationId}/toggle_priority`, 'toggle priority', { priority });
+    return res.status !== 404;
+  }
+
+  /** Team assignment alone: with `assignee_id` present Chatwoot would ignore `team_id` (chatwoot.md §4). */
+  async assignTeam(conversationId: number, teamId: number): Promise<boolean> {
+    const res = await this.send('post', `/conversations/${conversationId}/assignments`, 'team assignment', { team_id: teamId });
+    return res.status !== 404;
   }
 
   private async send(method: 'get' | 'post' | 'put' | 'delete', path: string, what: string, body?: unknown) {

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
 import { customerSchema, type KgcCustomer } from '../contracts/kgc-events.js';
+import { customerContextSchema, type CustomerContext } from '../contracts/kgc-customer-context.js';
 import { httpFailure, networkFailure } from './errors.js';
 
 /** KGC ERP read-only REST API (kgc-erp.md §2). KGC is the master of partner data. */
@@ -24,6 +25,15 @@ export class KgcClient {
       const fields = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
       throw ApplicationFailure.nonRetryable(`KGC customer ${customerId} has invalid fields: ${fields}`, 'InvalidKgcData');
     }
+    return parsed.data;
+  }
+
+  /** Koko's context for a customer who writes from this phone (seed 002 §4.2); null when KGC does not know it. */
+  async getCustomerContextByPhone(phone: string): Promise<CustomerContext | null> {
+    const body = await this.get(`/api/customers/by-phone/${encodeURIComponent(phone)}`, 'customer by phone', { notFound: null });
+    if (body === null) return null;
+    const parsed = customerContextSchema.safeParse(body);
+    if (!parsed.success) throw ApplicationFailure.nonRetryable('KGC customer-by-phone answer has invalid fields', 'InvalidKgcData');
     return parsed.data;
   }
 

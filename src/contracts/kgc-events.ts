@@ -58,6 +58,7 @@ export const kgcEventSchemas = {
     total_days: z.number().int().min(0),
     total_cost: huf,
     status: z.enum(['completed', 'late', 'active']),
+    late_days: z.number().int().min(0).optional(),
   }),
   'service.completed': z.object({
     worklog_id: id,

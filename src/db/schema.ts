@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, date, doublePrecision, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * Every KGC delivery we answered, keyed for de-duplication. Rows are kept for at least 72 hours.
@@ -82,3 +82,140 @@ export interface ErasedSystem {
   erased: Record<string, number>;
   at: string;
 }
+
+/**
+ * Customer history as KGC reported it (rental.completed, service.completed, order.delivered), keyed by the KGC id.
+ * Twenty's records are written from here and the person's aggregates are recomputed from the synced rows, never
+ * incremented, so a repeated event or a retried activity changes nothing. Erased by the GDPR cascade.
+ */
+export const historyLedger = pgTable(
+  'history_ledger',
+  {
+    kind: text('kind', { enum: ['rental', 'service', 'order'] }).notNull(),
+    kgcId: text('kgc_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    amountHuf: bigint('amount_huf', { mode: 'number' }).notNull(),
+    occurredOn: date('occurred_on', { mode: 'string' }).notNull(),
+    late: boolean('late').notNull().default(false),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    syncedAt: timestamp('synced_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.kgcId] }), index('history_ledger_customer_idx').on(t.customerId)],
+);
+
+export type HistoryKind = 'rental' | 'service' | 'order';
+
+/**
+ * Koko (AI triage of Chatwoot conversations). Message texts, suggestions and edited replies live here, never in
+ * workflow history; every row carries the conversation and Chatwoot contact ids (and the KGC customer id once
+ * known) so the GDPR cascade can erase them.
+ */
+export const kokoConversations = pgTable(
+  'koko_conversations',
+  {
+    conversationId: bigint('conversation_id', { mode: 'number' }).primaryKey(),
+    contactId: bigint('contact_id', { mode: 'number' }),
+    customerId: text('customer_id'),
+    contactPhone: text('contact_phone'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('koko_conversations_contact_idx').on(t.contactId), index('koko_conversations_customer_idx').on(t.customerId)],
+);
+
+/** Customer messages as received from Chatwoot's webhook, keyed by Chatwoot's message id. */
+export const kokoMessages = pgTable(
+  'koko_messages',
+  {
+    messageId: bigint('message_id', { mode: 'number' }).primaryKey(),
+    conversationId: bigint('conversation_id', { mode: 'number' }).notNull(),
+    contactId: bigint('contact_id', { mode: 'number' }),
+    content: text('content').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('koko_messages_conversation_idx').on(t.conversationId)],
+);
+
+export type KokoSuggestionStatus = 'classified' | 'auto_sent' | 'pending' | 'approved' | 'rejected' | 'expired' | 'superseded' | 'escalated';
+
+/** One Gemini classification of a conversation's unanswered messages, and what became of it. */
+export const kokoSuggestions = pgTable(
+  'koko_suggestions',
+  {
+    id: text('id').primaryKey(),
+    conversationId: bigint('conversation_id', { mode: 'number' }).notNull(),
+    contactId: bigint('contact_id', { mode: 'number' }),
+    customerId: text('customer_id'),
+    workflowId: text('workflow_id').notNull(),
+    messageIds: jsonb('message_ids').$type<number[]>().notNull(),
+    outcome: text('outcome', { enum: ['classified', 'unusable'] }).notNull(),
+    intent: text('intent'),
+    confidence: doublePrecision('confidence'),
+    language: text('language'),
+    suggestedReply: text('suggested_reply'),
+    needsHuman: boolean('needs_human'),
+    reason: text('reason'),
+    status: text('status').$type<KokoSuggestionStatus>().notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decidedBy: text('decided_by'),
+    sentMessageId: bigint('sent_message_id', { mode: 'number' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('koko_suggestions_status_idx').on(t.status, t.createdAt), index('koko_suggestions_conversation_idx').on(t.conversationId), index('koko_suggestions_contact_idx').on(t.contactId)],
+);
+
+/**
+ * An admin's edited reply or rejection reason, stored by the API before the decision reaches the workflow,
+ * which only ever sees its id.
+ */
+export const kokoAdminTexts = pgTable('koko_admin_texts', {
+  id: text('id').primaryKey(),
+  suggestionId: text('suggestion_id').notNull(),
+  conversationId: bigint('conversation_id', { mode: 'number' }).notNull(),
+  kind: text('kind', { enum: ['reply', 'reason'] }).notNull(),
+  text: text('text').notNull(),
+  writtenBy: text('written_by').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Audit of every Koko decision: who (admin handle, `koko`, `timeout`), when, what. Ids only, no texts. */
+export const kokoDecisions = pgTable(
+  'koko_decisions',
+  {
+    id: text('id').primaryKey(),
+    conversationId: bigint('conversation_id', { mode: 'number' }).notNull(),
+    suggestionId: text('suggestion_id'),
+    decision: text('decision', { enum: ['auto_reply', 'approved', 'rejected', 'expired', 'superseded', 'escalated', 'bot_stopped'] }).notNull(),
+    decidedBy: text('decided_by').notNull(),
+    via: text('via', { enum: ['api', 'signal', 'workflow'] }).notNull(),
+    reason: text('reason'),
+    textId: text('text_id'),
+    chatwootMessageId: bigint('chatwoot_message_id', { mode: 'number' }),
+    workflowId: text('workflow_id').notNull(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }).notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('koko_decisions_conversation_idx').on(t.conversationId, t.decidedAt)],
+);
+
+/** Idempotency of Koko's Chatwoot posts: written before the post, completed with Chatwoot's message id after. */
+export const kokoOutbox = pgTable('koko_outbox', {
+  key: text('key').primaryKey(),
+  conversationId: bigint('conversation_id', { mode: 'number' }).notNull(),
+  state: text('state', { enum: ['sending', 'sent'] }).notNull(),
+  chatwootMessageId: bigint('chatwoot_message_id', { mode: 'number' }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+});
+
+/** Chatwoot webhook deliveries we answered, for de-duplication on X-Chatwoot-Delivery. Ids only. */
+export const chatwootDeliveries = pgTable('chatwoot_deliveries', {
+  deliveryId: text('delivery_id').primaryKey(),
+  event: text('event').notNull(),
+  conversationId: bigint('conversation_id', { mode: 'number' }),
+  outcome: text('outcome', { enum: ['accepted', 'ignored'] }).notNull(),
+  reason: text('reason'),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+});

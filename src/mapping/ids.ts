@@ -13,4 +13,5 @@ export function twentyRecordId(kind: TwentyRecordKind, kgcId: string): string {
 export const workflowIds = {
   partnerSync: (customerId: string) => `partner-sync/${customerId}`,
   gdprDelete: (customerId: string) => `gdpr-delete/${customerId}`,
+  kokoConversation: (conversationId: number) => `koko/${conversationId}`,
 };

@@ -14,11 +14,15 @@ import type { MainActivities, TwentyActivities } from '../activities/index.js';
 import { nonRetryableErrorTypes } from '../clients/errors.js';
 import { kgcEventTypeKey } from '../contracts/search-attributes.js';
 import { twentyTaskQueue } from '../contracts/task-queues.js';
+import type { HistoryKind } from '../db/schema.js';
+
+const historyKinds: HistoryKind[] = ['rental', 'service', 'order'];
 
 export interface PartnerSyncInput {
   customerId: string;
   /** Changes signalled but not yet synced, carried across continue-as-new. */
   pendingChanges?: number;
+  pendingHistory?: number;
   lastEventType?: string;
 }
 export interface PartnerChanged {
@@ -38,6 +42,8 @@ export interface PartnerSyncResult {
 }
 
 export const partnerChanged = defineSignal<[PartnerChanged]>('partnerChanged');
+/** New rows in the customer's history ledger (rental/service/order): write them to Twenty and refresh aggregates. */
+export const historyChanged = defineSignal<[PartnerChanged]>('historyChanged');
 export const partnerSyncStatus = defineQuery<PartnerSyncStatus>('status');
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes };
@@ -58,26 +64,38 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
     retry,
   });
   let pendingChanges = input.pendingChanges ?? 0;
+  let pendingHistory = input.pendingHistory ?? 0;
   let lastEventType = input.lastEventType;
   let syncs = 0;
+  let personWritten = false;
   let phase: PartnerSyncStatus['phase'] = 'waiting';
 
-  setHandler(partnerChanged, ({ eventType }) => {
-    pendingChanges++;
+  const noteEvent = (eventType: string) => {
     if (eventType !== lastEventType) upsertSearchAttributes([{ key: kgcEventTypeKey, value: eventType }]);
     lastEventType = eventType;
+  };
+  setHandler(partnerChanged, ({ eventType }) => {
+    pendingChanges++;
+    noteEvent(eventType);
   });
-  setHandler(partnerSyncStatus, () => ({ customerId, pendingChanges, syncs, phase }));
+  setHandler(historyChanged, ({ eventType }) => {
+    pendingHistory++;
+    noteEvent(eventType);
+  });
+  setHandler(partnerSyncStatus, () => ({ customerId, pendingChanges: pendingChanges + pendingHistory, syncs, phase }));
 
-  while (pendingChanges > 0) {
+  while (pendingChanges > 0 || pendingHistory > 0) {
     if (workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof partnerSync>({ customerId, pendingChanges, lastEventType });
+      await continueAsNew<typeof partnerSync>({ customerId, pendingChanges, pendingHistory, lastEventType });
     }
+    const partnerDirty = pendingChanges > 0;
+    const historyDirty = pendingHistory > 0;
     pendingChanges = 0;
+    pendingHistory = 0;
     phase = 'syncing';
     syncs++;
     try {
-      const outcome = await syncOnce();
+      const outcome = await syncOnce(partnerDirty, historyDirty);
       if (outcome === 'erased') {
         phase = 'done';
         return { customerId, syncs, outcome };
@@ -98,7 +116,7 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
   phase = 'done';
   return { customerId, syncs, outcome: 'synced' };
 
-  async function syncOnce(): Promise<PartnerSyncResult['outcome']> {
+  async function syncOnce(partnerDirty: boolean, historyDirty: boolean): Promise<PartnerSyncResult['outcome']> {
     const modules = await getModuleStates();
     const presence = await customerExistsInKgc({ customerId });
     if (presence.erased) return 'erased';
@@ -106,17 +124,31 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
 
     let twentyPersonId: string | undefined;
     const warnings: string[] = [];
-    if (modules.crm) {
+    // A history event for a partner not yet written in this run syncs the partner first: the records link to it.
+    if (modules.crm && (partnerDirty || !personWritten)) {
       const { emailOwner } = await twenty.findTwentyEmailOwner({ customerId });
       if (emailOwner === 'customer_gone') return 'deleted_in_kgc';
       if (emailOwner === 'other') warnings.push('twenty_email_shared');
       const person = await twenty.upsertTwentyPerson({ customerId, emailOwnedByOther: emailOwner === 'other' });
       if (person.customerGone) return 'deleted_in_kgc';
       twentyPersonId = person.personId;
+      personWritten = true;
+    }
+
+    if (modules.crm && historyDirty) {
+      let markLate = false;
+      for (const kind of historyKinds) {
+        for (let more = true; more; ) {
+          const batch = await twenty.writeTwentyHistory({ customerId, kind });
+          markLate ||= batch.late;
+          more = batch.more;
+        }
+      }
+      await twenty.refreshTwentyAggregates({ customerId, markLate });
     }
 
     let chatwootContactId: string | undefined;
-    if (modules.support) {
+    if (modules.support && partnerDirty) {
       const contact = await upsertChatwootContact({ customerId });
       if (contact.customerGone) return 'deleted_in_kgc';
       chatwootContactId = contact.contactId;
@@ -124,7 +156,9 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
     }
 
     const skipped = (['crm', 'support'] as const).filter((m) => !modules[m]);
-    await recordPartnerSynced({ customerId, eventType: lastEventType, twentyPersonId, chatwootContactId, warnings, skipped });
+    if (partnerDirty || twentyPersonId) {
+      await recordPartnerSynced({ customerId, eventType: lastEventType, twentyPersonId, chatwootContactId, warnings, skipped });
+    }
     return 'synced';
   }
 }

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { KgcEventType } from '../../contracts/kgc-events.js';
+import type { Db } from '../../db/client.js';
 
 export interface HandoffEvent {
   type: KgcEventType;
@@ -10,6 +11,7 @@ export interface HandoffEvent {
 
 /**
  * Hands one verified KGC event to Temporal (start, signal or signal-with-start) and resolves once that is
- * durable. It must be safe to call twice for the same event: business workflow ids make it so.
+ * durable. It must be safe to call twice for the same event: business workflow ids make it so. A hand-off whose
+ * workflow needs the event's personal data stores it in Postgres (`db`) first and passes only ids to Temporal.
  */
-export type Handoff = (temporal: Client, taskQueue: string, event: HandoffEvent) => Promise<{ workflowId: string }>;
+export type Handoff = (temporal: Client, taskQueue: string, event: HandoffEvent, db: Db) => Promise<{ workflowId: string }>;
