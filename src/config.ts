@@ -50,7 +50,7 @@ const envSchema = z.object({
   KOKO_APPROVAL_TIMEOUT: durationMs.default(30 * 60_000),
   GEMINI_API_URL: z.url().default('https://generativelanguage.googleapis.com'),
   GEMINI_API_KEY: z.string().min(1).optional(),
-  GEMINI_MODEL: z.string().min(1).optional(),
+  GEMINI_MODEL: z.string().min(1).default('gemini-3.5-flash-lite'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).optional(),
   ADMIN_API_KEY: z.string().min(16, 'at least 16 characters').optional(),

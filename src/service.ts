@@ -6,6 +6,7 @@ import type { ActivityDeps } from './activities/index.js';
 import { createApp } from './api/app.js';
 import { createMetrics } from './api/metrics.js';
 import { ChatwootClient } from './clients/chatwoot-client.js';
+import { GeminiClient } from './clients/gemini-client.js';
 import { KgcClient } from './clients/kgc-client.js';
 import { TwentyClient } from './clients/twenty-client.js';
 import type { Config } from './config.js';
@@ -34,7 +35,13 @@ export function buildClients(config: Config) {
       : undefined;
   const { apiUrl, accountId, apiKey } = config.chatwoot;
   const chatwoot = apiUrl && accountId && apiKey ? new ChatwootClient({ apiUrl, accountId, apiKey }) : undefined;
-  return { kgc, twenty, chatwoot };
+  const botToken = config.chatwoot.botToken;
+  const chatwootBot =
+    apiUrl && accountId && botToken
+      ? { client: new ChatwootClient({ apiUrl, accountId, apiKey: botToken }), isBotToken: true }
+      : chatwoot && { client: chatwoot, isBotToken: false };
+  const gemini = config.gemini.apiKey ? new GeminiClient({ apiUrl: config.gemini.apiUrl, apiKey: config.gemini.apiKey, model: config.gemini.model }) : undefined;
+  return { kgc, twenty, chatwoot, chatwootBot, gemini };
 }
 
 /**
@@ -58,7 +65,7 @@ export async function startService(
   if (roles.includes('worker')) {
     installTemporalRuntime();
     const connection = await NativeConnection.connect({ address: config.temporal.address });
-    const deps: ActivityDeps = { db: database.db, ...clients };
+    const deps: ActivityDeps = { db: database.db, ...clients, chatwootInboxId: config.chatwoot.inboxId };
     workers = await createWorkers({
       connection,
       namespace: config.temporal.namespace,
@@ -88,6 +95,8 @@ export async function startService(
       kgcWebhookSecret: config.kgc.webhookSecret,
       adminApiKey: config.adminApiKey,
       readyTargets: { twentyUrl: config.twenty.apiUrl, chatwootUrl: config.chatwoot.apiUrl },
+      chatwootWebhookSecret: config.chatwoot.webhookSecret,
+      koko: config.koko,
     });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(opts.port ?? config.port, () => resolve(s));

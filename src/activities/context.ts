@@ -11,6 +11,8 @@ export interface ActivityDeps {
   kgc: KgcClient;
   twenty?: TwentyClient;
   chatwoot?: ChatwootClient;
+  /** CHATWOOT_INBOX_ID: where customer notifications are posted. */
+  chatwootInboxId?: number;
   /** Koko's own Chatwoot client: the agent-bot token when CHATWOOT_BOT_TOKEN is set, else the user token. */
   chatwootBot?: { client: ChatwootClient; isBotToken: boolean };
   gemini?: GeminiClient;

@@ -1,7 +1,7 @@
 import { Context, heartbeat } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
-import { erasures, historyLedger, integrationLog, kgcEvents, partnerLinks, type ErasedSystem } from '../db/schema.js';
+import { customerNotifications, erasures, historyLedger, integrationLog, kgcEvents, partnerLinks, type ErasedSystem } from '../db/schema.js';
 import { customerHash } from '../mapping/erasure.js';
 import { workflowIds } from '../mapping/ids.js';
 import { currentRun, type ActivityDeps } from './context.js';
@@ -64,12 +64,16 @@ export function createErasureActivities({ db }: ActivityDeps) {
         const links = await tx.delete(partnerLinks).where(eq(partnerLinks.customerId, customerId)).returning({ id: partnerLinks.customerId });
         const events = await tx.delete(kgcEvents).where(eq(kgcEvents.customerId, customerId)).returning({ id: kgcEvents.id });
         const history = await tx.delete(historyLedger).where(eq(historyLedger.customerId, customerId)).returning({ id: historyLedger.kgcId });
+        const notifications = await tx
+          .delete(customerNotifications)
+          .where(eq(customerNotifications.customerId, customerId))
+          .returning({ key: customerNotifications.key });
         const audit = await tx
           .update(integrationLog)
           .set({ customerId: `erased:${hash.slice(0, 16)}`, detail: sql`null` })
           .where(and(eq(integrationLog.customerId, customerId), isNotNull(integrationLog.customerId)))
           .returning({ id: integrationLog.id });
-        return { partnerLinks: links.length, storedEvents: events.length, historyLedger: history.length, auditRowsPseudonymised: audit.length };
+        return { partnerLinks: links.length, storedEvents: events.length, historyLedger: history.length, notifications: notifications.length, auditRowsPseudonymised: audit.length };
       });
     },
 

@@ -1,14 +1,19 @@
 import express from 'express';
+import type { KokoSettings } from '../contracts/koko.js';
 import { adminRouter } from './admin.router.js';
+import { chatwootWebhooksRouter } from './chatwoot-webhooks.router.js';
 import { errorHandler } from './errors.js';
 import { healthRouter, type ReadyTargets } from './health.router.js';
 import type { IntakeDeps } from './kgc-intake.js';
 import { kgcWebhooksRouter } from './kgc-webhooks.router.js';
+import { kokoRouter } from './koko.router.js';
 
 export interface AppDeps extends IntakeDeps {
   kgcWebhookSecret: string;
   adminApiKey: string;
   readyTargets: ReadyTargets;
+  chatwootWebhookSecret?: string;
+  koko?: KokoSettings;
 }
 
 /** The intake API: one router per caller. */
@@ -18,6 +23,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(healthRouter({ ...deps, targets: deps.readyTargets }));
   app.use(kgcWebhooksRouter({ ...deps, webhookSecret: deps.kgcWebhookSecret }));
   app.use(adminRouter(deps));
+  app.use(chatwootWebhooksRouter({ ...deps, webhookSecret: deps.chatwootWebhookSecret }));
+  app.use(kokoRouter(deps));
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint', details: [] } });
   });

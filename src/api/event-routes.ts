@@ -3,14 +3,12 @@ import type { ModuleName } from '../db/schema.js';
 import type { Handoff } from './handoffs/handoff.js';
 import { gdprDeleteHandoff } from './handoffs/gdpr-delete.handoff.js';
 import { historyHandoff } from './handoffs/history.handoff.js';
+import { notificationHandoff } from './handoffs/notification.handoff.js';
 import { partnerSyncHandoff } from './handoffs/partner-sync.handoff.js';
 
-/**
- * What each KGC event needs. An event with a `handoff` goes to its workflow; one without is stored durably
- * (status `recorded`, payload kept) and acknowledged, so nothing is lost before its workflow exists.
- */
+/** What each KGC event needs: the hand-off to its workflow, and the modules it depends on. */
 export interface EventRoute {
-  handoff?: Handoff;
+  handoff: Handoff;
   /** The event is skipped when every one of these modules is off; empty = always handled. */
   modules: ModuleName[];
 }
@@ -22,9 +20,9 @@ export const eventRoutes: Record<KgcEventType, EventRoute> = {
   'rental.completed': { handoff: historyHandoff, modules: ['crm'] },
   'service.completed': { handoff: historyHandoff, modules: ['crm'] },
   'order.delivered': { handoff: historyHandoff, modules: ['crm'] },
-  'rental.started': { modules: ['support'] },
-  'rental.ended': { modules: ['support'] },
-  'service.quote_ready': { modules: ['support'] },
-  'service.repair_done': { modules: ['support'] },
-  'order.arrived': { modules: ['support'] },
+  'rental.started': { handoff: notificationHandoff, modules: ['support'] },
+  'rental.ended': { handoff: notificationHandoff, modules: ['support'] },
+  'service.quote_ready': { handoff: notificationHandoff, modules: ['support'] },
+  'service.repair_done': { handoff: notificationHandoff, modules: ['support'] },
+  'order.arrived': { handoff: notificationHandoff, modules: ['support'] },
 };

@@ -29,7 +29,6 @@ export interface VerifiedEvent {
 
 export type IntakeAnswer =
   | { status: 202; body: { status: 'accepted'; eventId: string; workflowId: string } }
-  | { status: 202; body: { status: 'recorded'; eventId: string } }
   | { status: 202; body: { status: 'skipped'; eventId: string; reason: string } }
   | { status: 200; body: { status: 'duplicate'; eventId: string; workflowId: string | null } };
 
@@ -79,16 +78,11 @@ export async function intakeKgcEvent(deps: IntakeDeps, event: VerifiedEvent): Pr
     return { status: 202, body: { status: 'skipped', eventId, reason } };
   }
 
-  if (!route.handoff) {
-    await record(db, { ...row, status: 'recorded', payload: event.data });
-    return { status: 202, body: { status: 'recorded', eventId } };
-  }
-
   const started = process.hrtime.bigint();
   let workflowId: string;
   try {
     ({ workflowId } = await deps.temporal.withDeadline(Date.now() + (deps.handoffTimeoutMs ?? 5_000), () =>
-      route.handoff!(deps.temporal, deps.taskQueue, { type: event.type, data: event.data, eventId }, db),
+      route.handoff(deps.temporal, deps.taskQueue, { type: event.type, data: event.data, eventId }, db),
     ));
   } catch (err) {
     logger.warn({ eventId, eventType: event.type, customerId, err: (err as Error).message }, 'hand-off to Temporal failed; KGC will retry');

@@ -143,6 +143,17 @@ export class ChatwootClient {
     return res.status !== 404;
   }
 
+  /** The contact's conversations (chatwoot.md §3), newest activity first as Chatwoot lists them. */
+  async contactConversations(contactId: number): Promise<Array<{ id: number; inbox_id: number; status: string }>> {
+    const res = await this.send('get', `/contacts/${contactId}/conversations`, 'contact conversations');
+    return res.status === 404 ? [] : ((res.data.payload ?? []) as Array<{ id: number; inbox_id: number; status: string }>);
+  }
+
+  async createConversation(input: { inboxId: number; contactId: number }): Promise<{ id: number }> {
+    const res = await this.send('post', '/conversations', 'conversation create', { inbox_id: input.inboxId, contact_id: input.contactId });
+    return { id: Number(res.data.id) };
+  }
+
   private async send(method: 'get' | 'post' | 'put' | 'delete', path: string, what: string, body?: unknown) {
     let res;
     try {

@@ -1,9 +1,8 @@
 import { ApiError, GoogleGenAI } from '@google/genai';
 import { ApplicationFailure } from '@temporalio/common';
+import { geminiDailyQuotaType } from '../contracts/koko.js';
 import { httpFailure, networkFailure } from './errors.js';
 
-/** A daily quota does not clear with backoff, only with the next day: hand the conversation to a human. */
-export const geminiDailyQuotaType = 'GeminiDailyQuotaExhausted';
 
 export type GeminiOutcome = { kind: 'ok'; json: unknown } | { kind: 'unusable'; reason: string };
 

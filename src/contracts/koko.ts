@@ -1,33 +1,7 @@
-import { z } from 'zod';
-
+/** Koko's shared names; free of zod so that the workflow bundle can import it. */
 /** Koko's intents (seed 001 "Koko AI ↔ Chatwoot flow"); KOKO_TEAMS maps each to a Chatwoot team. */
 export const kokoIntents = ['berles', 'szerviz', 'ertekesites', 'altalanos'] as const;
 export type KokoIntent = (typeof kokoIntents)[number];
-
-/** Gemini's structured answer (gemini-and-email.md "Classification output"); anything else is unusable. */
-export const classificationSchema = z.object({
-  intent: z.enum(kokoIntents),
-  confidence: z.number().min(0).max(1),
-  language: z.string().min(2).max(10),
-  suggestedReply: z.string().trim().min(1).max(2000),
-  needsHuman: z.boolean(),
-  reason: z.string().max(500),
-});
-export type Classification = z.infer<typeof classificationSchema>;
-
-/** The same shape as Gemini's `responseJsonSchema`. */
-export const classificationJsonSchema: Record<string, unknown> = {
-  type: 'object',
-  properties: {
-    intent: { type: 'string', enum: [...kokoIntents] },
-    confidence: { type: 'number', minimum: 0, maximum: 1 },
-    language: { type: 'string' },
-    suggestedReply: { type: 'string' },
-    needsHuman: { type: 'boolean' },
-    reason: { type: 'string' },
-  },
-  required: ['intent', 'confidence', 'language', 'suggestedReply', 'needsHuman', 'reason'],
-};
 
 /** Read from KOKO_* by the API and fixed per run in the workflow input, so a run decides deterministically. */
 export interface KokoSettings {
@@ -46,6 +20,9 @@ export type EscalationReason =
   | 'gemini_unavailable'
   | 'gemini_daily_quota'
   | 'reply_not_sent';
+
+/** A daily Gemini quota does not clear with backoff, only with the next day: the conversation goes to a human. */
+export const geminiDailyQuotaType = 'GeminiDailyQuotaExhausted';
 
 /** Marks every message Koko posts, so its own webhooks are never taken for a customer's or an agent's. */
 export const kokoMessageMarker = 'koko_key';

@@ -2,9 +2,8 @@ import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, date, doublePrecision, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
- * Every KGC delivery we answered, keyed for de-duplication. Rows are kept for at least 72 hours.
- * `payload` is kept only for events that no workflow handles yet (status `recorded`), so they can be redriven;
- * the GDPR cascade erases it with the customer.
+ * Every KGC delivery we answered, keyed for de-duplication. Rows are kept for at least 72 hours; the GDPR cascade
+ * erases a customer's rows. Ids and statuses only: workflows that need an event's data get it from their own tables.
  */
 export const kgcEvents = pgTable(
   'kgc_events',
@@ -15,9 +14,8 @@ export const kgcEvents = pgTable(
     eventType: text('event_type').notNull(),
     customerId: text('customer_id'),
     workflowId: text('workflow_id'),
-    status: text('status', { enum: ['received', 'accepted', 'skipped', 'recorded'] }).notNull(),
+    status: text('status', { enum: ['accepted', 'skipped'] }).notNull(),
     reason: text('reason'),
-    payload: jsonb('payload'),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     handedOffAt: timestamp('handed_off_at', { withTimezone: true }),
   },
@@ -219,3 +217,25 @@ export const chatwootDeliveries = pgTable('chatwoot_deliveries', {
   reason: text('reason'),
   receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Customer notifications posted to Chatwoot, one row per business event (`<event>:<kgc id>`): the idempotency key
+ * that makes each notification go out at most once, whatever retries happen. `payload` is the event's data, read
+ * by the activity that writes the message; erased with the customer.
+ */
+export const customerNotifications = pgTable(
+  'customer_notifications',
+  {
+    key: text('key').primaryKey(),
+    eventType: text('event_type').notNull(),
+    customerId: text('customer_id'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'skipped'] }).notNull(),
+    reason: text('reason'),
+    chatwootConversationId: text('chatwoot_conversation_id'),
+    chatwootMessageId: text('chatwoot_message_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [index('customer_notifications_customer_idx').on(t.customerId)],
+);

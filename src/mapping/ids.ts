@@ -13,5 +13,6 @@ export function twentyRecordId(kind: TwentyRecordKind, kgcId: string): string {
 export const workflowIds = {
   partnerSync: (customerId: string) => `partner-sync/${customerId}`,
   gdprDelete: (customerId: string) => `gdpr-delete/${customerId}`,
+  notification: (event: string, kgcId: string) => `notify/${event}/${kgcId}`,
   kokoConversation: (conversationId: number) => `koko/${conversationId}`,
 };

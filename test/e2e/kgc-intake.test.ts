@@ -136,13 +136,6 @@ describe('KGC intake hands off and acknowledges', () => {
     expect(res.body.error.code).toBe('event_mismatch');
   });
 
-  it('records events whose workflow does not exist yet and keeps their payload for a redrive', async () => {
-    const res = await h.send('service.quote_ready', { worklog_id: 'W-1', customer_id: 'C-x', quote_amount: 12000 }, { id: 'evt-quote-1' });
-    expect(res).toEqual({ status: 202, body: { status: 'recorded', eventId: 'evt-quote-1' } });
-    const [row] = await h.db.select().from(kgcEvents).where(eq(kgcEvents.eventId, 'evt-quote-1'));
-    expect(row).toMatchObject({ status: 'recorded', payload: { worklog_id: 'W-1', quote_amount: 12000 } });
-  });
-
   it('records and skips customer events while both modules are off, and syncs again once one is on', async () => {
     const c = newCustomer();
     h.kgc.putCustomer(c);

@@ -3,7 +3,7 @@ import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporali
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { startChatwootStandIn, startKgcStandIn, startTwentyStandIn, type TwentyStandInOptions } from '../../sandbox/index.js';
+import { startChatwootStandIn, startKgcStandIn, startTwentyStandIn, type ChatwootStandInOptions, type TwentyStandInOptions } from '../../sandbox/index.js';
 import { signKgcWebhook } from '../../sandbox/kgc/webhook.js';
 import { TwentyClient } from '../../src/clients/twenty-client.js';
 import { loadConfig } from '../../src/config.js';
@@ -34,6 +34,7 @@ export async function createTestDatabase(): Promise<string> {
 
 export interface HarnessOptions {
   twenty?: TwentyStandInOptions;
+  chatwoot?: ChatwootStandInOptions;
   env?: Record<string, string>;
 }
 
@@ -45,7 +46,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
   const [kgc, twenty, chatwoot] = await Promise.all([
     startKgcStandIn(),
     startTwentyStandIn({ rateLimit: false, ...opts.twenty }),
-    startChatwootStandIn(),
+    startChatwootStandIn(opts.chatwoot),
   ]);
   await provisionTwentyDataModel(new TwentyClient({ apiUrl: twenty.url, apiKey: twenty.apiKey, requestsPerMinute: 6000 }));
   const databaseUrl = await createTestDatabase();

@@ -1,0 +1,1 @@
+ALTER TABLE "kgc_events" DROP COLUMN "payload";

@@ -1,0 +1,75 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { eq, inArray } from 'drizzle-orm';
+import { classificationJsonSchema, classificationSchema } from '../contracts/koko-classification.js';
+import type { KokoIntent } from '../contracts/koko.js';
+import { kokoConversations, kokoMessages, kokoSuggestions } from '../db/schema.js';
+import { logger } from '../logger.js';
+import { classificationInstruction, classificationPrompt } from '../templates/koko.js';
+import { currentRun, type ActivityDeps } from './context.js';
+
+export type ClassifyResult =
+  | { outcome: 'classified'; intent: KokoIntent; confidence: number; needsHuman: boolean; customerId?: string }
+  | { outcome: 'unusable'; reason: string; customerId?: string };
+
+export function createGeminiActivities({ db, kgc, gemini }: ActivityDeps) {
+  return {
+    /**
+     * Reads the unanswered messages and the customer's open business in KGC (by the phone Chatwoot gave), asks
+     * Gemini for intent, confidence and a Hungarian reply, and stores the suggestion under the workflow's id for
+     * it. Returns ids and scores only. A retry after a stored answer returns that answer, never a second one.
+     */
+    async classifyCustomerMessages(input: { conversationId: number; suggestionId: string; messageIds: number[] }): Promise<ClassifyResult> {
+      const [stored] = await db.select().from(kokoSuggestions).where(eq(kokoSuggestions.id, input.suggestionId));
+      if (stored) return storedResult(stored);
+      if (!gemini) throw ApplicationFailure.nonRetryable('GEMINI_API_KEY / GEMINI_MODEL are not configured', 'ConfigurationError');
+
+      const [conversation] = await db.select().from(kokoConversations).where(eq(kokoConversations.conversationId, input.conversationId));
+      const rows = await db.select().from(kokoMessages).where(inArray(kokoMessages.messageId, input.messageIds));
+      const texts = input.messageIds.map((id) => rows.find((r) => r.messageId === id)?.content).filter((t): t is string => !!t);
+      const context = conversation?.contactPhone ? await kgc.getCustomerContextByPhone(conversation.contactPhone) : null;
+      const customerId = context?.customer_id ?? conversation?.customerId ?? undefined;
+
+      const answer = await gemini.generateJson({ system: classificationInstruction, user: classificationPrompt(texts, context), schema: classificationJsonSchema });
+      const parsed = answer.kind === 'ok' ? classificationSchema.safeParse(answer.json) : undefined;
+      const reason = answer.kind === 'unusable' ? answer.reason : parsed?.success ? undefined : 'schema_invalid';
+      const base = {
+        id: input.suggestionId,
+        conversationId: input.conversationId,
+        contactId: conversation?.contactId ?? null,
+        customerId: customerId ?? null,
+        workflowId: currentRun().workflowId,
+        messageIds: input.messageIds,
+      };
+      await db.transaction(async (tx) => {
+        if (parsed?.success) {
+          const c = parsed.data;
+          await tx
+            .insert(kokoSuggestions)
+            .values({ ...base, outcome: 'classified', status: 'classified', intent: c.intent, confidence: c.confidence, language: c.language, suggestedReply: c.suggestedReply, needsHuman: c.needsHuman, reason: c.reason })
+            .onConflictDoNothing();
+        } else {
+          await tx.insert(kokoSuggestions).values({ ...base, outcome: 'unusable', status: 'classified', reason }).onConflictDoNothing();
+        }
+        if (customerId && conversation && conversation.customerId !== customerId) {
+          await tx.update(kokoConversations).set({ customerId, updatedAt: new Date() }).where(eq(kokoConversations.conversationId, input.conversationId));
+        }
+      });
+      const [row] = await db.select().from(kokoSuggestions).where(eq(kokoSuggestions.id, input.suggestionId));
+      const result = storedResult(row!);
+      logger.info({ conversationId: input.conversationId, suggestionId: input.suggestionId, model: gemini.model, ...scores(result) }, 'koko classified');
+      return result;
+    },
+  };
+}
+
+function storedResult(row: typeof kokoSuggestions.$inferSelect): ClassifyResult {
+  const customerId = row.customerId ?? undefined;
+  if (row.outcome === 'unusable' || row.intent === null || row.confidence === null) {
+    return { outcome: 'unusable', reason: row.reason ?? 'unknown', ...(customerId && { customerId }) };
+  }
+  return { outcome: 'classified', intent: row.intent as KokoIntent, confidence: row.confidence, needsHuman: row.needsHuman ?? false, ...(customerId && { customerId }) };
+}
+
+function scores(r: ClassifyResult) {
+  return r.outcome === 'classified' ? { intent: r.intent, confidence: r.confidence, needsHuman: r.needsHuman } : { unusable: r.reason };
+}

@@ -1,0 +1,103 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { eq } from 'drizzle-orm';
+import type { MessageInput } from '../clients/chatwoot-client.js';
+import { kokoMessageMarker, type EscalationReason, type KokoIntent } from '../contracts/koko.js';
+import { kokoAdminTexts, kokoOutbox, kokoSuggestions } from '../db/schema.js';
+import { escalationNote, suggestionNote } from '../templates/koko.js';
+import { currentRun, type ActivityDeps } from './context.js';
+
+export type SendResult = { sent: true; messageId: number } | { sent: false; reason: string };
+
+/** Koko's writes to Chatwoot: the reply, the suggestion note and the handoff to a human team. */
+export function createKokoChatwootActivities({ db, chatwoot, chatwootBot }: ActivityDeps) {
+  const bot = () => {
+    if (!chatwootBot) throw ApplicationFailure.nonRetryable('CHATWOOT_API_URL / CHATWOOT_API_KEY are not configured', 'ConfigurationError');
+    return chatwootBot;
+  };
+
+  /**
+   * Posts at most once per key. The outbox row is written before the post and completed after it; a retry that
+   * finds it unfinished looks for the key among the conversation's messages before posting again.
+   */
+  async function postOnce(key: string, conversationId: number, input: Omit<MessageInput, 'contentAttributes' | 'senderType'>): Promise<number | null> {
+    const created = await db.insert(kokoOutbox).values({ key, conversationId, state: 'sending' }).onConflictDoNothing().returning({ key: kokoOutbox.key });
+    if (created.length === 0) {
+      const [row] = await db.select().from(kokoOutbox).where(eq(kokoOutbox.key, key));
+      if (row?.state === 'sent') return row.chatwootMessageId;
+      const earlier = chatwoot ? (await chatwoot.listMessages(conversationId)).find((m) => m.content_attributes?.[kokoMessageMarker] === key) : undefined;
+      if (earlier) return complete(key, earlier.id);
+    }
+    const { client, isBotToken } = bot();
+    const posted = await client.postMessage(conversationId, {
+      ...input,
+      contentAttributes: { [kokoMessageMarker]: key },
+      ...(!isBotToken && { senderType: 'AgentBot' as const }),
+    });
+    return posted ? complete(key, posted.id) : null;
+  }
+
+  async function complete(key: string, messageId: number): Promise<number> {
+    await db.update(kokoOutbox).set({ state: 'sent', chatwootMessageId: messageId, sentAt: new Date() }).where(eq(kokoOutbox.key, key));
+    return messageId;
+  }
+
+  async function suggestion(id: string) {
+    const [row] = await db.select().from(kokoSuggestions).where(eq(kokoSuggestions.id, id));
+    if (!row) throw ApplicationFailure.nonRetryable(`Koko suggestion ${id} does not exist`, 'KokoSuggestionMissing');
+    return row;
+  }
+
+  return {
+    /** The approval tier: a private note with the suggestion and its confidence; the conversation stays pending. */
+    async offerSuggestion(input: { suggestionId: string; expiresAt: number }): Promise<void> {
+      const s = await suggestion(input.suggestionId);
+      const expiresAt = new Date(input.expiresAt);
+      const note = suggestionNote({ suggestionId: s.id, workflowId: currentRun().workflowId, intent: s.intent as KokoIntent, confidence: s.confidence ?? 0, reply: s.suggestedReply ?? '', expiresAt });
+      await postOnce(`note:${s.id}`, s.conversationId, { content: note, private: true });
+      await db.update(kokoSuggestions).set({ status: 'pending', expiresAt }).where(eq(kokoSuggestions.id, s.id));
+    },
+
+    /**
+     * Sends the suggestion (or the admin's edited text) to the customer, only while the conversation is still the
+     * bot's (pending): an agent who took over, or a resolved conversation, gets no late bot message.
+     */
+    async sendKokoReply(input: { suggestionId: string; textId?: string }): Promise<SendResult> {
+      const s = await suggestion(input.suggestionId);
+      const key = `reply:${s.id}`;
+      const [done] = await db.select().from(kokoOutbox).where(eq(kokoOutbox.key, key));
+      if (done?.state === 'sent' && done.chatwootMessageId !== null) return { sent: true, messageId: done.chatwootMessageId };
+      const conversation = await bot().client.getConversation(s.conversationId);
+      if (!conversation) return { sent: false, reason: 'conversation_gone' };
+      if (conversation.status !== 'pending') return { sent: false, reason: `conversation_${conversation.status}` };
+      let text = s.suggestedReply;
+      if (input.textId) {
+        const [edit] = await db.select().from(kokoAdminTexts).where(eq(kokoAdminTexts.id, input.textId));
+        text = edit?.text ?? null;
+      }
+      if (!text) throw ApplicationFailure.nonRetryable(`Koko suggestion ${s.id} has no reply text`, 'KokoSuggestionMissing');
+      const messageId = await postOnce(key, s.conversationId, { content: text, private: false });
+      return messageId === null ? { sent: false, reason: 'conversation_gone' } : { sent: true, messageId };
+    },
+
+    /** Bot handoff (pending → open), the intent's team, priority high, and a private note with the reason. */
+    async escalateToHuman(input: {
+      escalationId: string;
+      conversationId: number;
+      reason: EscalationReason;
+      detail?: string;
+      teamId?: number;
+      intent?: KokoIntent;
+      confidence?: number;
+    }): Promise<{ handedOff: boolean }> {
+      const { client } = bot();
+      if (!(await client.toggleStatus(input.conversationId, 'open'))) return { handedOff: false };
+      if (input.teamId !== undefined) await client.assignTeam(input.conversationId, input.teamId);
+      await client.togglePriority(input.conversationId, 'high');
+      const note = escalationNote({ reason: input.reason, detail: input.detail, intent: input.intent, confidence: input.confidence });
+      await postOnce(`escalation:${input.escalationId}`, input.conversationId, { content: note, private: true });
+      Context.current().log.info('koko escalated', { conversationId: input.conversationId, reason: input.reason, teamId: input.teamId });
+      return { handedOff: true };
+    },
+  };
+}

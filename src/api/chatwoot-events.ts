@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { kokoMessageMarker } from '../contracts/koko.js';
+
+/** What one Chatwoot webhook means for Koko (chatwoot.md §6.3, §6.4, §7). */
+export type ChatwootAction =
+  | { kind: 'customer_message'; conversationId: number; messageId: number; contactId?: number; phone?: string; content: string }
+  | { kind: 'conversation_event'; conversationId: number; event: 'agent_replied' | 'handed_off' | 'resolved' }
+  | { kind: 'ignore'; reason: string; conversationId?: number };
+
+const id = z.coerce.number().int().positive();
+const sender = z.object({ id: id.optional(), type: z.string().optional(), phone_number: z.string().nullish() }).nullish();
+const conversation = z.object({
+  id,
+  status: z.string(),
+  contact_inbox: z.object({ contact_id: id }).nullish(),
+  meta: z.object({ sender }).nullish(),
+});
+const messageEvent = z.object({
+  event: z.enum(['message_created']),
+  id,
+  content: z.string().nullish(),
+  message_type: z.union([z.string(), z.number()]),
+  private: z.boolean().nullish(),
+  content_attributes: z.unknown(),
+  sender,
+  conversation: conversation.nullish(),
+});
+const conversationEvent = z.object({
+  event: z.enum(['conversation_status_changed', 'conversation_updated', 'conversation_resolved', 'conversation_opened']),
+  id,
+  status: z.string(),
+});
+
+function ownMessage(attributes: unknown): boolean {
+  if (typeof attributes === 'string') {
+    try {
+      return ownMessage(JSON.parse(attributes));
+    } catch {
+      return false;
+    }
+  }
+  return !!attributes && typeof attributes === 'object' && kokoMessageMarker in attributes;
+}
+
+/**
+ * The agent bot receives every message of its inbox (incoming, its own, agents', private notes) and the
+ * conversation events. Only an incoming, public message of a pending conversation is work for Koko; an agent's
+ * public reply, an open or a resolved conversation ends Koko's part; everything else is ignored.
+ */
+export function interpretChatwootEvent(body: unknown): ChatwootAction {
+  const event = (body as { event?: unknown } | null)?.event;
+  if (event === 'message_created') {
+    const m = messageEvent.safeParse(body);
+    if (!m.success || !m.data.conversation) return { kind: 'ignore', reason: 'unreadable_message' };
+    const msg = m.data;
+    const conv = msg.conversation!;
+    const conversationId = conv.id;
+    if (ownMessage(msg.content_attributes)) return { kind: 'ignore', reason: 'own_message', conversationId };
+    if (msg.private) return { kind: 'ignore', reason: 'private_note', conversationId };
+    const type = msg.message_type;
+    if (type === 'incoming' || type === 0) {
+      if (conv.status !== 'pending') return { kind: 'ignore', reason: `conversation_${conv.status}`, conversationId };
+      const content = msg.content?.trim();
+      if (!content) return { kind: 'ignore', reason: 'no_text', conversationId };
+      return {
+        kind: 'customer_message',
+        conversationId,
+        messageId: msg.id,
+        contactId: msg.sender?.id ?? conv.contact_inbox?.contact_id ?? conv.meta?.sender?.id,
+        phone: msg.sender?.phone_number ?? conv.meta?.sender?.phone_number ?? undefined,
+        content,
+      };
+    }
+    if ((type === 'outgoing' || type === 1) && msg.sender?.type === 'user') return { kind: 'conversation_event', conversationId, event: 'agent_replied' };
+    return { kind: 'ignore', reason: 'not_a_customer_message', conversationId };
+  }
+  const c = conversationEvent.safeParse(body);
+  if (c.success) {
+    if (c.data.status === 'resolved') return { kind: 'conversation_event', conversationId: c.data.id, event: 'resolved' };
+    if (c.data.status === 'open') return { kind: 'conversation_event', conversationId: c.data.id, event: 'handed_off' };
+    return { kind: 'ignore', reason: `conversation_${c.data.status}`, conversationId: c.data.id };
+  }
+  return { kind: 'ignore', reason: typeof event === 'string' ? `event_${event.slice(0, 40)}` : 'no_event' };
+}

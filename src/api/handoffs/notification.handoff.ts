@@ -1,0 +1,34 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { kgcCustomerIdKey, kgcEventTypeKey } from '../../contracts/search-attributes.js';
+import { customerNotifications } from '../../db/schema.js';
+import { workflowIds } from '../../mapping/ids.js';
+import { notificationSubject, type NotificationEvent } from '../../templates/notifications.js';
+import type { customerNotification } from '../../workflows/customer-notification.js';
+import type { Handoff } from './handoff.js';
+
+/**
+ * Support events that tell the customer something (seed 002 §4.1): the event's data goes to Postgres under its
+ * idempotency key, then one `notify/<event>/<kgc id>` workflow sends it; a repeat joins or finds that workflow.
+ */
+export const notificationHandoff: Handoff = async (temporal, taskQueue, event, db) => {
+  const key = `${event.type}:${notificationSubject(event.data)}`;
+  const customerId = typeof event.data.customer_id === 'string' ? event.data.customer_id : null;
+  await db.insert(customerNotifications).values({ key, eventType: event.type, customerId, payload: event.data, status: 'pending' }).onConflictDoNothing();
+  const workflowId = workflowIds.notification(event.type as NotificationEvent, notificationSubject(event.data));
+  try {
+    await temporal.workflow.start<typeof customerNotification>('customerNotification', {
+      workflowId,
+      taskQueue,
+      args: [{ key }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        ...(customerId ? [{ key: kgcCustomerIdKey, value: customerId }] : []),
+        { key: kgcEventTypeKey, value: event.type },
+      ],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  return { workflowId };
+};

@@ -1,0 +1,43 @@
+import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import type { MainActivities } from '../activities/index.js';
+import { nonRetryableErrorTypes } from '../clients/errors.js';
+import { kgcCustomerIdKey } from '../contracts/search-attributes.js';
+
+export interface CustomerNotificationInput {
+  /** Idempotency key of the stored notification, `<event>:<kgc id>`. */
+  key: string;
+}
+export type CustomerNotificationResult =
+  | { status: 'sent'; conversationId: string; messageId: string }
+  | { status: 'skipped'; reason: string };
+
+const { getModuleStates, resolveNotificationCustomer, upsertChatwootContact, sendChatwootNotification, markNotificationSkipped } =
+  proxyActivities<MainActivities>({
+    startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: '24h',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes },
+  });
+
+/**
+ * Tells a customer about a service, order or rental event in Chatwoot (seed 002 §4.1):
+ * find the customer (by id, or by phone through KGC), make sure the Chatwoot contact exists, post once.
+ */
+export async function customerNotification({ key }: CustomerNotificationInput): Promise<CustomerNotificationResult> {
+  if (!(await getModuleStates()).support) {
+    await markNotificationSkipped({ key, reason: 'support module off' });
+    return { status: 'skipped', reason: 'support module off' };
+  }
+
+  const who = await resolveNotificationCustomer({ key });
+  if (who.outcome !== 'resolved' || !who.customerId) return { status: 'skipped', reason: who.outcome };
+  upsertSearchAttributes([{ key: kgcCustomerIdKey, value: who.customerId }]);
+
+  const contact = await upsertChatwootContact({ customerId: who.customerId });
+  if (contact.customerGone || !contact.contactId) {
+    await markNotificationSkipped({ key, reason: 'customer not found in KGC' });
+    return { status: 'skipped', reason: 'customer not found in KGC' };
+  }
+
+  const sent = await sendChatwootNotification({ key, contactId: contact.contactId });
+  return { status: 'sent', ...sent };
+}
