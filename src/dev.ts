@@ -11,6 +11,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { kgcCustomerIdKey, kgcEventTypeKey } from './contracts/search-attributes.js';
 import { logger } from './logger.js';
 import { startService } from './service.js';
+import { installTemporalRuntime } from './temporal-runtime.js';
 import { devServerExecutable } from './temporal-cli.js';
 import { provisionTwentyDataModel } from './twenty/provision.js';
 
@@ -79,8 +80,16 @@ async function ensurePostgres(env: NodeJS.ProcessEnv, stops: Array<() => Promise
   return `postgres://postgres:postgres@127.0.0.1:${dev.postgresPort}/kgc_integration`;
 }
 
+/** A few customers in the KGC stand-in so that a first webhook has someone to sync. */
+const demoCustomers = [
+  { customer_id: 'C-1001', name: 'Kovács János', phone: '+36301234567', email: 'kovacs.janos@example.hu', is_business: false, created_at: '2025-12-28', payment_status: 'good' as const },
+  { customer_id: 'C-1002', name: 'Nagy Éva', phone: '+36209876543', email: 'nagy.eva@example.hu', is_business: false, created_at: '2026-01-05', payment_status: 'good' as const },
+  { customer_id: 'C-1003', name: 'Szabó és Társa Kft.', phone: '+3612345678', email: 'iroda@szabo-tarsa.example.hu', is_business: true, created_at: '2026-02-01', payment_status: 'late' as const },
+];
+
 async function main(): Promise<void> {
   await mkdir(dataDir, { recursive: true });
+  installTemporalRuntime();
   const env = { ...process.env };
   const stops: Array<() => Promise<void>> = [];
   const urls: Array<[string, string]> = [];
@@ -92,9 +101,10 @@ async function main(): Promise<void> {
 
   if (!env.KGC_API_URL) {
     const kgc = await startKgcStandIn({ port: dev.kgcPort });
+    for (const c of demoCustomers) kgc.putCustomer(c);
     Object.assign(env, { KGC_API_URL: kgc.url, KGC_API_KEY: kgc.apiKey });
     stops.push(kgc.close);
-    urls.push(['KGC stand-in', kgc.url]);
+    urls.push(['KGC stand-in', `${kgc.url}  (demo customers ${demoCustomers.map((c) => c.customer_id).join(', ')})`]);
   }
   let provisionSandboxTwenty = false;
   if (!env.TWENTY_API_URL) {
