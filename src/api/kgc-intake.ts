@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import { isErased } from '../activities/erasure.js';
+import { sql } from 'drizzle-orm';
 import { eventCustomerId, type KgcEventType } from '../contracts/kgc-events.js';
 import type { Db } from '../db/client.js';
-import { kgcEvents } from '../db/schema.js';
+import { erasures, kgcEvents } from '../db/schema.js';
+import { customerHash } from '../mapping/erasure.js';
 import { logger } from '../logger.js';
 import type { ModuleFlags } from '../modules.js';
 import { ApiError } from './errors.js';
@@ -62,10 +62,15 @@ export async function intakeKgcEvent(deps: IntakeDeps, event: VerifiedEvent): Pr
   // The delete's own row must not name the customer: the cascade it starts erases every row that does.
   const row = { deliveryKey, eventId, eventType: event.type, customerId: event.type === 'customer.deleted' ? null : customerId };
 
-  const [seen] = await db.select({ workflowId: kgcEvents.workflowId }).from(kgcEvents).where(eq(kgcEvents.deliveryKey, deliveryKey));
-  if (seen) return { status: 200, body: { status: 'duplicate', eventId, workflowId: seen.workflowId } };
+  // One round trip for both questions asked of every event: seen before? customer erased?
+  const hash = customerId ? customerHash(customerId) : '';
+  const [known] = await db.execute<{ seen: boolean; workflow_id: string | null; erased: boolean }>(sql`
+    select exists(select 1 from ${kgcEvents} where ${kgcEvents.deliveryKey} = ${deliveryKey}) as seen,
+           (select ${kgcEvents.workflowId} from ${kgcEvents} where ${kgcEvents.deliveryKey} = ${deliveryKey}) as workflow_id,
+           exists(select 1 from ${erasures} where ${erasures.customerHash} = ${hash}) as erased`);
+  if (known?.seen) return { status: 200, body: { status: 'duplicate', eventId, workflowId: known.workflow_id } };
 
-  if (customerId && event.type !== 'customer.deleted' && (await isErased(db, customerId))) {
+  if (known?.erased && event.type !== 'customer.deleted') {
     const reason = 'customer erased (GDPR)';
     await record(db, { ...row, customerId: null, status: 'skipped', reason });
     return { status: 202, body: { status: 'skipped', eventId, reason } };
