@@ -6,3 +6,5 @@ export { startChatwootStandIn, signChatwootWebhook } from './chatwoot/index.js';
 export type { ChatwootStandIn, ChatwootStandInOptions, ChatwootDelivery } from './chatwoot/index.js';
 export { Faults } from './faults.js';
 export type { FaultOptions, FailNext } from './faults.js';
+export { startGeminiStandIn } from './gemini/index.js';
+export type { GeminiStandIn, GeminiStandInOptions, GeminiReply } from './gemini/index.js';

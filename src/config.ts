@@ -54,6 +54,7 @@ const envSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).optional(),
   ADMIN_API_KEY: z.string().min(16, 'at least 16 characters').optional(),
+  KGC_DEDUP_RETENTION_HOURS: z.coerce.number().int().min(72, 'at least 72 hours (kgc-erp.md)').default(168),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -105,6 +106,7 @@ function toConfig(e: Env) {
     },
     gemini: { apiUrl: e.GEMINI_API_URL, apiKey: e.GEMINI_API_KEY, model: e.GEMINI_MODEL },
     smtp: { url: e.SMTP_URL, from: e.MAIL_FROM },
+    kgcDedupRetentionHours: e.KGC_DEDUP_RETENTION_HOURS,
     adminApiKey: e.ADMIN_API_KEY!,
     logLevel: e.LOG_LEVEL,
   };

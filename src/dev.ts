@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { startChatwootStandIn, startKgcStandIn, startTwentyStandIn } from '../sandbox/index.js';
+import { startChatwootStandIn, startGeminiStandIn, startKgcStandIn, startTwentyStandIn, type ChatwootStandIn } from '../sandbox/index.js';
 import { TwentyClient } from './clients/twenty-client.js';
 import { ConfigError, loadConfig } from './config.js';
 import { kgcCustomerIdKey, kgcEventTypeKey } from './contracts/search-attributes.js';
@@ -28,6 +28,7 @@ const dev = {
   kgcPort: 4010,
   twentyPort: 4020,
   chatwootPort: 4030,
+  geminiPort: 4040,
   kgcWebhookSecret: 'dev-kgc-webhook-secret',
   adminApiKey: 'dev-admin-key-change-me',
 };
@@ -114,12 +115,22 @@ async function main(): Promise<void> {
     urls.push(['Twenty stand-in', `${twenty.url}/graphql`]);
     provisionSandboxTwenty = true;
   }
+  let sandboxChatwoot: ChatwootStandIn | undefined;
   if (!env.CHATWOOT_API_URL) {
     const chatwoot = await startChatwootStandIn({ port: dev.chatwootPort });
+    sandboxChatwoot = chatwoot;
+    env.CHATWOOT_WEBHOOK_SECRET ??= chatwoot.webhookSecret;
     Object.assign(env, { CHATWOOT_API_URL: chatwoot.url, CHATWOOT_ACCOUNT_ID: String(chatwoot.accountId), CHATWOOT_API_KEY: chatwoot.userToken });
     env.CHATWOOT_INBOX_ID ??= String(chatwoot.inboxId);
     stops.push(chatwoot.close);
     urls.push(['Chatwoot stand-in', `${chatwoot.url}/api/v1/accounts/${chatwoot.accountId}`]);
+  }
+
+  if (!env.GEMINI_API_KEY) {
+    const gemini = await startGeminiStandIn({ port: dev.geminiPort });
+    Object.assign(env, { GEMINI_API_URL: gemini.url, GEMINI_API_KEY: gemini.apiKey });
+    stops.push(gemini.close);
+    urls.push(['Gemini stand-in', `${gemini.url}/v1beta/models/{model}:generateContent`]);
   }
 
   const config = loadConfig(env);
@@ -127,6 +138,8 @@ async function main(): Promise<void> {
     await provisionTwentyDataModel(new TwentyClient({ apiUrl: config.twenty.apiUrl!, apiKey: config.twenty.apiKey!, requestsPerMinute: config.twenty.requestsPerMinute }));
   }
   const service = await startService(config);
+  // The stand-in's agent bot (Koko) posts its webhooks to our intake, as a real Chatwoot's bot would.
+  sandboxChatwoot?.setBotWebhookUrl(`${service.apiUrl}/webhooks/chatwoot`);
 
   const banner = [
     ['Intake API', service.apiUrl!],

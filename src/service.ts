@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import { migrateDatabase, openDatabase } from './db/client.js';
 import { logger } from './logger.js';
 import { ModuleFlags, seedModuleFlags } from './modules.js';
+import { ensureSchedules, scheduleDefinitions } from './schedules.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
 import { missingDataModel } from './twenty/provision.js';
 import { createWorkers, type WorkerSetup } from './worker.js';
@@ -74,6 +75,9 @@ export async function startService(
       deps,
       workflowBundle: opts.workflowBundle,
     });
+    const scheduleConnection = await Connection.connect({ address: config.temporal.address });
+    await ensureSchedules(new Client({ connection: scheduleConnection, namespace: config.temporal.namespace }), scheduleDefinitions(config));
+    await scheduleConnection.close();
     done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
     closers.push(async () => {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();

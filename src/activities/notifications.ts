@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
+import { notificationMessageMarker } from '../contracts/koko.js';
 import { customerNotifications, integrationLog } from '../db/schema.js';
 import { renderNotification, type NotificationEvent } from '../templates/notifications.js';
 import { currentRun, type ActivityDeps } from './context.js';
@@ -64,13 +65,13 @@ export function createNotificationActivities({ db, kgc, chatwoot, chatwootInboxI
       const open = conversations.find((c) => c.inbox_id === chatwootInboxId && c.status !== 'resolved');
       const conversationId = open?.id ?? (await chatwoot.createConversation({ inboxId: chatwootInboxId, contactId: Number(contactId) })).id;
 
-      const earlier = (await chatwoot.listMessages(conversationId)).find((m) => m.content_attributes?.kgc_notification === key);
+      const earlier = (await chatwoot.listMessages(conversationId)).find((m) => m.content_attributes?.[notificationMessageMarker] === key);
       const messageId =
         earlier?.id ??
         (await chatwoot.postMessage(conversationId, {
           content: renderNotification(row.eventType as NotificationEvent, row.payload),
           private: false,
-          contentAttributes: { kgc_notification: key },
+          contentAttributes: { [notificationMessageMarker]: key },
         }))?.id;
       if (messageId === undefined) throw ApplicationFailure.retryable(`Chatwoot conversation ${conversationId} vanished`, 'ChatwootInconsistent');
       await db

@@ -1,5 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
-import { integrationLog, moduleFlags, partnerLinks, type ModuleName } from '../db/schema.js';
+import { eq, lt, sql } from 'drizzle-orm';
+import { integrationLog, kgcEvents, moduleFlags, partnerLinks, type ModuleName } from '../db/schema.js';
 import { currentRun, type ActivityDeps } from './context.js';
 import { isErased } from './erasure.js';
 
@@ -55,6 +55,12 @@ export function createStoreActivities({ db }: ActivityDeps) {
         ];
         if (rows.length > 0) await tx.insert(integrationLog).values(rows);
       });
+    },
+
+    async pruneKgcDeliveries({ olderThanHours }: { olderThanHours: number }): Promise<{ deleted: number }> {
+      const cutoff = new Date(Date.now() - olderThanHours * 3_600_000);
+      const rows = await db.delete(kgcEvents).where(lt(kgcEvents.receivedAt, cutoff)).returning({ id: kgcEvents.id });
+      return { deleted: rows.length };
     },
 
     async recordPartnerSyncStopped(input: { customerId: string; eventType?: string; status: 'failed' | 'deleted_in_kgc'; error?: string }): Promise<void> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { kokoMessageMarker } from '../contracts/koko.js';
+import { kokoMessageMarker, notificationMessageMarker } from '../contracts/koko.js';
 
 /** What one Chatwoot webhook means for Koko (chatwoot.md §6.3, §6.4, §7). */
 export type ChatwootAction =
@@ -39,7 +39,7 @@ function ownMessage(attributes: unknown): boolean {
       return false;
     }
   }
-  return !!attributes && typeof attributes === 'object' && kokoMessageMarker in attributes;
+  return !!attributes && typeof attributes === 'object' && (kokoMessageMarker in attributes || notificationMessageMarker in attributes);
 }
 
 /**

@@ -26,3 +26,5 @@ export const geminiDailyQuotaType = 'GeminiDailyQuotaExhausted';
 
 /** Marks every message Koko posts, so its own webhooks are never taken for a customer's or an agent's. */
 export const kokoMessageMarker = 'koko_key';
+/** Marks the customer notifications this service posts (src/activities/notifications.ts): ours too, never an agent's reply. */
+export const notificationMessageMarker = 'kgc_notification';

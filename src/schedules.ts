@@ -1,0 +1,33 @@
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import type { Config } from './config.js';
+import { logger } from './logger.js';
+
+/** Every Temporal Schedule the service relies on; created or brought up to date at worker start-up. */
+export function scheduleDefinitions(config: Config): ScheduleOptions[] {
+  return [
+    {
+      scheduleId: 'prune-kgc-deliveries',
+      spec: { calendars: [{ hour: 3, minute: 30, comment: 'nightly' }], timezone: 'Europe/Budapest' },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'pruneDeliveries',
+        taskQueue: config.temporal.taskQueue,
+        args: [{ olderThanHours: config.kgcDedupRetentionHours }],
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+    },
+  ];
+}
+
+/** Idempotent: a schedule that exists is updated to the current definition (settings may have changed). */
+export async function ensureSchedules(client: Client, definitions: ScheduleOptions[]): Promise<void> {
+  for (const definition of definitions) {
+    try {
+      await client.schedule.create(definition);
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+      await client.schedule.getHandle(definition.scheduleId).update((previous) => ({ ...previous, spec: definition.spec, action: definition.action, policies: definition.policies }));
+    }
+    logger.debug({ scheduleId: definition.scheduleId }, 'schedule ensured');
+  }
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { signChatwootWebhook } from '../../sandbox/index.js';
+import { interpretChatwootEvent } from '../../src/api/chatwoot-events.js';
+import { verifyChatwootSignature } from '../../src/api/chatwoot-signature.js';
+
+const conversation = { id: 42, status: 'pending', contact_inbox: { contact_id: 77 } };
+const message = (o: Record<string, unknown>) => ({ event: 'message_created', id: 4821, content: 'Szia', message_type: 'incoming', private: false, content_attributes: {}, sender: { id: 77, phone_number: '+36301234567' }, conversation, ...o });
+
+describe('interpretChatwootEvent', () => {
+  it('takes an incoming public message of a pending conversation as a customer message', () => {
+    expect(interpretChatwootEvent(message({}))).toEqual({ kind: 'customer_message', conversationId: 42, messageId: 4821, contactId: 77, phone: '+36301234567', content: 'Szia' });
+  });
+
+  it.each([
+    ['a private note', message({ private: true }), 'private_note'],
+    ['Koko’s own message', message({ message_type: 'outgoing', content_attributes: { koko_key: 'reply:1' }, sender: { id: 1, type: 'agent_bot' } }), 'own_message'],
+    ['Koko’s own message with string attributes', message({ message_type: 'outgoing', content_attributes: '{"koko_key":"note:1"}' }), 'own_message'],
+    ['a customer notification this service posted', message({ message_type: 'outgoing', content_attributes: { kgc_notification: 'service.repair_done:W-1' }, sender: { id: 1, type: 'user' } }), 'own_message'],
+    ['an incoming message of an open conversation', message({ conversation: { ...conversation, status: 'open' } }), 'conversation_open'],
+    ['a bot message', message({ message_type: 'outgoing', sender: { id: 1, type: 'agent_bot' } }), 'not_a_customer_message'],
+    ['an empty message', message({ content: '  ' }), 'no_text'],
+  ])('ignores %s', (_name, body, reason) => {
+    expect(interpretChatwootEvent(body)).toMatchObject({ kind: 'ignore', reason });
+  });
+
+  it('reads an agent’s public reply and status changes as the end of the bot’s part', () => {
+    expect(interpretChatwootEvent(message({ message_type: 'outgoing', sender: { id: 5, type: 'user' } }))).toEqual({ kind: 'conversation_event', conversationId: 42, event: 'agent_replied' });
+    expect(interpretChatwootEvent({ event: 'conversation_status_changed', id: 42, status: 'resolved' })).toEqual({ kind: 'conversation_event', conversationId: 42, event: 'resolved' });
+    expect(interpretChatwootEvent({ event: 'conversation_updated', id: 42, status: 'open' })).toEqual({ kind: 'conversation_event', conversationId: 42, event: 'handed_off' });
+    expect(interpretChatwootEvent({ event: 'conversation_updated', id: 42, status: 'pending' })).toMatchObject({ kind: 'ignore' });
+  });
+});
+
+describe('verifyChatwootSignature', () => {
+  const body = '{"event":"message_created"}';
+  it('accepts Chatwoot’s own signature and refuses a wrong, stale or missing one', () => {
+    const h = signChatwootWebhook('s3cret', body);
+    const check = (o: Partial<Parameters<typeof verifyChatwootSignature>[0]>) =>
+      verifyChatwootSignature({ secret: 's3cret', rawBody: Buffer.from(body), timestamp: h['X-Chatwoot-Timestamp'], signature: h['X-Chatwoot-Signature'], ...o });
+    expect(check({})).toEqual({ ok: true });
+    expect(check({ secret: 'other' })).toMatchObject({ ok: false, header: 'X-Chatwoot-Signature' });
+    expect(check({ rawBody: Buffer.from(body + ' ') })).toMatchObject({ ok: false });
+    expect(check({ nowMs: Date.now() + 600_000 })).toMatchObject({ ok: false, header: 'X-Chatwoot-Timestamp' });
+    expect(check({ signature: undefined })).toMatchObject({ ok: false, reason: 'missing' });
+  });
+});
