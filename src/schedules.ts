@@ -6,7 +6,8 @@ import { logger } from './logger.js';
 export function scheduleDefinitions(config: Config): ScheduleOptions[] {
   return [
     {
-      scheduleId: 'prune-kgc-deliveries',
+      // Named after the task queue: one deployment's schedules never act on another's queue (tests run many).
+      scheduleId: `${config.temporal.taskQueue}/prune-kgc-deliveries`,
       spec: { calendars: [{ hour: 3, minute: 30, comment: 'nightly' }], timezone: 'Europe/Budapest' },
       action: {
         type: 'startWorkflow',

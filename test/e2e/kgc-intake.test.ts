@@ -187,6 +187,22 @@ describe('KGC intake hands off and acknowledges', () => {
   });
 });
 
+describe('de-duplication window', () => {
+  it('the nightly schedule forgets deliveries older than KGC_DEDUP_RETENTION_HOURS and keeps the rest', async () => {
+    const old = { deliveryKey: `id:old-${Date.now()}`, eventId: 'old', eventType: 'customer.updated', status: 'accepted' as const, receivedAt: new Date(Date.now() - 8 * 24 * 3_600_000) };
+    const fresh = { ...old, deliveryKey: `id:fresh-${Date.now()}`, eventId: 'fresh', receivedAt: new Date(Date.now() - 71 * 3_600_000) };
+    await h.db.insert(kgcEvents).values([old, fresh]);
+    await h.client.schedule.getHandle(`${h.taskQueue}/prune-kgc-deliveries`).trigger();
+    let left = [old.deliveryKey];
+    for (let i = 0; i < 100 && left.includes(old.deliveryKey); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      left = (await h.db.select({ key: kgcEvents.deliveryKey }).from(kgcEvents)).map((r) => r.key);
+    }
+    expect(left).not.toContain(old.deliveryKey);
+    expect(left).toContain(fresh.deliveryKey);
+  });
+});
+
 describe('admin and health endpoints', () => {
   it('refuses admin calls without the key', async () => {
     const res = await fetch(`${h.apiUrl}/admin/modules`);
