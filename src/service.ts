@@ -98,7 +98,7 @@ export async function startService(
       modules: new ModuleFlags(database.db),
       kgcWebhookSecret: config.kgc.webhookSecret,
       adminApiKey: config.adminApiKey,
-      readyTargets: { twentyUrl: config.twenty.apiUrl, chatwootUrl: config.chatwoot.apiUrl },
+      readyTargets: { twentyUrl: config.twenty.apiUrl, chatwootUrl: config.chatwoot.apiUrl, geminiUrl: config.gemini.apiKey ? config.gemini.apiUrl : undefined },
       chatwootWebhookSecret: config.chatwoot.webhookSecret,
       koko: config.koko,
     });

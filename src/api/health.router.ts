@@ -20,6 +20,10 @@ async function reachable(url: string | undefined): Promise<Check> {
 export interface ReadyTargets {
   twentyUrl?: string;
   chatwootUrl?: string;
+  /** Checked only when Gemini is configured: without it Koko escalates every message, which is degraded, not down. */
+  geminiUrl?: string;
+  /** Verifies the SMTP connection (nodemailer `verify`), when SMTP is configured. */
+  smtp?: () => Promise<boolean>;
 }
 
 /** Liveness, readiness of Temporal, the database and each enabled system, and Prometheus metrics. */
@@ -37,16 +41,21 @@ export function healthRouter(deps: { db: Db; temporal: Client; metrics: Metrics;
       deps.db.execute(sql`select 1`).then((): Check => 'ok', (): Check => 'unreachable'),
     ]);
     const modules = database === 'ok' ? await deps.modules.current() : { crm: false, support: false };
-    const [twenty, chatwoot] = await Promise.all([
+    const smtpCheck = deps.targets.smtp;
+    const [twenty, chatwoot, gemini, smtp] = await Promise.all([
       modules.crm ? reachable(deps.targets.twentyUrl) : Promise.resolve<Check>('ok'),
       modules.support ? reachable(deps.targets.chatwootUrl) : Promise.resolve<Check>('ok'),
+      modules.support && deps.targets.geminiUrl ? reachable(deps.targets.geminiUrl) : Promise.resolve<Check>('not configured'),
+      smtpCheck ? smtpCheck().then((ok): Check => (ok ? 'ok' : 'unreachable'), (): Check => 'unreachable') : Promise.resolve<Check>('not configured'),
     ]);
     const body = {
       temporal,
       database,
-      modules: { crm: { enabled: modules.crm, twenty }, support: { enabled: modules.support, chatwoot } },
+      modules: { crm: { enabled: modules.crm, twenty }, support: { enabled: modules.support, chatwoot, gemini, smtp } },
     };
-    const ready = temporal === 'ok' && database === 'ok' && (!modules.crm || twenty === 'ok') && (!modules.support || chatwoot === 'ok');
+    const ok = (c: Check) => c !== 'unreachable';
+    const ready =
+      temporal === 'ok' && database === 'ok' && (!modules.crm || twenty === 'ok') && (!modules.support || (chatwoot === 'ok' && ok(gemini))) && ok(smtp);
     res.status(ready ? 200 : 503).json(body);
   });
 

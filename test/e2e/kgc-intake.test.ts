@@ -215,7 +215,7 @@ describe('admin and health endpoints', () => {
     expect(await res.json()).toEqual({
       temporal: 'ok',
       database: 'ok',
-      modules: { crm: { enabled: true, twenty: 'ok' }, support: { enabled: true, chatwoot: 'ok' } },
+      modules: { crm: { enabled: true, twenty: 'ok' }, support: { enabled: true, chatwoot: 'ok', gemini: 'not configured', smtp: 'not configured' } },
     });
   });
 
