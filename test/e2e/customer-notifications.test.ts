@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 const result = (workflowId: string) => h.client.workflow.getHandle<typeof customerNotification>(workflowId).result();
-const contactOf = (customerId: string) => h.chatwoot.contacts().find((c) => c.identifier === customerId);
+const contactOf = (customerId: string) => h.contactOf(customerId);
 const outgoing = (contactId: number) =>
   h.chatwoot
     .conversations()

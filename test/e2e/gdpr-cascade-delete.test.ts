@@ -17,8 +17,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-const person = (customerId: string) => h.twenty.getRecord('person', twentyRecordId('person', customerId));
-const contactOf = (customerId: string) => h.chatwoot.contacts().find((c) => c.identifier === customerId);
+const person = (customerId: string) => h.person(customerId);
+const contactOf = (customerId: string) => h.contactOf(customerId);
 
 async function twentyGraphql(query: string, variables: Record<string, unknown>) {
   const res = await fetch(`${h.twenty.url}/graphql`, {

@@ -13,8 +13,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-const person = (customerId: string) => h.twenty.getRecord('person', twentyRecordId('person', customerId)) as Record<string, any> | undefined;
-const contactOf = (customerId: string) => h.chatwoot.contacts().find((c: { identifier?: string | null }) => c.identifier === customerId) as Record<string, any> | undefined;
+const person = (customerId: string) => h.person(customerId);
+const contactOf = (customerId: string) => h.contactOf(customerId);
 const link = async (customerId: string) => (await h.db.select().from(partnerLinks).where(eq(partnerLinks.customerId, customerId)))[0];
 
 describe('partnerSync', () => {

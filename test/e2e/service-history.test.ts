@@ -10,7 +10,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const person = (customerId: string) => h.twenty.getRecord('person', twentyRecordId('person', customerId)) as Record<string, any> | undefined;
+const person = (customerId: string) => h.person(customerId);
 const micros = (huf: number) => ({ amountMicros: huf * 1_000_000, currencyCode: 'HUF' });
 let n = 0;
 const rental = (customerId: string, over: Record<string, unknown> = {}) => ({

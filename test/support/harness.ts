@@ -8,6 +8,7 @@ import { signKgcWebhook } from '../../sandbox/kgc/webhook.js';
 import { TwentyClient } from '../../src/clients/twenty-client.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
+import { twentyRecordId } from '../../src/mapping/ids.js';
 import { startService } from '../../src/service.js';
 import { provisionTwentyDataModel } from '../../src/twenty/provision.js';
 import { workflowsPath } from '../../src/worker.js';
@@ -102,6 +103,16 @@ export async function startHarness(opts: HarnessOptions = {}) {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       return { status: res.status, body: (await res.json()) as any };
+    },
+
+    /** The Twenty person synced for a KGC customer (soft-deleted included), by its deterministic id. */
+    person(customerId: string) {
+      return twenty.getRecord('person', twentyRecordId('person', customerId)) as Record<string, any> | undefined;
+    },
+
+    /** The Chatwoot contact whose identifier is the KGC customer id. */
+    contactOf(customerId: string) {
+      return chatwoot.contacts().find((c) => c.identifier === customerId);
     },
 
     /** The result of the customer's latest partnerSync run. */
