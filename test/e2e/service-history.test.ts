@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twentyRecordId } from '../../src/mapping/ids.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
+import { maybeRecordHistory } from '../support/record-histories.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -52,6 +53,7 @@ describe('service history into Twenty', () => {
       status: 'COMPLETED',
     });
     expect(person(c.customer_id)).toMatchObject({ kgcCustomerId: c.customer_id, totalRentals: 1, totalRevenue: micros(45000), lastRentalDate: '2025-12-28' });
+    await maybeRecordHistory(h, `partner-sync/${c.customer_id}`, 'partner-sync-history');
   });
 
   it('adds service and sales records; repair costs stay out of totalRevenue, order totals go in', async () => {
