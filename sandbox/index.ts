@@ -8,3 +8,5 @@ export { Faults } from './faults.js';
 export type { FaultOptions, FailNext } from './faults.js';
 export { startGeminiStandIn } from './gemini/index.js';
 export type { GeminiStandIn, GeminiStandInOptions, GeminiReply } from './gemini/index.js';
+export { startSmtpStandIn } from './smtp/index.js';
+export type { SmtpStandIn, SmtpStandInOptions, SmtpFaultOptions, InboxMessage } from './smtp/index.js';

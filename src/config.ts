@@ -13,6 +13,15 @@ const durationMs = z
     return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
   });
 
+/** How long before rental_end the reminder goes out: `1d`, `36h`, or seconds for tests (`3s`). */
+const leadMs = z
+  .string()
+  .regex(/^\d+(s|m|h|d)$/, 'a duration such as 1d, 36h or 30s')
+  .transform((v) => Number.parseInt(v, 10) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[v.replace(/^\d+/, '') as 's' | 'm' | 'h' | 'd']);
+/** Budapest hour of the reminder, or `none` to remind exactly RENTAL_REMINDER_LEAD before rental_end (tests, demos). */
+const reminderHour = z
+  .union([z.literal('none').transform(() => null), z.coerce.number().int().min(0).max(23)]);
+
 /** Every setting of service-api.md, parsed once. Names are the environment variables. */
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -27,6 +36,9 @@ const envSchema = z.object({
   TWENTY_API_URL: optionalUrl,
   TWENTY_API_KEY: z.string().min(1).optional(),
   TWENTY_REQUESTS_PER_MINUTE: z.coerce.number().positive().default(100),
+  BULK_SYNC_TWENTY_SHARE: z.coerce.number().gt(0).max(1).default(0.9),
+  BULK_SYNC_CHATWOOT_REQUESTS_PER_MINUTE: z.coerce.number().positive().default(1500),
+  BULK_SYNC_HISTORY_MONTHS: z.coerce.number().int().min(0).max(120).default(12),
   SUPPORT_MODULE_ENABLED: bool.default(true),
   CHATWOOT_API_URL: optionalUrl,
   CHATWOOT_ACCOUNT_ID: z.coerce.number().int().positive().optional(),
@@ -55,13 +67,15 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).optional(),
   ADMIN_API_KEY: z.string().min(16, 'at least 16 characters').optional(),
   KGC_DEDUP_RETENTION_HOURS: z.coerce.number().int().min(72, 'at least 72 hours (kgc-erp.md)').default(168),
+  RENTAL_REMINDER_LEAD: leadMs.default(86_400_000),
+  RENTAL_REMINDER_HOUR: reminderHour.default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 type Env = z.infer<typeof envSchema>;
 
 /** Settings without which `npm start` must not run; the CRM and support ones only while their module is on. */
-const required: Array<{ name: keyof Env; when?: (e: Env) => boolean }> = [
+const required: Array<{ name: keyof Env; when?: (e: Env) => boolean; why?: string }> = [
   { name: 'DATABASE_URL' },
   { name: 'TEMPORAL_ADDRESS' },
   { name: 'KGC_API_URL' },
@@ -73,6 +87,7 @@ const required: Array<{ name: keyof Env; when?: (e: Env) => boolean }> = [
   { name: 'CHATWOOT_API_URL', when: (e) => e.SUPPORT_MODULE_ENABLED },
   { name: 'CHATWOOT_ACCOUNT_ID', when: (e) => e.SUPPORT_MODULE_ENABLED },
   { name: 'CHATWOOT_API_KEY', when: (e) => e.SUPPORT_MODULE_ENABLED },
+  { name: 'MAIL_FROM', when: (e) => e.SMTP_URL !== undefined, why: ' while SMTP_URL is set' },
 ];
 
 export class ConfigError extends Error {
@@ -107,6 +122,8 @@ function toConfig(e: Env) {
     gemini: { apiUrl: e.GEMINI_API_URL, apiKey: e.GEMINI_API_KEY, model: e.GEMINI_MODEL },
     smtp: { url: e.SMTP_URL, from: e.MAIL_FROM },
     kgcDedupRetentionHours: e.KGC_DEDUP_RETENTION_HOURS,
+    bulkSync: { twentyShare: e.BULK_SYNC_TWENTY_SHARE, chatwootRequestsPerMinute: e.BULK_SYNC_CHATWOOT_REQUESTS_PER_MINUTE, historyMonths: e.BULK_SYNC_HISTORY_MONTHS },
+    rentalReminder: { leadMs: e.RENTAL_REMINDER_LEAD, hour: e.RENTAL_REMINDER_HOUR, timeZone: 'Europe/Budapest' },
     adminApiKey: e.ADMIN_API_KEY!,
     logLevel: e.LOG_LEVEL,
   };
@@ -123,7 +140,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const missing = required
     .filter((r) => (r.when ? r.when(parsed.data) : true) && parsed.data[r.name] === undefined)
-    .map((r) => `${r.name}: required${r.when ? ' while its module is enabled' : ''}`);
+    .map((r) => `${r.name}: required${r.why ?? (r.when ? ' while its module is enabled' : '')}`);
   if (missing.length > 0) throw new ConfigError(missing);
   return toConfig(parsed.data);
 }

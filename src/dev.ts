@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { startChatwootStandIn, startGeminiStandIn, startKgcStandIn, startTwentyStandIn, type ChatwootStandIn } from '../sandbox/index.js';
+import { startChatwootStandIn, startGeminiStandIn, startKgcStandIn, startSmtpStandIn, startTwentyStandIn, type ChatwootStandIn } from '../sandbox/index.js';
 import { TwentyClient } from './clients/twenty-client.js';
 import { ConfigError, loadConfig } from './config.js';
 import { kgcCustomerIdKey, kgcEventTypeKey } from './contracts/search-attributes.js';
@@ -29,6 +29,8 @@ const dev = {
   twentyPort: 4020,
   chatwootPort: 4030,
   geminiPort: 4040,
+  smtpPort: 4025,
+  smtpInboxPort: 4026,
   kgcWebhookSecret: 'dev-kgc-webhook-secret',
   adminApiKey: 'dev-admin-key-change-me',
 };
@@ -131,6 +133,14 @@ async function main(): Promise<void> {
     Object.assign(env, { GEMINI_API_URL: gemini.url, GEMINI_API_KEY: gemini.apiKey });
     stops.push(gemini.close);
     urls.push(['Gemini stand-in', `${gemini.url}/v1beta/models/{model}:generateContent`]);
+  }
+
+  if (!env.SMTP_URL) {
+    const smtp = await startSmtpStandIn({ port: dev.smtpPort, httpPort: dev.smtpInboxPort });
+    env.SMTP_URL = smtp.url;
+    env.MAIL_FROM ??= 'KGC <noreply@kgc.example.hu>';
+    stops.push(smtp.close);
+    urls.push(['SMTP stand-in', `${smtp.url}  (inbox: ${smtp.inboxUrl})`]);
   }
 
   const config = loadConfig(env);

@@ -17,6 +17,14 @@ export function scheduleDefinitions(config: Config): ScheduleOptions[] {
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
     },
+    {
+      // The rental expiry campaign's safety net: a lost rental.started must not cost the customer the reminder.
+      scheduleId: `${config.temporal.taskQueue}/rental-expiry-sweep`,
+      spec: { calendars: [{ hour: config.rentalReminder.hour ?? 10, comment: 'reminder hour' }], timezone: config.rentalReminder.timeZone },
+      action: { type: 'startWorkflow', workflowType: 'rentalReminderSweep', taskQueue: config.temporal.taskQueue, args: [{}] },
+      // Reminders still make sense later the same day, not the day after.
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '12h' },
+    },
   ];
 }
 

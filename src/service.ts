@@ -8,6 +8,7 @@ import { createMetrics } from './api/metrics.js';
 import { ChatwootClient } from './clients/chatwoot-client.js';
 import { GeminiClient } from './clients/gemini-client.js';
 import { KgcClient } from './clients/kgc-client.js';
+import { SmtpClient } from './clients/smtp-client.js';
 import { TwentyClient } from './clients/twenty-client.js';
 import type { Config } from './config.js';
 import { migrateDatabase, openDatabase } from './db/client.js';
@@ -42,7 +43,8 @@ export function buildClients(config: Config) {
       ? { client: new ChatwootClient({ apiUrl, accountId, apiKey: botToken }), isBotToken: true }
       : chatwoot && { client: chatwoot, isBotToken: false };
   const gemini = config.gemini.apiKey ? new GeminiClient({ apiUrl: config.gemini.apiUrl, apiKey: config.gemini.apiKey, model: config.gemini.model }) : undefined;
-  return { kgc, twenty, chatwoot, chatwootBot, gemini };
+  const smtp = config.smtp.url ? new SmtpClient({ url: config.smtp.url, from: config.smtp.from! }) : undefined;
+  return { kgc, twenty, chatwoot, chatwootBot, gemini, smtp };
 }
 
 /**
@@ -66,12 +68,13 @@ export async function startService(
   if (roles.includes('worker')) {
     installTemporalRuntime();
     const connection = await NativeConnection.connect({ address: config.temporal.address });
-    const deps: ActivityDeps = { db: database.db, ...clients, chatwootInboxId: config.chatwoot.inboxId };
+    const deps: ActivityDeps = { db: database.db, ...clients, chatwootInboxId: config.chatwoot.inboxId, rentalReminder: config.rentalReminder };
     workers = await createWorkers({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       twentyRequestsPerMinute: config.twenty.requestsPerMinute,
+      bulkSync: config.bulkSync,
       deps,
       workflowBundle: opts.workflowBundle,
     });
@@ -98,9 +101,15 @@ export async function startService(
       modules: new ModuleFlags(database.db),
       kgcWebhookSecret: config.kgc.webhookSecret,
       adminApiKey: config.adminApiKey,
-      readyTargets: { twentyUrl: config.twenty.apiUrl, chatwootUrl: config.chatwoot.apiUrl, geminiUrl: config.gemini.apiKey ? config.gemini.apiUrl : undefined },
+      readyTargets: {
+        twentyUrl: config.twenty.apiUrl,
+        chatwootUrl: config.chatwoot.apiUrl,
+        geminiUrl: config.gemini.apiKey ? config.gemini.apiUrl : undefined,
+        smtp: clients.smtp && (() => clients.smtp!.verify()),
+      },
       chatwootWebhookSecret: config.chatwoot.webhookSecret,
       koko: config.koko,
+      bulkSyncHistoryMonths: config.bulkSync.historyMonths,
     });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(opts.port ?? config.port, () => resolve(s));
@@ -118,6 +127,7 @@ export async function startService(
     done,
     async close() {
       for (const close of closers) await close();
+      clients.smtp?.close();
       await database.close();
     },
   };

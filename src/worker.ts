@@ -1,7 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
-import { createActivities, createTwentyActivities, type ActivityDeps } from './activities/index.js';
-import { twentyTaskQueue } from './contracts/task-queues.js';
+import { createActivities, createChatwootBulkActivities, createTwentyActivities, createTwentyBulkActivities, createTwentyPaymentStatusActivities, type ActivityDeps } from './activities/index.js';
+import { chatwootBulkTaskQueue, twentyBulkTaskQueue, twentyTaskQueue } from './contracts/task-queues.js';
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -10,6 +10,8 @@ export interface WorkerSetup {
   namespace: string;
   taskQueue: string;
   twentyRequestsPerMinute: number;
+  /** initialBulkSync's rate limits: its share of the Twenty limit, and Chatwoot requests per minute. */
+  bulkSync?: { twentyShare: number; chatwootRequestsPerMinute: number };
   deps: ActivityDeps;
   /** A prebuilt bundle (tests build one per file); without it the worker bundles `workflowsPath` at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -36,10 +38,31 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     connection,
     namespace,
     taskQueue: twentyTaskQueue(taskQueue),
-    activities: createTwentyActivities(deps),
+    activities: { ...createTwentyActivities(deps), ...createTwentyPaymentStatusActivities(deps) },
     maxConcurrentActivityTaskExecutions: 10,
     maxTaskQueueActivitiesPerSecond: setup.twentyRequestsPerMinute / 60,
     shutdownGraceTime: '10s',
   });
-  return [main, twenty];
+  const bulk = setup.bulkSync ?? { twentyShare: 0.9, chatwootRequestsPerMinute: 1500 };
+  // A bulk sync gets its own queues: live partnerSync calls never wait behind thousands of batches.
+  const twentyBulk = await Worker.create({
+    connection,
+    namespace,
+    taskQueue: twentyBulkTaskQueue(taskQueue),
+    activities: createTwentyBulkActivities(deps),
+    maxConcurrentActivityTaskExecutions: 4,
+    maxTaskQueueActivitiesPerSecond: (setup.twentyRequestsPerMinute * bulk.twentyShare) / 60,
+    shutdownGraceTime: '10s',
+  });
+  // One contact page (60 contacts) costs about 60 Chatwoot requests.
+  const chatwootBulk = await Worker.create({
+    connection,
+    namespace,
+    taskQueue: chatwootBulkTaskQueue(taskQueue),
+    activities: createChatwootBulkActivities(deps),
+    maxConcurrentActivityTaskExecutions: 2,
+    maxTaskQueueActivitiesPerSecond: bulk.chatwootRequestsPerMinute / 60 / 60,
+    shutdownGraceTime: '10s',
+  });
+  return [main, twenty, twentyBulk, chatwootBulk];
 }

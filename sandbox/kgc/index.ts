@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Faults } from '../faults.js';
 import { listen, sendJson, type ListenOptions, type RequestStats } from '../http.js';
+import { GeneratedKgc } from './generated.js';
 import { kgcRouter } from './routes.js';
 import { KgcStore } from './store.js';
 import type { KgcCustomer, KgcOrder, KgcRental, KgcWorklog } from './types.js';
@@ -10,6 +11,8 @@ export type * from './types.js';
 
 export interface KgcStandInOptions extends ListenOptions {
   apiKey?: string;
+  /** Serve this many generated customers with a year of history (GeneratedKgc) from the list endpoints. */
+  generatedCustomers?: number;
 }
 
 export interface KgcRequest {
@@ -36,6 +39,7 @@ export interface KgcStandIn {
 export async function startKgcStandIn(options: KgcStandInOptions = {}): Promise<KgcStandIn> {
   const apiKey = options.apiKey ?? 'kgc-sandbox-key';
   const store = new KgcStore();
+  if (options.generatedCustomers) store.generated = new GeneratedKgc(options.generatedCustomers);
   const router = kgcRouter(store);
   const faults = new Faults();
   const stats: RequestStats = { count: 0 };

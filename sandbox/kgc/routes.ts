@@ -1,6 +1,6 @@
 import { sendJson } from '../http.js';
 import { Router, type RouteContext } from '../router.js';
-import { paginate, PagingError } from './paging.js';
+import { DEFAULT_PAGE_SIZE, paginate, PagingError, type Page } from './paging.js';
 import type { KgcStore } from './store.js';
 import type { KgcCustomer, KgcRental, KgcWorklog } from './types.js';
 
@@ -16,6 +16,18 @@ function page<T>(ctx: RouteContext, items: T[], keyOf: (i: T) => string): void {
     if (!(err instanceof PagingError)) throw err;
     sendJson(ctx.res, 400, { error: err.message });
   }
+}
+
+/** The generated ERP's page, when there is one (bench/bulk-sync); false lets the stored records answer. */
+function generatedPage<T>(ctx: RouteContext, pageOf: ((limit: number, cursor: string | null) => Page<T>) | undefined): boolean {
+  if (!pageOf) return false;
+  try {
+    sendJson(ctx.res, 200, pageOf(Number(ctx.query.get('limit') ?? DEFAULT_PAGE_SIZE), ctx.query.get('cursor')));
+  } catch (err) {
+    if (!(err instanceof PagingError)) throw err;
+    sendJson(ctx.res, 400, { error: err.message });
+  }
+  return true;
 }
 
 function rentalSummary(r: KgcRental) {
@@ -54,6 +66,7 @@ function withHistory(store: KgcStore, c: KgcCustomer) {
 export function kgcRouter(store: KgcStore): Router {
   return new Router()
     .on('GET', '/api/customers', (ctx) => {
+      if (generatedPage(ctx, store.generated && ((l, c) => store.generated!.customerPage(l, c)))) return;
       const activeOnly = ctx.query.get('active') === 'true';
       const items = [...store.customers.values()].filter((c) => !activeOnly || c.active !== false);
       page(ctx, items, (c) => c.customer_id);
@@ -64,11 +77,12 @@ export function kgcRouter(store: KgcStore): Router {
       sendJson(ctx.res, 200, withHistory(store, c));
     })
     .on('GET', '/api/customers/:id', (ctx) => {
-      const c = store.customers.get(ctx.params.id ?? '');
+      const c = store.customers.get(ctx.params.id ?? '') ?? store.generated?.getCustomer(ctx.params.id ?? '');
       if (!c) return notFound(ctx);
       sendJson(ctx.res, 200, c);
     })
     .on('GET', '/api/rentals', (ctx) => {
+      if (!ctx.query.get('ends_on') && generatedPage(ctx, store.generated && ((l, c) => store.generated!.rentalPage(l, c)))) return;
       const status = ctx.query.get('status');
       const endsOn = ctx.query.get('ends_on');
       const endedAfter = ctx.query.get('ended_after');
@@ -86,6 +100,7 @@ export function kgcRouter(store: KgcStore): Router {
       sendJson(ctx.res, 200, { rental_id: r.rental_id, status: r.status, rental_end: r.rental_end, late_days: r.late_days ?? 0 });
     })
     .on('GET', '/api/service/worklogs', (ctx) => {
+      if (generatedPage(ctx, store.generated && ((l, c) => store.generated!.worklogPage(l, c)))) return;
       const status = ctx.query.get('status');
       const after = ctx.query.get('completed_after');
       const items = [...store.worklogs.values()].filter((w) => (!status || w.status === status) && onOrAfter(w.completed_at, after));
@@ -107,6 +122,7 @@ export function kgcRouter(store: KgcStore): Router {
       });
     })
     .on('GET', '/api/orders', (ctx) => {
+      if (generatedPage(ctx, store.generated && ((l, c) => store.generated!.orderPage(l, c)))) return;
       const status = ctx.query.get('status');
       const after = ctx.query.get('delivered_after');
       const items = [...store.orders.values()].filter((o) => (!status || o.status === status) && onOrAfter(o.delivered_at, after));

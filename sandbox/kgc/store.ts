@@ -1,3 +1,4 @@
+import type { GeneratedKgc } from './generated.js';
 import type { KgcCustomer, KgcOrder, KgcRental, KgcWorklog } from './types.js';
 
 /** In-memory ERP. Records are copied on the way in so a test mutating its fixture does not change the store. */
@@ -6,6 +7,8 @@ export class KgcStore {
   readonly rentals = new Map<string, KgcRental>();
   readonly worklogs = new Map<string, KgcWorklog>();
   readonly orders = new Map<string, KgcOrder>();
+  /** Bulk benchmarks: list endpoints and customer reads answer from a generator instead of the maps. */
+  generated?: GeneratedKgc;
 
   putCustomer(c: KgcCustomer): void {
     this.customers.set(c.customer_id, { ...c });

@@ -2,7 +2,9 @@ import { Context } from '@temporalio/activity';
 import type { ChatwootClient } from '../clients/chatwoot-client.js';
 import type { GeminiClient } from '../clients/gemini-client.js';
 import type { KgcClient } from '../clients/kgc-client.js';
+import type { SmtpClient } from '../clients/smtp-client.js';
 import type { TwentyClient } from '../clients/twenty-client.js';
+import type { ReminderTiming } from '../campaigns/rental-expiry-timing.js';
 import type { Db } from '../db/client.js';
 
 /** What every activity group is built from (`createActivities(deps)`); tests pass real clients at stand-ins. */
@@ -16,6 +18,10 @@ export interface ActivityDeps {
   /** Koko's own Chatwoot client: the agent-bot token when CHATWOOT_BOT_TOKEN is set, else the user token. */
   chatwootBot?: { client: ChatwootClient; isBotToken: boolean };
   gemini?: GeminiClient;
+  /** Customer email (SMTP_URL, MAIL_FROM); without it emails are skipped and audited. */
+  smtp?: SmtpClient;
+  /** RENTAL_REMINDER_LEAD / RENTAL_REMINDER_HOUR: when the rental expiry campaign acts. */
+  rentalReminder: ReminderTiming;
 }
 
 /** The workflow run an activity works for, for the audit trail. */

@@ -1,7 +1,8 @@
 import { Context, heartbeat } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
-import { customerNotifications, erasures, historyLedger, integrationLog, kgcEvents, partnerLinks, type ErasedSystem } from '../db/schema.js';
+import { eq, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { customerNotifications, deadLetters, emailCampaignSubjects, emailOutbox, erasures, historyLedger, integrationLog, kgcEvents, partnerLinks, type ErasedSystem } from '../db/schema.js';
 import { customerHash } from '../mapping/erasure.js';
 import { workflowIds } from '../mapping/ids.js';
 import { currentRun, type ActivityDeps } from './context.js';
@@ -15,6 +16,17 @@ export async function erasureCertificate(db: ActivityDeps['db'], customerId: str
   const [row] = await db.select().from(erasures).where(eq(erasures.customerHash, customerHash(customerId)));
   return row;
 }
+
+/** Every table of ours that holds rows about a customer, by the name the erasure certificate counts them under. */
+const customerRows: Record<string, [PgTable, PgColumn]> = {
+  partnerLinks: [partnerLinks, partnerLinks.customerId],
+  storedEvents: [kgcEvents, kgcEvents.customerId],
+  historyLedger: [historyLedger, historyLedger.customerId],
+  notifications: [customerNotifications, customerNotifications.customerId],
+  emailSubjects: [emailCampaignSubjects, emailCampaignSubjects.customerId],
+  emailLog: [emailOutbox, emailOutbox.customerId],
+  deadLetters: [deadLetters, deadLetters.customerId],
+};
 
 export function createErasureActivities({ db }: ActivityDeps) {
   return {
@@ -57,23 +69,20 @@ export function createErasureActivities({ db }: ActivityDeps) {
       return { stopped };
     },
 
-    /** The service's own rows about the customer: links and stored deliveries go; the audit trail keeps only the hash. */
+    /** The service's own rows about the customer go; the audit trail keeps only a hash prefix. Counts per table. */
     async eraseIntegrationRows({ customerId }: { customerId: string }): Promise<Record<string, number>> {
       const hash = customerHash(customerId);
       return db.transaction(async (tx) => {
-        const links = await tx.delete(partnerLinks).where(eq(partnerLinks.customerId, customerId)).returning({ id: partnerLinks.customerId });
-        const events = await tx.delete(kgcEvents).where(eq(kgcEvents.customerId, customerId)).returning({ id: kgcEvents.id });
-        const history = await tx.delete(historyLedger).where(eq(historyLedger.customerId, customerId)).returning({ id: historyLedger.kgcId });
-        const notifications = await tx
-          .delete(customerNotifications)
-          .where(eq(customerNotifications.customerId, customerId))
-          .returning({ key: customerNotifications.key });
+        const counts: Record<string, number> = {};
+        for (const [name, [table, column]] of Object.entries(customerRows)) {
+          counts[name] = (await tx.delete(table).where(eq(column, customerId)).returning({ one: sql`1` })).length;
+        }
         const audit = await tx
           .update(integrationLog)
           .set({ customerId: `erased:${hash.slice(0, 16)}`, detail: sql`null` })
-          .where(and(eq(integrationLog.customerId, customerId), isNotNull(integrationLog.customerId)))
+          .where(eq(integrationLog.customerId, customerId))
           .returning({ id: integrationLog.id });
-        return { partnerLinks: links.length, storedEvents: events.length, historyLedger: history.length, notifications: notifications.length, auditRowsPseudonymised: audit.length };
+        return { ...counts, auditRowsPseudonymised: audit.length };
       });
     },
 

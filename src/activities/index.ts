@@ -1,5 +1,11 @@
+import { createBulkSyncActivities } from './bulk-sync.js';
+import { createChatwootBulkActivities } from './bulk-sync-chatwoot.js';
+import { createTwentyBulkActivities } from './bulk-sync-twenty.js';
 import { createChatwootActivities } from './chatwoot.js';
 import type { ActivityDeps } from './context.js';
+import { createEmailActivities } from './email.js';
+import { createEmailCampaignActivities } from './email-campaigns.js';
+import { createTwentyPaymentStatusActivities } from './twenty-payment-status.js';
 import { createErasureActivities } from './erasure.js';
 import { createGeminiActivities } from './gemini.js';
 import { createKgcActivities } from './kgc.js';
@@ -24,10 +30,19 @@ export function createActivities(deps: ActivityDeps) {
     ...createGeminiActivities(deps),
     ...createKokoActivities(deps),
     ...createKokoChatwootActivities(deps),
+    ...createEmailActivities(deps),
+    ...createEmailCampaignActivities(deps),
+    ...createBulkSyncActivities(deps),
   };
 }
 
-export { createTwentyActivities };
+export { createTwentyActivities, createTwentyBulkActivities, createChatwootBulkActivities };
 
 export type MainActivities = ReturnType<typeof createActivities>;
 export type TwentyActivities = ReturnType<typeof createTwentyActivities>;
+export type BulkSyncActivities = ReturnType<typeof createBulkSyncActivities>;
+export type TwentyBulkActivities = ReturnType<typeof createTwentyBulkActivities>;
+export type ChatwootBulkActivities = ReturnType<typeof createChatwootBulkActivities>;
+
+export { createTwentyPaymentStatusActivities };
+export type TwentyPaymentStatusActivities = ReturnType<typeof createTwentyPaymentStatusActivities>;

@@ -1,6 +1,8 @@
 import express from 'express';
 import type { KokoSettings } from '../contracts/koko.js';
 import { adminRouter } from './admin.router.js';
+import { bulkSyncRouter } from './bulk-sync.router.js';
+import { deadLettersRouter } from './dead-letters.router.js';
 import { chatwootWebhooksRouter } from './chatwoot-webhooks.router.js';
 import { errorHandler } from './errors.js';
 import { healthRouter, type ReadyTargets } from './health.router.js';
@@ -14,6 +16,8 @@ export interface AppDeps extends IntakeDeps {
   readyTargets: ReadyTargets;
   chatwootWebhookSecret?: string;
   koko?: KokoSettings;
+  /** BULK_SYNC_HISTORY_MONTHS: the default history window of a bulk sync. */
+  bulkSyncHistoryMonths?: number;
 }
 
 /** The intake API: one router per caller. */
@@ -23,6 +27,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(healthRouter({ ...deps, targets: deps.readyTargets }));
   app.use(kgcWebhooksRouter({ ...deps, webhookSecret: deps.kgcWebhookSecret }));
   app.use(adminRouter(deps));
+  app.use(bulkSyncRouter(deps));
+  app.use(deadLettersRouter(deps));
   app.use(chatwootWebhooksRouter({ ...deps, webhookSecret: deps.chatwootWebhookSecret }));
   app.use(kokoRouter(deps));
   app.use((_req, res) => {

@@ -1,8 +1,19 @@
 import { ApplicationFailure } from '@temporalio/common';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
+import type { z } from 'zod';
 import { customerSchema, type KgcCustomer } from '../contracts/kgc-events.js';
 import { customerContextSchema, type CustomerContext } from '../contracts/kgc-customer-context.js';
+import { activeRentalSchema, rentalStatusSchema, type ActiveRental, type RentalStatus } from '../contracts/kgc-rentals.js';
 import { httpFailure, networkFailure } from './errors.js';
+
+/** The list endpoints of kgc-erp.md §2 that a bulk sync pages through, with their fixed filters. */
+const kgcLists = {
+  customers: { path: '/api/customers', filter: { active: 'true' }, since: undefined, key: 'customer_id' },
+  rentals: { path: '/api/rentals', filter: { status: 'completed' }, since: 'ended_after', key: 'rental_id' },
+  worklogs: { path: '/api/service/worklogs', filter: { status: 'completed' }, since: 'completed_after', key: 'worklog_id' },
+  orders: { path: '/api/orders', filter: { status: 'delivered' }, since: 'delivered_after', key: 'order_id' },
+} as const;
+export type KgcList = keyof typeof kgcLists;
 
 /** KGC ERP read-only REST API (kgc-erp.md §2). KGC is the master of partner data. */
 export class KgcClient {
@@ -35,6 +46,56 @@ export class KgcClient {
     const parsed = customerContextSchema.safeParse(body);
     if (!parsed.success) throw ApplicationFailure.nonRetryable('KGC customer-by-phone answer has invalid fields', 'InvalidKgcData');
     return parsed.data;
+  }
+
+  /**
+   * One page of a list endpoint (kgc-erp.md §2). Records failing their schema come back as `invalid` keys, so one
+   * bad record never stops a bulk read; unknown fields (tax or id card numbers) are dropped by the schema.
+   */
+  async listPage<S extends z.ZodType>(
+    list: KgcList,
+    schema: S,
+    params: { cursor?: string | null; limit: number; since?: string },
+  ): Promise<{ records: Array<z.infer<S>>; invalid: string[]; nextCursor: string | null }> {
+    const spec = kgcLists[list];
+    const query = new URLSearchParams({ ...spec.filter, limit: String(params.limit) });
+    if (params.since && spec.since) query.set(spec.since, params.since);
+    if (params.cursor) query.set('cursor', params.cursor);
+    const body = (await this.get(`${spec.path}?${query}`, `${list} list`, { notFound: null })) as { data?: unknown[]; next_cursor?: string | null } | null;
+    if (!body || !Array.isArray(body.data)) throw ApplicationFailure.nonRetryable(`KGC ${list} list answered without data`, 'InvalidKgcData');
+    const records: Array<z.infer<S>> = [];
+    const invalid: string[] = [];
+    for (const item of body.data) {
+      const parsed = schema.safeParse(item);
+      if (parsed.success) records.push(parsed.data);
+      else invalid.push(String((item as Record<string, unknown>)?.[spec.key] ?? '?'));
+    }
+    return { records, invalid, nextCursor: body.next_cursor ?? null };
+  }
+
+  /** The rental's current status and end (kgc-erp.md §2); null when KGC does not know it (404). */
+  async getRentalStatus(rentalId: string): Promise<RentalStatus | null> {
+    const body = await this.get(`/api/rentals/${encodeURIComponent(rentalId)}/status`, 'rental status', { notFound: null });
+    if (body === null) return null;
+    const parsed = rentalStatusSchema.safeParse(body);
+    if (!parsed.success) throw ApplicationFailure.nonRetryable(`KGC rental ${rentalId} status has invalid fields`, 'InvalidKgcData');
+    return parsed.data;
+  }
+
+  /** One page of active rentals ending on a local date; records failing the schema are returned by id, not thrown. */
+  async listActiveRentalsEndingOn(endsOn: string, page: { cursor?: string | null; limit: number }): Promise<{ rentals: ActiveRental[]; invalid: string[]; nextCursor: string | null }> {
+    const query = new URLSearchParams({ status: 'active', ends_on: endsOn, limit: String(page.limit) });
+    if (page.cursor) query.set('cursor', page.cursor);
+    const body = (await this.get(`/api/rentals?${query}`, 'active rentals', { notFound: null })) as { data?: unknown[]; next_cursor?: string | null } | null;
+    if (!body || !Array.isArray(body.data)) throw ApplicationFailure.nonRetryable('KGC active rentals list answered without data', 'InvalidKgcData');
+    const rentals: ActiveRental[] = [];
+    const invalid: string[] = [];
+    for (const item of body.data) {
+      const parsed = activeRentalSchema.safeParse(item);
+      if (parsed.success) rentals.push(parsed.data);
+      else invalid.push(String((item as Record<string, unknown>)?.rental_id ?? '?'));
+    }
+    return { rentals, invalid, nextCursor: body.next_cursor ?? null };
   }
 
   private async get<T>(path: string, what: string, opts: { notFound: T }): Promise<unknown | T> {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, date, doublePrecision, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, date, doublePrecision, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * Every KGC delivery we answered, keyed for de-duplication. Rows are kept for at least 72 hours; the GDPR cascade
@@ -43,7 +43,7 @@ export const integrationLog = pgTable(
     runId: text('run_id'),
     customerId: text('customer_id'),
     eventType: text('event_type'),
-    system: text('system', { enum: ['kgc', 'twenty', 'chatwoot', 'intake', 'admin'] }).notNull(),
+    system: text('system', { enum: ['kgc', 'twenty', 'chatwoot', 'intake', 'admin', 'smtp'] }).notNull(),
     action: text('action').notNull(),
     status: text('status', { enum: ['ok', 'skipped', 'failed', 'warning', 'rejected'] }).notNull(),
     detail: text('detail'),
@@ -238,4 +238,93 @@ export const customerNotifications = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
   (t) => [index('customer_notifications_customer_idx').on(t.customerId)],
+);
+
+/**
+ * Initial bulk syncs (`initial-bulk-sync/<run_id>`). `active` is true while a run may still be going and null after:
+ * its unique index lets only one run be active, whatever the timing of two start requests.
+ */
+export const bulkSyncRuns = pgTable('bulk_sync_runs', {
+  runId: text('run_id').primaryKey(),
+  workflowId: text('workflow_id').notNull(),
+  active: boolean('active').unique(),
+  status: text('status', { enum: ['running', 'completed', 'cancelled', 'failed'] }).notNull(),
+  historyMonths: bigint('history_months', { mode: 'number' }).notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+});
+
+/**
+ * Records Twenty, Chatwoot or KGC rejected permanently during a bulk sync, to redrive once the cause is fixed.
+ * Ids and a redacted reason only. One row per run, system and record, so a retried activity adds nothing.
+ */
+export const deadLetters = pgTable(
+  'dead_letters',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: text('run_id').notNull(),
+    system: text('system', { enum: ['kgc', 'twenty', 'chatwoot'] }).notNull(),
+    recordKind: text('record_kind', { enum: ['customer', 'rental', 'service', 'order'] }).notNull(),
+    kgcId: text('kgc_id').notNull(),
+    customerId: text('customer_id'),
+    reason: text('reason').notNull(),
+    status: text('status', { enum: ['open', 'redriven'] }).notNull().default('open'),
+    redriveWorkflowId: text('redrive_workflow_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    redrivenAt: timestamp('redriven_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('dead_letters_record_idx').on(t.runId, t.system, t.recordKind, t.kgcId),
+    index('dead_letters_customer_idx').on(t.customerId),
+    index('dead_letters_status_idx').on(t.status, t.createdAt),
+  ],
+);
+
+export type DeadLetterKind = 'customer' | HistoryKind;
+
+/**
+ * What a customer email campaign is about (a rental for `rental-expiry`, a worklog for `repair-done`), from the KGC
+ * event or KGC's list: the workflow carries only the ids, its email activity reads the details here. The phone is
+ * kept only until the customer is resolved. Erased with the customer.
+ */
+export const emailCampaignSubjects = pgTable(
+  'email_campaign_subjects',
+  {
+    campaign: text('campaign').$type<EmailCampaign>().notNull(),
+    subjectId: text('subject_id').notNull(),
+    customerId: text('customer_id'),
+    customerPhone: text('customer_phone'),
+    details: jsonb('details').$type<Record<string, string>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.campaign, t.subjectId] }), index('email_campaign_subjects_customer_idx').on(t.customerId)],
+);
+
+export type EmailCampaign = 'rental-expiry' | 'repair-done';
+
+/**
+ * Idempotency of customer emails: one row per key (campaign/subject/kind), written before the SMTP send (state
+ * `sending` with a lease, so two attempts never send at once) and completed after. `messageId` is derived from the
+ * key, so even a resend after a crash mid-send carries the same Message-ID. No addresses or texts.
+ */
+export const emailOutbox = pgTable(
+  'email_outbox',
+  {
+    key: text('key').primaryKey(),
+    campaign: text('campaign').$type<EmailCampaign>().notNull(),
+    kind: text('kind').notNull(),
+    subjectId: text('subject_id').notNull(),
+    customerId: text('customer_id'),
+    messageId: text('message_id').notNull(),
+    state: text('state', { enum: ['pending', 'sending', 'sent', 'rejected', 'skipped'] }).notNull(),
+    reason: text('reason'),
+    smtpCode: bigint('smtp_code', { mode: 'number' }),
+    attempts: bigint('attempts', { mode: 'number' }).notNull().default(0),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [index('email_outbox_customer_idx').on(t.customerId)],
 );

@@ -15,4 +15,7 @@ export const workflowIds = {
   gdprDelete: (customerId: string) => `gdpr-delete/${customerId}`,
   notification: (event: string, kgcId: string) => `notify/${event}/${kgcId}`,
   kokoConversation: (conversationId: number) => `koko/${conversationId}`,
+  rentalExpiry: (rentalId: string) => `rental-expiry/${rentalId}`,
+  repairDoneEmail: (worklogId: string) => `repair-done-email/${worklogId}`,
+  initialBulkSync: (runId: string) => `initial-bulk-sync/${runId}`,
 };

@@ -3,7 +3,7 @@ import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporali
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { startChatwootStandIn, startKgcStandIn, startTwentyStandIn, type ChatwootStandInOptions, type TwentyStandInOptions } from '../../sandbox/index.js';
+import { startChatwootStandIn, startKgcStandIn, startSmtpStandIn, startTwentyStandIn, type ChatwootStandInOptions, type TwentyStandInOptions } from '../../sandbox/index.js';
 import { signKgcWebhook } from '../../sandbox/kgc/webhook.js';
 import { TwentyClient } from '../../src/clients/twenty-client.js';
 import { loadConfig } from '../../src/config.js';
@@ -37,6 +37,8 @@ export interface HarnessOptions {
   twenty?: TwentyStandInOptions;
   chatwoot?: ChatwootStandInOptions;
   env?: Record<string, string>;
+  /** Start the SMTP stand-in and point SMTP_URL / MAIL_FROM at it. */
+  smtp?: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     startTwentyStandIn({ rateLimit: false, ...opts.twenty }),
     startChatwootStandIn(opts.chatwoot),
   ]);
+  const smtp = opts.smtp ? await startSmtpStandIn() : undefined;
   await provisionTwentyDataModel(new TwentyClient({ apiUrl: twenty.url, apiKey: twenty.apiKey, requestsPerMinute: 6000 }));
   const databaseUrl = await createTestDatabase();
   const taskQueue = `test-${randomUUID()}`;
@@ -67,6 +70,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     CHATWOOT_ACCOUNT_ID: String(chatwoot.accountId),
     CHATWOOT_API_KEY: chatwoot.userToken,
     LOG_LEVEL: 'warn',
+    ...(smtp ? { SMTP_URL: smtp.url, MAIL_FROM: 'KGC <noreply@kgc.example.hu>' } : {}),
     ...opts.env,
   });
   const service = await startService(config, { workflowBundle: await workflowBundle(), port: 0 });
@@ -79,6 +83,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     kgc,
     twenty,
     chatwoot,
+    smtp,
     client,
     db: database.db,
     databaseUrl,
@@ -124,7 +129,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
       await service.close();
       await database.close();
       await connection.close();
-      await Promise.all([kgc.close(), twenty.close(), chatwoot.close()]);
+      await Promise.all([kgc.close(), twenty.close(), chatwoot.close(), smtp?.close()]);
     },
   };
 }

@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startChatwootStandIn, startKgcStandIn, startTwentyStandIn } from '../../sandbox/index.js';
+import { TwentyClient } from '../../src/clients/twenty-client.js';
+import { toTwentyPerson } from '../../src/mapping/twenty-person.js';
+import { GeneratedKgc } from '../../sandbox/kgc/generated.js';
+import { provisionTwentyDataModel } from '../../src/twenty/provision.js';
+import { startBenchStack } from '../support/stack.js';
+
+/**
+ * Initial bulk sync throughput against Twenty's rate-limit ceiling (requests/min × 60 records ÷ 60 s) and against
+ * the seeds' one-request-per-record loop (seed 000 §8.2) at the same limit, in one run; peak RSS of the service.
+ *   npm run bench:bulk-sync [-- --customers 100000 --rpm 100 --share 1 --naive-seconds 30]
+ * A full run (100 000 customers at 100/min) takes about 20 minutes; CI uses e.g. --customers 3000 --rpm 600.
+ */
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const customers = arg('customers', 3000);
+const rpm = arg('rpm', 600);
+const share = arg('share', 1);
+const naiveSeconds = arg('naive-seconds', 20);
+const admin = 'bench-admin-key-0123456789';
+const twentyLimit = { longLimit: rpm, longTtlMs: 60_000, shortLimit: Math.max(100, Math.ceil(rpm / 60)), shortTtlMs: 1_000 };
+
+const kib = (field: string, pid: number) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+
+/** The seeds' loop: one createPerson per customer, waiting out LIMIT_REACHED (as a caller without a queue must). */
+async function naiveLoop(): Promise<number> {
+  const twenty = await startTwentyStandIn({ rateLimit: twentyLimit });
+  const client = new TwentyClient({ apiUrl: twenty.url, apiKey: twenty.apiKey, requestsPerMinute: rpm });
+  await provisionTwentyDataModel(new TwentyClient({ apiUrl: twenty.url, apiKey: twenty.apiKey, requestsPerMinute: rpm }));
+  const kgc = new GeneratedKgc(customers);
+  let written = 0;
+  // Spend the bucket's initial burst first: the steady rate is what a long loop gets.
+  for (let limited = false; !limited; written++) {
+    limited = await client.query('mutation($data: PersonCreateInput!) { createPerson(data: $data, upsert: true) { id } }', { data: toTwentyPerson(kgc.customer(written), { emailOwnedByOther: false }) }).then(() => false, () => true);
+  }
+  const started = Date.now();
+  written = 0;
+  while (Date.now() - started < naiveSeconds * 1000) {
+    try {
+      await client.query('mutation($data: PersonCreateInput!) { createPerson(data: $data, upsert: true) { id } }', { data: toTwentyPerson(kgc.customer(written), { emailOwnedByOther: false }) });
+      written++;
+    } catch {
+      await new Promise((r) => setTimeout(r, 60_000 / rpm));
+    }
+  }
+  const perSecond = written / ((Date.now() - started) / 1000);
+  await twenty.close();
+  return perSecond;
+}
+
+async function main() {
+  const stack = await startBenchStack();
+  const kgc = await startKgcStandIn({ generatedCustomers: customers });
+  const twenty = await startTwentyStandIn({ rateLimit: twentyLimit });
+  const chatwoot = await startChatwootStandIn();
+  await provisionTwentyDataModel(new TwentyClient({ apiUrl: twenty.url, apiKey: twenty.apiKey, requestsPerMinute: rpm }));
+  const env = {
+    DATABASE_URL: stack.databaseUrl,
+    TEMPORAL_ADDRESS: stack.temporal.address,
+    TEMPORAL_TASK_QUEUE: `bench-bulk-${Date.now().toString(36)}`,
+    KGC_API_URL: kgc.url,
+    KGC_API_KEY: kgc.apiKey,
+    KGC_WEBHOOK_SECRET: 'bench-kgc-webhook-secret',
+    ADMIN_API_KEY: admin,
+    TWENTY_API_URL: twenty.url,
+    TWENTY_API_KEY: twenty.apiKey,
+    TWENTY_REQUESTS_PER_MINUTE: String(rpm),
+    BULK_SYNC_TWENTY_SHARE: String(share),
+    // Twenty is what is measured; Chatwoot (no batch API) would set the pace otherwise.
+    SUPPORT_MODULE_ENABLED: 'false',
+    CHATWOOT_API_URL: chatwoot.url,
+    LOG_LEVEL: 'warn',
+  };
+  const service = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./service-process.ts', import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // The worker logs to stdout too: the API URL is the line that is one.
+  let api = '';
+  for await (const chunk of service.stdout!) {
+    api = /^(http:\/\/\S+)$/m.exec(String(chunk))?.[1] ?? '';
+    if (api) break;
+  }
+  const call = async (method: string, path: string) => (await fetch(`${api}${path}`, { method, headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' }, body: method === 'POST' ? '{}' : undefined })).json() as Promise<any>;
+  try {
+    // Let the worker start before its memory is sampled; the dev server's rate limit starts with a full bucket.
+    const started = Date.now();
+    const { runId } = await call('POST', '/admin/bulk-sync');
+    let progress: any;
+    let twentyRequestsAtWrite = 0;
+    let steadyRssKiB = 0;
+    do {
+      await new Promise((r) => setTimeout(r, 2000));
+      progress = await call('GET', `/admin/bulk-sync/${runId}`);
+      if (progress.phase === 'loading_history' || progress.phase === 'counting') twentyRequestsAtWrite = twenty.requestCount;
+      steadyRssKiB = Math.max(steadyRssKiB, kib('VmRSS', service.pid!));
+      process.stderr.write(`\r  ${progress.phase} ${progress.processed}/${progress.total ?? '?'} ${progress.perSecond}/s ETA ${progress.etaSeconds ?? '?'} s   `);
+    } while (!progress.done);
+    const wallSeconds = (Date.now() - started) / 1000;
+    const peakRssMiB = kib('VmHWM', service.pid!) / 1024;
+    const requests = twenty.requestCount - twentyRequestsAtWrite;
+    const ceiling = (rpm * 60) / 60;
+    const naive = await naiveLoop();
+    console.log(`\n\nbench/bulk-sync  (${customers} customers + ${progress.total - customers} history records, Twenty at ${rpm} requests/min, bulk share ${share})`);
+    console.log(`  records written              ${progress.processed}   failed ${progress.failed}   Twenty requests ${requests} (${(progress.processed / requests).toFixed(1)} records/request)`);
+    console.log(`  bulk sync                    ${progress.perSecond.toFixed(1)} records/s while writing   (wall clock incl. counting and history load: ${wallSeconds.toFixed(0)} s)`);
+    console.log(`  ceiling                      ${ceiling.toFixed(1)} records/s   ratio ${(progress.perSecond / ceiling).toFixed(2)}   (goal ≥ 0.90)`);
+    console.log(`  naive one-per-record loop    ${naive.toFixed(2)} records/s   ratio ${(progress.perSecond / naive).toFixed(1)}×   (goal ≥ 20×)`);
+    console.log(`  service RSS during the sync  ${(steadyRssKiB / 1024).toFixed(0)} MiB max of 2 s samples   (goal < 256 MiB)`);
+    console.log(`  service peak RSS (VmHWM)     ${peakRssMiB.toFixed(0)} MiB   (includes bundling the workflow code with webpack at start-up)`);
+  } finally {
+    service.kill('SIGTERM');
+    await once(service, 'exit');
+    await Promise.all([kgc.close(), twenty.close(), chatwoot.close()]);
+    await stack.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,220 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { TwentyClient } from '../clients/twenty-client.js';
+import { customerSchema } from '../contracts/kgc-events.js';
+import { historyLedger, partnerLinks, type HistoryKind } from '../db/schema.js';
+import { historyObjectOf, huf, toTwentyHistoryRecord } from '../mapping/history.js';
+import { twentyRecordId } from '../mapping/ids.js';
+import { addEmailClaims, customersWithSharedEmail, type EmailClaims } from '../mapping/twenty-email-owners.js';
+import { normaliseEmail, toTwentyPerson } from '../mapping/twenty-person.js';
+import { bulkBatchSize, erasedAmong, readCustomerBatch, recordBulkLinks, recordDeadLetters } from './bulk-sync-records.js';
+import { currentRun, type ActivityDeps } from './context.js';
+import { readModuleStates } from './store.js';
+
+/** Batches per group: one email-owner query serves this many person batches. */
+const groupBatches = 8;
+
+/** Soft-deleted people count too: Twenty's upsert matches them (twenty.md §5.2). */
+const emailOwners = /* GraphQL */ `
+  query EmailOwners($emails: [String!]!, $after: String) {
+    people(
+      filter: { emails: { primaryEmail: { in: $emails } }, or: [{ deletedAt: { is: NULL } }, { deletedAt: { is: NOT_NULL } }] }
+      first: 200
+      after: $after
+    ) { pageInfo { hasNextPage endCursor } edges { node { id emails { primaryEmail } } } }
+  }`;
+
+const upsertPeople = /* GraphQL */ `
+  mutation UpsertPeople($data: [PersonCreateInput!]!) { createPeople(data: $data, upsert: true) { id } }`;
+
+export interface CustomerBatch {
+  cursor: string | null;
+  customerIds: string[];
+}
+
+export interface CustomerGroup {
+  batches: CustomerBatch[];
+  nextCursor: string | null;
+  /** Customers whose email goes to additionalEmails (owned by another person, or by an earlier customer). */
+  sharedEmail: string[];
+  erased: number;
+  invalid: number;
+}
+
+/** Whether a batch was refused as a whole; the workflow then splits it to find the record at fault. */
+export interface BatchOutcome {
+  written: number;
+  failed: number;
+  rejected?: boolean;
+  moduleOff?: boolean;
+}
+
+const isRejection = (err: unknown): err is ApplicationFailure => err instanceof ApplicationFailure && err.type === 'TwentyRejected';
+
+function requireTwenty(twenty: TwentyClient | undefined): TwentyClient {
+  if (!twenty) throw ApplicationFailure.nonRetryable('TWENTY_API_URL / TWENTY_API_KEY are not configured', 'ConfigurationError');
+  return twenty;
+}
+
+/**
+ * Twenty steps of initialBulkSync on the bulk Twenty task queue, whose rate limit is the bulk share of
+ * TWENTY_REQUESTS_PER_MINUTE. Like every Twenty activity, each makes at most ONE Twenty request.
+ */
+export function createTwentyBulkActivities({ db, kgc, twenty }: ActivityDeps) {
+  const crmOff = async () => !(await readModuleStates(db)).crm;
+
+  async function aggregatesOf(customerIds: string[]) {
+    const rows = await db
+      .select({
+        customerId: historyLedger.customerId,
+        rentals: sql<number>`count(*) filter (where ${historyLedger.kind} = 'rental')`.mapWith(Number),
+        revenue: sql<number>`coalesce(sum(${historyLedger.amountHuf}) filter (where ${historyLedger.kind} in ('rental', 'order')), 0)`.mapWith(Number),
+        lastRental: sql<string | null>`max(${historyLedger.occurredOn}) filter (where ${historyLedger.kind} = 'rental')`,
+        lastService: sql<string | null>`max(${historyLedger.occurredOn}) filter (where ${historyLedger.kind} = 'service')`,
+      })
+      .from(historyLedger)
+      .where(inArray(historyLedger.customerId, customerIds))
+      .groupBy(historyLedger.customerId);
+    return new Map(rows.map((r) => [r.customerId, r]));
+  }
+
+  return {
+    /**
+     * Lists the next group of customers (up to 8 batches of 60) and asks Twenty which of their emails already have
+     * an owner: one query for the group. When the owners span several pages, the workflow calls again with
+     * `ownersAfter` and the claims so far.
+     */
+    async prepareCustomerGroup(input: { runId: string; cursor: string | null; ownersAfter?: string; claims?: EmailClaims }): Promise<
+      { moduleOff: true } | ({ moduleOff?: false; ownersAfter?: string; claims: EmailClaims } & CustomerGroup)
+    > {
+      if (await crmOff()) return { moduleOff: true };
+      const pages: Array<{ cursor: string | null; customers: Array<{ customer_id: string; email?: string | null }>; invalid: string[] }> = [];
+      let cursor = input.cursor;
+      do {
+        const page = await kgc.listPage('customers', customerSchema, { cursor, limit: bulkBatchSize });
+        pages.push({ cursor, customers: page.records, invalid: page.invalid });
+        cursor = page.nextCursor;
+      } while (cursor && pages.length < groupBatches);
+      const invalid = pages.flatMap((p) => p.invalid);
+      await recordDeadLetters(db, input.runId, invalid.map((id) => ({ system: 'kgc' as const, recordKind: 'customer' as const, kgcId: id, customerId: id, reason: 'KGC customer fails the customer schema' })));
+      const erased = await erasedAmong(db, pages.flatMap((p) => p.customers.map((c) => c.customer_id)));
+      const group = pages.flatMap((p) => p.customers).filter((c) => !erased.has(c.customer_id));
+      const emails = [...new Set(group.map((c) => normaliseEmail(c.email)).filter((e): e is string => !!e))];
+
+      let claims = input.claims ?? { self: [], other: [] };
+      let ownersAfter: string | undefined;
+      if (emails.length > 0) {
+        const res = await requireTwenty(twenty).query<{
+          people: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: { id: string; emails: { primaryEmail: string | null } } }> };
+        }>(emailOwners, { emails, after: input.ownersAfter ?? null });
+        const owners = res.people.edges.flatMap(({ node }) => (node.emails.primaryEmail ? [{ id: node.id, email: node.emails.primaryEmail }] : []));
+        claims = addEmailClaims(group, owners, claims);
+        if (res.people.pageInfo.hasNextPage && res.people.pageInfo.endCursor) ownersAfter = res.people.pageInfo.endCursor;
+      }
+      return {
+        claims,
+        ownersAfter,
+        batches: pages
+          .map((p) => ({ cursor: p.cursor, customerIds: p.customers.map((c) => c.customer_id).filter((id) => !erased.has(id)) }))
+          .filter((b) => b.customerIds.length > 0),
+        nextCursor: cursor,
+        sharedEmail: ownersAfter ? [] : customersWithSharedEmail(group, claims),
+        erased: erased.size,
+        invalid: invalid.length,
+      };
+    },
+
+    /**
+     * One batch of people, re-read from KGC, with aggregates from the history ledger, as one createPeople upsert on
+     * the deterministic ids. A single person Twenty refuses goes to the dead letters.
+     */
+    async upsertPeopleBatch(input: { runId: string; batch: CustomerBatch; sharedEmail: string[] }): Promise<BatchOutcome> {
+      if (await crmOff()) return { written: 0, failed: 0, moduleOff: true };
+      const erased = await erasedAmong(db, input.batch.customerIds);
+      const customers = (await readCustomerBatch(kgc, input.batch.cursor, input.batch.customerIds)).filter((c) => !erased.has(c.customer_id));
+      if (customers.length === 0) return { written: 0, failed: 0 };
+      const shared = new Set(input.sharedEmail);
+      // KGC may have changed since the group was prepared: never send one primary email twice in a batch.
+      const taken = new Set<string>();
+      for (const c of customers) {
+        const email = normaliseEmail(c.email);
+        if (!email || shared.has(c.customer_id)) continue;
+        if (taken.has(email)) shared.add(c.customer_id);
+        else taken.add(email);
+      }
+      const aggregates = await aggregatesOf(customers.map((c) => c.customer_id));
+      const data = customers.map((c) => {
+        const agg = aggregates.get(c.customer_id);
+        return {
+          ...toTwentyPerson(c, { emailOwnedByOther: shared.has(c.customer_id) }),
+          totalRentals: agg?.rentals ?? 0,
+          totalRevenue: huf(agg?.revenue ?? 0),
+          lastRentalDate: agg?.lastRental ?? null,
+          lastServiceDate: agg?.lastService ?? null,
+        };
+      });
+      try {
+        await requireTwenty(twenty).query(upsertPeople, { data });
+      } catch (err) {
+        if (!isRejection(err)) throw err;
+        if (customers.length > 1) return { written: 0, failed: 0, rejected: true };
+        const id = customers[0]!.customer_id;
+        await recordDeadLetters(db, input.runId, [{ system: 'twenty', recordKind: 'customer', kgcId: id, customerId: id, reason: err.message }]);
+        return { written: 0, failed: 1 };
+      }
+      await recordBulkLinks(
+        db,
+        currentRun(),
+        'twenty',
+        customers.map((c) => ({ customerId: c.customer_id, externalId: twentyRecordId('person', c.customer_id), warnings: shared.has(c.customer_id) ? ['twenty_email_shared'] : [] })),
+      );
+      return { written: customers.length, failed: 0 };
+    },
+
+    /**
+     * The next batch of unsynced ledger rows of one kind (after `after`, in KGC id order) whose person is in Twenty,
+     * or exactly `kgcIds` when the workflow splits a refused batch. One createMany upsert; rows are marked synced
+     * only if unchanged since read.
+     */
+    async writeHistoryBatch(input: { runId: string; kind: HistoryKind; after?: string; kgcIds?: string[] }): Promise<BatchOutcome & { last: string | null; kgcIds?: string[] }> {
+      if (await crmOff()) return { written: 0, failed: 0, moduleOff: true, last: null };
+      const rows = await db
+        .select({ row: historyLedger })
+        .from(historyLedger)
+        .innerJoin(partnerLinks, eq(partnerLinks.customerId, historyLedger.customerId))
+        .where(
+          and(
+            eq(historyLedger.kind, input.kind),
+            isNull(historyLedger.syncedAt),
+            isNotNull(partnerLinks.twentyPersonId),
+            input.kgcIds ? inArray(historyLedger.kgcId, input.kgcIds) : gt(historyLedger.kgcId, input.after ?? ''),
+          ),
+        )
+        .orderBy(asc(historyLedger.kgcId))
+        .limit(bulkBatchSize)
+        .then((r) => r.map((x) => x.row));
+      if (rows.length === 0) return { written: 0, failed: 0, last: null };
+      const last = rows.at(-1)!.kgcId;
+      const erased = await erasedAmong(db, [...new Set(rows.map((r) => r.customerId))]);
+      const batch = rows.filter((r) => !erased.has(r.customerId));
+      if (batch.length === 0) return { written: 0, failed: 0, last };
+      const object = historyObjectOf[input.kind];
+      try {
+        await requireTwenty(twenty).query(`mutation WriteHistory($data: [${object.input}!]!) { ${object.createMany}(data: $data, upsert: true) { id } }`, {
+          data: batch.map((r) => toTwentyHistoryRecord(input.kind, r.kgcId, r.payload, twentyRecordId('person', r.customerId))),
+        });
+      } catch (err) {
+        if (!isRejection(err)) throw err;
+        if (batch.length > 1) return { written: 0, failed: 0, rejected: true, last, kgcIds: batch.map((r) => r.kgcId) };
+        const r = batch[0]!;
+        await recordDeadLetters(db, input.runId, [{ system: 'twenty', recordKind: input.kind, kgcId: r.kgcId, customerId: r.customerId, reason: err.message }]);
+        return { written: 0, failed: 1, last };
+      }
+      await db.execute(sql`
+        update history_ledger as h set synced_at = now()
+        from (values ${sql.join(batch.map((r) => sql`(${r.kgcId}::text, ${r.updatedAt.toISOString()}::timestamptz)`), sql`, `)}) as v(kgc_id, updated_at)
+        where h.kind = ${input.kind} and h.kgc_id = v.kgc_id and h.updated_at = v.updated_at`);
+      return { written: batch.length, failed: 0, last };
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { consentAllows } from '../campaigns/consent.js';
+import { emailKey, messageIdFor } from '../campaigns/email-keys.js';
+import type { KgcCustomer } from '../contracts/kgc-events.js';
+import { emailCampaignSubjects, emailOutbox, integrationLog } from '../db/schema.js';
+import { splitHungarianName } from '../mapping/hungarian-name.js';
+import { emailTemplates, greetingFor, type EmailKind, type RenderedEmail } from '../templates/email/index.js';
+import { currentRun, type ActivityDeps } from './context.js';
+import { isErased } from './erasure.js';
+
+export interface SendCustomerEmailInput {
+  kind: EmailKind;
+  /** The rental or worklog the email is about. */
+  subjectId: string;
+  customerId: string;
+  /** For rental emails: the rental_end they are about (part of the idempotency key, so an extension gets its own reminder). */
+  rentalEnd?: string;
+}
+
+export interface SendCustomerEmailResult {
+  key: string;
+  status: 'sent' | 'rejected' | 'skipped';
+  reason?: string;
+}
+
+/** Longer than the SMTP client's connection + greeting + socket timeouts, so a live attempt keeps its lease. */
+const leaseSeconds = 120;
+
+export function createEmailActivities({ db, kgc, smtp }: ActivityDeps) {
+  const audit = async (input: SendCustomerEmailInput, key: string, status: 'ok' | 'skipped' | 'rejected', detail: string) => {
+    await db.insert(integrationLog).values({
+      ...currentRun(),
+      customerId: input.customerId,
+      eventType: `email.${input.kind}`,
+      system: 'smtp',
+      action: 'send_email',
+      status,
+      detail: `${key}: ${detail}`,
+    });
+  };
+
+  const settle = async (key: string, state: 'sent' | 'rejected' | 'skipped', fields: { reason?: string; smtpCode?: number } = {}) => {
+    await db
+      .update(emailOutbox)
+      .set({ state, reason: fields.reason ?? null, smtpCode: fields.smtpCode ?? null, leaseUntil: null, updatedAt: new Date(), ...(state === 'sent' ? { sentAt: new Date() } : {}) })
+      .where(eq(emailOutbox.key, key));
+  };
+
+  const skip = async (input: SendCustomerEmailInput, key: string, reason: string): Promise<SendCustomerEmailResult> => {
+    await settle(key, 'skipped', { reason });
+    await audit(input, key, 'skipped', reason);
+    return { key, status: 'skipped', reason };
+  };
+
+  async function render(input: SendCustomerEmailInput, customer: KgcCustomer): Promise<RenderedEmail> {
+    const template = emailTemplates[input.kind];
+    const [subject] = await db
+      .select({ details: emailCampaignSubjects.details })
+      .from(emailCampaignSubjects)
+      .where(and(eq(emailCampaignSubjects.campaign, template.campaign), eq(emailCampaignSubjects.subjectId, input.subjectId)));
+    if (!subject) throw ApplicationFailure.nonRetryable(`No stored ${template.campaign} subject ${input.subjectId}`, 'EmailSubjectMissing');
+    const greeting = greetingFor(customer.name, splitHungarianName(customer.name).firstName, customer.is_business);
+    const d = subject.details;
+    switch (input.kind) {
+      case 'repair_done':
+        return emailTemplates.repair_done.render({ greeting, worklogId: input.subjectId, machineType: d.machine_type, pickupInfo: d.pickup_info });
+      case 'rental_reminder':
+      case 'rental_late_notice':
+        return emailTemplates[input.kind].render({ greeting, machineName: d.machine_name ?? 'bérelt gép', rentalEnd: input.rentalEnd ?? d.rental_end ?? '', rentalId: input.subjectId });
+    }
+  }
+
+  return {
+    /**
+     * Sends one customer email at most once per key. The key's row is written before the send and completed after;
+     * a lease keeps a second attempt (a retry racing a slow one) from sending in parallel. Reads the address from
+     * KGC (the master) right before sending; customers without one, erased ones, and kinds without the consent
+     * they need are skipped and audited. A permanent SMTP rejection is recorded and returned, not retried.
+     */
+    async sendCustomerEmail(input: SendCustomerEmailInput): Promise<SendCustomerEmailResult> {
+      const template = emailTemplates[input.kind];
+      const key = emailKey(template.campaign, input.subjectId, input.kind, input.rentalEnd);
+      const [existing] = await db.select().from(emailOutbox).where(eq(emailOutbox.key, key));
+      if (existing?.state === 'sent' || existing?.state === 'rejected') return { key, status: existing.state, reason: existing.reason ?? undefined };
+      if (!existing) {
+        await db
+          .insert(emailOutbox)
+          .values({ key, campaign: template.campaign, kind: input.kind, subjectId: input.subjectId, customerId: input.customerId, messageId: messageIdFor(key, smtp?.domain ?? 'kgc.local'), state: 'pending' })
+          .onConflictDoNothing();
+      }
+
+      if (!smtp) return skip(input, key, 'SMTP_URL is not configured');
+      if (await isErased(db, input.customerId)) return skip(input, key, 'customer erased (GDPR)');
+      const consent = consentAllows(template.purpose);
+      if (!consent.allowed) return skip(input, key, consent.reason);
+      const customer = await kgc.getCustomer(input.customerId);
+      if (!customer) return skip(input, key, 'customer not found in KGC');
+      if (!customer.email) return skip(input, key, 'customer has no email address');
+      const email = await render(input, customer);
+
+      const [claimed] = await db
+        .update(emailOutbox)
+        .set({ state: 'sending', attempts: sql`${emailOutbox.attempts} + 1`, leaseUntil: sql`now() + make_interval(secs => ${leaseSeconds})`, updatedAt: new Date() })
+        .where(and(eq(emailOutbox.key, key), or(inArray(emailOutbox.state, ['pending', 'skipped']), and(eq(emailOutbox.state, 'sending'), lt(emailOutbox.leaseUntil, sql`now()`)))))
+        .returning();
+      if (!claimed) {
+        const [now] = await db.select().from(emailOutbox).where(eq(emailOutbox.key, key));
+        if (now?.state === 'sent' || now?.state === 'rejected') return { key, status: now.state, reason: now.reason ?? undefined };
+        throw ApplicationFailure.retryable(`email ${key} is being sent by another attempt`, 'EmailInFlight');
+      }
+
+      let outcome;
+      try {
+        outcome = await smtp.send({ to: customer.email, ...email, messageId: claimed.messageId, headers: { 'X-KGC-Email-Key': key } });
+      } catch (err) {
+        // Nothing was accepted: release the claim so the retry does not wait for the lease.
+        await db.update(emailOutbox).set({ state: 'pending', leaseUntil: null, reason: (err as Error).message, updatedAt: new Date() }).where(eq(emailOutbox.key, key));
+        throw err;
+      }
+      if (outcome.outcome === 'rejected') {
+        await settle(key, 'rejected', { reason: outcome.reason, smtpCode: outcome.code });
+        await audit(input, key, 'rejected', outcome.reason);
+        return { key, status: 'rejected', reason: outcome.reason };
+      }
+      await settle(key, 'sent', { reason: outcome.response });
+      await audit(input, key, 'ok', `sent ${claimed.messageId}`);
+      return { key, status: 'sent' };
+    },
+  };
+}

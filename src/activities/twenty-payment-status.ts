@@ -1,0 +1,40 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { TwentyNotFoundError } from '../clients/twenty-client.js';
+import { integrationLog } from '../db/schema.js';
+import { twentyRecordId } from '../mapping/ids.js';
+import { currentRun, type ActivityDeps } from './context.js';
+import { isErased } from './erasure.js';
+
+const setPaymentStatus = /* GraphQL */ `
+  mutation MarkLate($id: UUID!, $data: PersonUpdateInput!) { updatePerson(id: $id, data: $data) { id } }`;
+
+/** Runs on the rate-limited Twenty queue: one Twenty request per activity. */
+export function createTwentyPaymentStatusActivities({ db, twenty }: ActivityDeps) {
+  return {
+    /**
+     * An overdue rental makes the person LATE in Twenty (a partial update; a later customer.updated carrying
+     * KGC's payment_status overrides it, KGC being the master). A person not yet in Twenty is left to the next sync.
+     */
+    async markTwentyPaymentLate({ customerId, rentalId }: { customerId: string; rentalId: string }): Promise<{ updated: boolean }> {
+      if (!twenty) throw ApplicationFailure.nonRetryable('TWENTY_API_URL / TWENTY_API_KEY are not configured', 'ConfigurationError');
+      if (await isErased(db, customerId)) return { updated: false };
+      let updated = true;
+      try {
+        await twenty.query(setPaymentStatus, { id: twentyRecordId('person', customerId), data: { paymentStatus: 'LATE' } });
+      } catch (err) {
+        if (!(err instanceof TwentyNotFoundError)) throw err;
+        updated = false;
+      }
+      await db.insert(integrationLog).values({
+        ...currentRun(),
+        customerId,
+        eventType: 'rental.late',
+        system: 'twenty',
+        action: 'mark_payment_late',
+        status: updated ? 'ok' : 'skipped',
+        detail: updated ? `rental ${rentalId}` : `rental ${rentalId}: person not in Twenty yet`,
+      });
+      return { updated };
+    },
+  };
+}

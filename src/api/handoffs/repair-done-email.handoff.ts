@@ -1,0 +1,38 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { kgcCustomerIdKey, kgcEventTypeKey } from '../../contracts/search-attributes.js';
+import { emailCampaignSubjects } from '../../db/schema.js';
+import { workflowIds } from '../../mapping/ids.js';
+import type { repairDoneEmail } from '../../workflows/repair-done-email.js';
+import type { Handoff } from './handoff.js';
+
+/**
+ * service.repair_done: the "Gépét megjavítottuk, átvehető" email, once per worklog (`repair-done-email/<worklog_id>`).
+ * The Chatwoot message for the same event is a separate workflow beside this one.
+ */
+export const repairDoneEmailHandoff: Handoff = async (temporal, taskQueue, event, db) => {
+  const d = event.data as { worklog_id: string; customer_id?: string; customer_phone?: string; machine_type?: string; pickup_info?: string };
+  const details: Record<string, string> = {};
+  if (d.machine_type) details.machine_type = d.machine_type;
+  if (d.pickup_info) details.pickup_info = d.pickup_info;
+  await db
+    .insert(emailCampaignSubjects)
+    .values({ campaign: 'repair-done', subjectId: d.worklog_id, customerId: d.customer_id, customerPhone: d.customer_id ? null : d.customer_phone, details })
+    .onConflictDoNothing();
+  const workflowId = workflowIds.repairDoneEmail(d.worklog_id);
+  try {
+    await temporal.workflow.start<typeof repairDoneEmail>('repairDoneEmail', {
+      workflowId,
+      taskQueue,
+      args: [{ worklogId: d.worklog_id }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        ...(d.customer_id ? [{ key: kgcCustomerIdKey, value: d.customer_id }] : []),
+        { key: kgcEventTypeKey, value: event.type },
+      ],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  return { workflowId };
+};

@@ -1,0 +1,48 @@
+import { twentyRecordId } from './ids.js';
+import { normaliseEmail } from './twenty-person.js';
+
+interface WithEmail {
+  customer_id: string;
+  email?: string | null;
+}
+
+/** Customer ids whose email already has an owner in Twenty: the customer's own person (`self`) or another one. */
+export interface EmailClaims {
+  self: string[];
+  other: string[];
+}
+
+/** Adds what one page of Twenty's email owners says about a group of customers to the claims found so far. */
+export function addEmailClaims(group: readonly WithEmail[], owners: ReadonlyArray<{ id: string; email: string }>, so: EmailClaims): EmailClaims {
+  const self = new Set(so.self);
+  const other = new Set(so.other);
+  const ownerOf = new Map(owners.map((o) => [o.email, o.id]));
+  for (const c of group) {
+    const owner = ownerOf.get(normaliseEmail(c.email) ?? '');
+    if (owner === undefined) continue;
+    if (owner === twentyRecordId('person', c.customer_id)) self.add(c.customer_id);
+    else other.add(c.customer_id);
+  }
+  return { self: [...self], other: [...other] };
+}
+
+/**
+ * The customers of a group whose email must go to additionalEmails, as partnerSync decides one at a time
+ * (twenty.md §5.2: upsert matches on id OR primaryEmail, so a shared primary email would overwrite its owner):
+ * an email Twenty already holds stays with its owner; an unowned one goes to the first customer in KGC order.
+ */
+export function customersWithSharedEmail(group: readonly WithEmail[], claims: EmailClaims): string[] {
+  const self = new Set(claims.self);
+  const claimed = new Set([...claims.self, ...claims.other]);
+  const ownedEmails = new Set(group.filter((c) => claimed.has(c.customer_id)).map((c) => normaliseEmail(c.email)));
+  const taken = new Set<string>();
+  const shared: string[] = [];
+  for (const c of group) {
+    const email = normaliseEmail(c.email);
+    if (!email) continue;
+    const primary = ownedEmails.has(email) ? self.has(c.customer_id) : !taken.has(email);
+    if (primary) taken.add(email);
+    else shared.push(c.customer_id);
+  }
+  return shared;
+}

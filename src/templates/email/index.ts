@@ -1,0 +1,26 @@
+import type { RenderedEmail } from './layout.js';
+import { rentalLateNotice } from './rental-late-notice.js';
+import { rentalReminder } from './rental-reminder.js';
+import { repairDone } from './repair-done.js';
+import type { RentalEmailData, RepairDoneEmailData } from './types.js';
+
+export type { RenderedEmail } from './layout.js';
+export type { RentalEmailData, RepairDoneEmailData } from './types.js';
+
+/**
+ * Every customer email, in one place. `purpose` decides the consent check: transactional mail (about the
+ * customer's own rental or repair) needs none; a marketing kind added here is sent only with recorded consent.
+ */
+export const emailTemplates = {
+  rental_reminder: { campaign: 'rental-expiry', purpose: 'transactional', render: (d: RentalEmailData) => rentalReminder(d) },
+  rental_late_notice: { campaign: 'rental-expiry', purpose: 'transactional', render: (d: RentalEmailData) => rentalLateNotice(d) },
+  repair_done: { campaign: 'repair-done', purpose: 'transactional', render: (d: RepairDoneEmailData) => repairDone(d) },
+} as const satisfies Record<string, { campaign: string; purpose: 'transactional' | 'marketing'; render: (d: never) => RenderedEmail }>;
+
+export type EmailKind = keyof typeof emailTemplates;
+export type EmailPurpose = (typeof emailTemplates)[EmailKind]['purpose'] | 'marketing';
+
+/** "Kedves János!" for a person (Hungarian order: the given name is last), the full name for a business. */
+export function greetingFor(name: string, firstName: string, isBusiness: boolean): string {
+  return isBusiness || !firstName ? `Tisztelt ${name}!` : `Kedves ${firstName}!`;
+}

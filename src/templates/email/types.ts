@@ -1,0 +1,15 @@
+/** What each template needs; the email activity reads it from KGC and the campaign's stored event, never history. */
+export interface RentalEmailData {
+  /** "Kedves János!" / "Tisztelt Szabó és Társa Kft.!" */
+  greeting: string;
+  machineName: string;
+  rentalEnd: string;
+  rentalId: string;
+}
+
+export interface RepairDoneEmailData {
+  greeting: string;
+  machineType?: string;
+  worklogId: string;
+  pickupInfo?: string;
+}

@@ -1,0 +1,315 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  ContinueAsNew,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertMemo,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { BulkSyncActivities, ChatwootBulkActivities, TwentyBulkActivities } from '../activities/index.js';
+import type { CustomerBatch } from '../activities/bulk-sync-twenty.js';
+import { nonRetryableErrorTypes } from '../clients/errors.js';
+import { chatwootBulkTaskQueue, twentyBulkTaskQueue } from '../contracts/task-queues.js';
+import type { HistoryKind } from '../db/schema.js';
+
+const historyKinds: HistoryKind[] = ['rental', 'service', 'order'];
+
+export type BulkSyncPhase = 'counting' | 'loading_history' | 'customers' | 'history' | 'contacts' | 'done' | 'cancelled';
+
+export interface BulkSyncProgress {
+  runId: string;
+  phase: BulkSyncPhase;
+  processed: number;
+  total: number | null;
+  failed: number;
+  perSecond: number;
+  etaSeconds: number | null;
+  paused: boolean;
+  done: boolean;
+  contacts: { written: number; failed: number };
+}
+
+/** Everything a run carries across continue-as-new: cursors, the group in flight and counters. Ids only. */
+export interface BulkSyncState {
+  since: string;
+  stage: 'counting' | 'loading_history' | 'writing' | 'done';
+  customersTotal: number;
+  historyTotal: number;
+  ledger: { kind: HistoryKind; cursor: string | null };
+  people: { cursor: string | null; group: { batches: CustomerBatch[]; sharedEmail: string[]; nextCursor: string | null; index: number } | null; done: boolean };
+  history: { kind: HistoryKind; after: string; counted: boolean; done: boolean };
+  contacts: { cursor: string | null; done: boolean; written: number; failed: number };
+  processed: number;
+  failed: number;
+  /** Time spent writing, pauses excluded: the base of perSecond. */
+  activeMs: number;
+  paused: boolean;
+}
+
+export interface BulkSyncInput {
+  runId: string;
+  historyMonths: number;
+  state?: BulkSyncState;
+}
+
+export const pauseBulkSync = defineSignal('pause');
+export const resumeBulkSync = defineSignal('resume');
+export const bulkSyncProgress = defineQuery<BulkSyncProgress>('progress');
+
+const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes };
+const main = proxyActivities<BulkSyncActivities>({ startToCloseTimeout: '2m', retry });
+const counting = proxyActivities<BulkSyncActivities>({ startToCloseTimeout: '2h', heartbeatTimeout: '30s', retry });
+
+/** Continue-as-new well before Temporal's limits (temporal-notes §4.4), or when the server suggests it. */
+const historyEventsPerRun = 8_000;
+const memoEveryBatches = 8;
+
+function sinceDate(months: number): string {
+  const d = new Date();
+  d.setUTCMonth(d.getUTCMonth() - months);
+  return d.toISOString().slice(0, 10);
+}
+
+function initialState(historyMonths: number): BulkSyncState {
+  return {
+    since: sinceDate(historyMonths),
+    stage: 'counting',
+    customersTotal: 0,
+    historyTotal: 0,
+    ledger: { kind: 'rental', cursor: null },
+    people: { cursor: null, group: null, done: false },
+    history: { kind: 'rental', after: '', counted: false, done: false },
+    contacts: { cursor: null, done: false, written: 0, failed: 0 },
+    processed: 0,
+    failed: 0,
+    activeMs: 0,
+    paused: false,
+  };
+}
+
+/**
+ * Initial bulk sync (`initial-bulk-sync/<run>`, seed 000 §8.2): KGC's customers and their last months of history
+ * into Twenty in batches of 60 and into Chatwoot, resumable after every batch. Stages: count the customers, load
+ * the history into the ledger, then two tracks side by side: Twenty (people, then history records) and Chatwoot
+ * (contacts), each on its own rate-limited task queue.
+ */
+export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncProgress> {
+  const { runId } = input;
+  const taskQueue = workflowInfo().taskQueue;
+  const twenty = proxyActivities<TwentyBulkActivities>({ taskQueue: twentyBulkTaskQueue(taskQueue), startToCloseTimeout: '2m', retry });
+  const chatwoot = proxyActivities<ChatwootBulkActivities>({ taskQueue: chatwootBulkTaskQueue(taskQueue), startToCloseTimeout: '10m', retry });
+  const s: BulkSyncState = input.state ?? initialState(input.historyMonths);
+  let segmentStart = Date.now();
+  let batchesSinceMemo = 0;
+  let cancelled = false;
+
+  const activeMs = () => s.activeMs + (s.stage === 'writing' && !s.paused ? Date.now() - segmentStart : 0);
+  const phase = (): BulkSyncPhase => {
+    if (cancelled) return 'cancelled';
+    if (s.stage !== 'writing') return s.stage;
+    if (!s.people.done) return 'customers';
+    if (!s.history.done) return 'history';
+    return s.contacts.done ? 'done' : 'contacts';
+  };
+  const progress = (): BulkSyncProgress => {
+    const total = s.stage === 'counting' ? null : s.customersTotal + s.historyTotal;
+    const perSecond = activeMs() > 0 ? s.processed / (activeMs() / 1000) : 0;
+    const remaining = total === null ? null : Math.max(0, total - s.processed);
+    return {
+      runId,
+      phase: phase(),
+      processed: s.processed,
+      total,
+      failed: s.failed,
+      perSecond: Math.round(perSecond * 10) / 10,
+      etaSeconds: remaining === null || perSecond === 0 ? (s.stage === 'done' ? 0 : null) : Math.round(remaining / perSecond),
+      paused: s.paused,
+      done: s.stage === 'done',
+      contacts: { written: s.contacts.written, failed: s.contacts.failed },
+    };
+  };
+  /** Progress for operators in the Web UI: "Current details" on every batch, the memo every few batches. */
+  const checkpoint = (force = false) => {
+    const p = progress();
+    setCurrentDetails(`**${p.phase}**${p.paused ? ' (paused)' : ''}: ${p.processed} / ${p.total ?? '?'} records, ${p.failed} failed, ${p.perSecond}/s, ETA ${p.etaSeconds ?? '?'} s`);
+    if (force || ++batchesSinceMemo >= memoEveryBatches) {
+      batchesSinceMemo = 0;
+      upsertMemo({ bulkSync: p });
+    }
+  };
+
+  setHandler(bulkSyncProgress, progress);
+  setHandler(pauseBulkSync, () => {
+    if (s.paused) return;
+    s.activeMs = activeMs();
+    s.paused = true;
+    checkpoint(true);
+  });
+  setHandler(resumeBulkSync, () => {
+    if (!s.paused) return;
+    s.paused = false;
+    segmentStart = Date.now();
+    checkpoint(true);
+  });
+
+  const suspend = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyEventsPerRun;
+  /** Between batches: wait while paused; false when this run should hand over to a new one. */
+  const mayContinue = async () => {
+    await condition(() => !s.paused);
+    return !suspend();
+  };
+
+  try {
+    checkpoint(true);
+    if (s.stage === 'counting') {
+      s.customersTotal = (await counting.countKgcCustomers()).total;
+      s.stage = 'loading_history';
+      checkpoint(true);
+    }
+    while (s.stage === 'loading_history') {
+      if (!(await mayContinue())) return await handOver();
+      const page = await main.loadHistoryPage({ runId, kind: s.ledger.kind, since: s.since, cursor: s.ledger.cursor });
+      s.historyTotal += page.loaded;
+      s.failed += page.invalid;
+      if (page.nextCursor) s.ledger.cursor = page.nextCursor;
+      else if (s.ledger.kind !== 'order') s.ledger = { kind: historyKinds[historyKinds.indexOf(s.ledger.kind) + 1]!, cursor: null };
+      else {
+        s.stage = 'writing';
+        segmentStart = Date.now();
+      }
+      checkpoint(s.stage === 'writing');
+    }
+    if (s.stage === 'writing') {
+      await Promise.all([twentyTrack(), contactsTrack()]);
+      if (!(s.people.done && s.history.done && s.contacts.done)) return await handOver();
+      s.activeMs = activeMs();
+      s.stage = 'done';
+    }
+    await main.finishBulkSyncRun({ runId, status: 'completed' });
+    checkpoint(true);
+    return progress();
+  } catch (err) {
+    if (err instanceof ContinueAsNew) throw err;
+    if (isCancellation(err)) {
+      cancelled = true;
+      await CancellationScope.nonCancellable(async () => {
+        await main.finishBulkSyncRun({ runId, status: 'cancelled' });
+        checkpoint(true);
+      });
+      throw err;
+    }
+    await main.finishBulkSyncRun({ runId, status: 'failed' });
+    checkpoint(true);
+    throw ApplicationFailure.nonRetryable(`bulk sync ${runId} failed: ${err instanceof Error ? (err.cause?.toString() ?? err.message) : String(err)}`, 'BulkSyncFailed');
+  }
+
+  async function handOver(): Promise<never> {
+    s.activeMs = activeMs();
+    checkpoint(true);
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof initialBulkSync>({ runId, historyMonths: input.historyMonths, state: s });
+  }
+
+  /** People in groups (one email-owner query per group), then history records kind by kind. */
+  async function twentyTrack(): Promise<void> {
+    while (!s.people.done) {
+      if (!(await mayContinue())) return;
+      if (!s.people.group) {
+        let prepared = await twenty.prepareCustomerGroup({ runId, cursor: s.people.cursor });
+        while (!prepared.moduleOff && prepared.ownersAfter) {
+          prepared = await twenty.prepareCustomerGroup({ runId, cursor: s.people.cursor, ownersAfter: prepared.ownersAfter, claims: prepared.claims });
+        }
+        if (prepared.moduleOff) return skipTwenty();
+        s.people.group = { batches: prepared.batches, sharedEmail: prepared.sharedEmail, nextCursor: prepared.nextCursor, index: 0 };
+        s.processed += prepared.erased + prepared.invalid;
+        s.failed += prepared.invalid;
+      }
+      const group = s.people.group;
+      const batch = group.batches[group.index];
+      if (batch) {
+        const shared = group.sharedEmail.filter((id) => batch.customerIds.includes(id));
+        const out = await writePeople(batch, shared);
+        if (out === 'module_off') return skipTwenty();
+        s.processed += batch.customerIds.length;
+        s.failed += out.failed;
+        group.index++;
+      } else {
+        s.people = { cursor: group.nextCursor, group: null, done: group.nextCursor === null };
+      }
+      checkpoint();
+    }
+    if (!s.history.counted) {
+      // Only now is it known which customers have a person in Twenty: the history total is recounted.
+      s.historyTotal = (await main.countPendingHistory()).pending;
+      s.history.counted = true;
+    }
+    while (!s.history.done) {
+      if (!(await mayContinue())) return;
+      const out = await twenty.writeHistoryBatch({ runId, kind: s.history.kind, after: s.history.after });
+      if (out.moduleOff) return skipTwenty();
+      let { written, failed } = out;
+      if (out.rejected && out.kgcIds) ({ written, failed } = await splitHistory(s.history.kind, out.kgcIds));
+      s.processed += written + failed;
+      s.failed += failed;
+      if (out.last !== null) s.history.after = out.last;
+      else if (s.history.kind !== 'order') s.history = { ...s.history, kind: historyKinds[historyKinds.indexOf(s.history.kind) + 1]!, after: '' };
+      else s.history.done = true;
+      checkpoint();
+    }
+  }
+
+  /** The CRM module is off: nothing goes to Twenty in this run. */
+  function skipTwenty(): void {
+    s.people = { cursor: null, group: null, done: true };
+    s.history = { ...s.history, done: true };
+  }
+
+  /** A batch Twenty refuses as a whole is halved until the refused records stand alone (they go to the dead letters). */
+  async function writePeople(batch: CustomerBatch, sharedEmail: string[]): Promise<{ failed: number } | 'module_off'> {
+    const out = await twenty.upsertPeopleBatch({ runId, batch, sharedEmail });
+    if (out.moduleOff) return 'module_off';
+    if (!out.rejected) return { failed: out.failed };
+    const mid = Math.ceil(batch.customerIds.length / 2);
+    let failed = 0;
+    for (const ids of [batch.customerIds.slice(0, mid), batch.customerIds.slice(mid)]) {
+      const half = await writePeople({ cursor: batch.cursor, customerIds: ids }, sharedEmail.filter((id) => ids.includes(id)));
+      if (half === 'module_off') return half;
+      failed += half.failed;
+    }
+    return { failed };
+  }
+
+  async function splitHistory(kind: HistoryKind, kgcIds: string[]): Promise<{ written: number; failed: number }> {
+    const mid = Math.ceil(kgcIds.length / 2);
+    let written = 0;
+    let failed = 0;
+    for (const ids of [kgcIds.slice(0, mid), kgcIds.slice(mid)]) {
+      const out = await twenty.writeHistoryBatch({ runId, kind, kgcIds: ids });
+      const half = out.rejected && out.kgcIds ? await splitHistory(kind, out.kgcIds) : out;
+      written += half.written;
+      failed += half.failed;
+    }
+    return { written, failed };
+  }
+
+  async function contactsTrack(): Promise<void> {
+    while (!s.contacts.done) {
+      if (!(await mayContinue())) return;
+      const out = await chatwoot.upsertContactsPage({ runId, cursor: s.contacts.cursor });
+      s.contacts.written += out.written;
+      s.contacts.failed += out.failed;
+      s.failed += out.failed;
+      s.contacts.cursor = out.nextCursor;
+      s.contacts.done = out.nextCursor === null;
+      checkpoint();
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import type { MainActivities } from '../activities/index.js';
+import type { SendCustomerEmailResult } from '../activities/email.js';
+import { nonRetryableErrorTypes } from '../clients/errors.js';
+import { kgcCustomerIdKey } from '../contracts/search-attributes.js';
+
+export interface RepairDoneEmailResult {
+  worklogId: string;
+  status: SendCustomerEmailResult['status'];
+  reason?: string;
+}
+
+const { resolveCampaignCustomer, sendCustomerEmail } = proxyActivities<MainActivities>({
+  startToCloseTimeout: '60s',
+  scheduleToCloseTimeout: '24h',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes },
+});
+
+/** `repair-done-email/<worklog_id>` (seed 000 §6.1): "Gépét megjavítottuk, átvehető", once per worklog. */
+export async function repairDoneEmail({ worklogId }: { worklogId: string }): Promise<RepairDoneEmailResult> {
+  const who = await resolveCampaignCustomer({ campaign: 'repair-done', subjectId: worklogId });
+  if (who.outcome !== 'resolved' || !who.customerId) return { worklogId, status: 'skipped', reason: who.outcome };
+  upsertSearchAttributes([{ key: kgcCustomerIdKey, value: who.customerId }]);
+  const sent = await sendCustomerEmail({ kind: 'repair_done', subjectId: worklogId, customerId: who.customerId });
+  return { worklogId, status: sent.status, ...(sent.reason ? { reason: sent.reason } : {}) };
+}
