@@ -77,7 +77,12 @@ export class GeneratedKgc {
     const data: T[] = [];
     let lastI = i;
     for (; i < this.customers && data.length < limitParam + 1; i++) {
-      for (const r of recordsOf(i)) if (keyOf(r) > after) data.push(r), (lastI = i);
+      for (const r of recordsOf(i)) {
+        if (keyOf(r) > after) {
+          data.push(r);
+          lastI = i;
+        }
+      }
     }
     const more = data.length > limitParam;
     const page = data.slice(0, limitParam);
