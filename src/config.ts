@@ -69,6 +69,7 @@ const envSchema = z.object({
   KGC_DEDUP_RETENTION_HOURS: z.coerce.number().int().min(72, 'at least 72 hours (kgc-erp.md)').default(168),
   RENTAL_REMINDER_LEAD: leadMs.default(86_400_000),
   RENTAL_REMINDER_HOUR: reminderHour.default(10),
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -125,6 +126,7 @@ function toConfig(e: Env) {
     bulkSync: { twentyShare: e.BULK_SYNC_TWENTY_SHARE, chatwootRequestsPerMinute: e.BULK_SYNC_CHATWOOT_REQUESTS_PER_MINUTE, historyMonths: e.BULK_SYNC_HISTORY_MONTHS },
     rentalReminder: { leadMs: e.RENTAL_REMINDER_LEAD, hour: e.RENTAL_REMINDER_HOUR, timeZone: 'Europe/Budapest' },
     adminApiKey: e.ADMIN_API_KEY!,
+    workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -50,7 +50,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     namespace,
     taskQueue: twentyBulkTaskQueue(taskQueue),
     activities: createTwentyBulkActivities(deps),
-    maxConcurrentActivityTaskExecutions: 4,
+    maxConcurrentActivityTaskExecutions: 6,
     maxTaskQueueActivitiesPerSecond: (setup.twentyRequestsPerMinute * bulk.twentyShare) / 60,
     shutdownGraceTime: '10s',
   });

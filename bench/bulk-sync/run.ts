@@ -1,3 +1,8 @@
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { workflowsPath } from '../../src/worker.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -24,6 +29,7 @@ const rpm = arg('rpm', 600);
 const share = arg('share', 1);
 const naiveSeconds = arg('naive-seconds', 20);
 const admin = 'bench-admin-key-0123456789';
+const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 const twentyLimit = { longLimit: rpm, longTtlMs: 60_000, shortLimit: Math.max(100, Math.ceil(rpm / 60)), shortTtlMs: 1_000 };
 
 const kib = (field: string, pid: number) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
@@ -35,9 +41,14 @@ async function naiveLoop(): Promise<number> {
   await provisionTwentyDataModel(new TwentyClient({ apiUrl: twenty.url, apiKey: twenty.apiKey, requestsPerMinute: rpm }));
   const kgc = new GeneratedKgc(customers);
   let written = 0;
-  // Spend the bucket's initial burst first: the steady rate is what a long loop gets.
-  for (let limited = false; !limited; written++) {
-    limited = await client.query('mutation($data: PersonCreateInput!) { createPerson(data: $data, upsert: true) { id } }', { data: toTwentyPerson(kgc.customer(written), { emailOwnedByOther: false }) }).then(() => false, () => true);
+  // Spend the LONG bucket's initial burst first (the SHORT one refuses sooner): a long loop gets the steady rate.
+  for (let drained = false; !drained; written++) {
+    drained = await client
+      .query('mutation($data: PersonCreateInput!) { createPerson(data: $data, upsert: true) { id } }', { data: toTwentyPerson(kgc.customer(written), { emailOwnedByOther: false }) })
+      .then(
+        () => false,
+        (err: Error) => err.message.includes(`per ${twentyLimit.longTtlMs} ms`),
+      );
   }
   const started = Date.now();
   written = 0;
@@ -60,7 +71,11 @@ async function main() {
   const twenty = await startTwentyStandIn({ rateLimit: twentyLimit });
   const chatwoot = await startChatwootStandIn();
   await provisionTwentyDataModel(new TwentyClient({ apiUrl: twenty.url, apiKey: twenty.apiKey, requestsPerMinute: rpm }));
+  // Production workers run a prebuilt bundle; bundling in the measured process would add webpack's memory.
+  const bundlePath = join(await mkdtemp(join(tmpdir(), 'kgc-bench-bundle-')), 'workflows.js');
+  await writeFile(bundlePath, (await bundleWorkflowCode({ workflowsPath, logger: quietLogger })).code);
   const env = {
+    WORKFLOW_BUNDLE_PATH: bundlePath,
     DATABASE_URL: stack.databaseUrl,
     TEMPORAL_ADDRESS: stack.temporal.address,
     TEMPORAL_TASK_QUEUE: `bench-bulk-${Date.now().toString(36)}`,
@@ -110,7 +125,7 @@ async function main() {
     console.log(`  ceiling                      ${ceiling.toFixed(1)} records/s   ratio ${(progress.perSecond / ceiling).toFixed(2)}   (goal ≥ 0.90)`);
     console.log(`  naive one-per-record loop    ${naive.toFixed(2)} records/s   ratio ${(progress.perSecond / naive).toFixed(1)}×   (goal ≥ 20×)`);
     console.log(`  service RSS during the sync  ${(steadyRssKiB / 1024).toFixed(0)} MiB max of 2 s samples   (goal < 256 MiB)`);
-    console.log(`  service peak RSS (VmHWM)     ${peakRssMiB.toFixed(0)} MiB   (includes bundling the workflow code with webpack at start-up)`);
+    console.log(`  service peak RSS (VmHWM)     ${peakRssMiB.toFixed(0)} MiB   (prebuilt workflow bundle, as in production)`);
   } finally {
     service.kill('SIGTERM');
     await once(service, 'exit');

@@ -44,8 +44,9 @@ export interface BulkSyncState {
   customersTotal: number;
   historyTotal: number;
   ledger: { kind: HistoryKind; cursor: string | null };
-  people: { cursor: string | null; group: { batches: CustomerBatch[]; sharedEmail: string[]; nextCursor: string | null; index: number } | null; done: boolean };
-  history: { kind: HistoryKind; after: string; counted: boolean; done: boolean };
+  people: { cursor: string | null; group: { batches: CustomerBatch[]; sharedEmail: string[]; nextCursor: string | null; written: number[] } | null; done: boolean };
+  /** One keyset cursor per kind: the three kinds are written side by side. */
+  history: { counted: boolean; cursors: Record<HistoryKind, { after: string; done: boolean }> };
   contacts: { cursor: string | null; done: boolean; written: number; failed: number };
   processed: number;
   failed: number;
@@ -70,6 +71,23 @@ const counting = proxyActivities<BulkSyncActivities>({ startToCloseTimeout: '2h'
 
 /** Continue-as-new well before Temporal's limits (temporal-notes §4.4), or when the server suggests it. */
 const historyEventsPerRun = 8_000;
+/**
+ * Twenty requests in flight at once. One at a time leaves the rate limit unused while each result travels back
+ * through the workflow; the task queue's rate limit, not this number, sets the pace.
+ */
+const peopleBatchesInFlight = 4;
+
+const historyDone = (s: BulkSyncState) => historyKinds.every((k) => s.history.cursors[k].done);
+
+/** Runs `work` over `items`, at most `width` at a time, in a deterministic order. */
+async function inParallel<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
 const memoEveryBatches = 8;
 
 function sinceDate(months: number): string {
@@ -86,7 +104,7 @@ function initialState(historyMonths: number): BulkSyncState {
     historyTotal: 0,
     ledger: { kind: 'rental', cursor: null },
     people: { cursor: null, group: null, done: false },
-    history: { kind: 'rental', after: '', counted: false, done: false },
+    history: { counted: false, cursors: { rental: { after: '', done: false }, service: { after: '', done: false }, order: { after: '', done: false } } },
     contacts: { cursor: null, done: false, written: 0, failed: 0 },
     processed: 0,
     failed: 0,
@@ -116,7 +134,7 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
     if (cancelled) return 'cancelled';
     if (s.stage !== 'writing') return s.stage;
     if (!s.people.done) return 'customers';
-    if (!s.history.done) return 'history';
+    if (!historyDone(s)) return 'history';
     return s.contacts.done ? 'done' : 'contacts';
   };
   const progress = (): BulkSyncProgress => {
@@ -189,7 +207,7 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
     }
     if (s.stage === 'writing') {
       await Promise.all([twentyTrack(), contactsTrack()]);
-      if (!(s.people.done && s.history.done && s.contacts.done)) return await handOver();
+      if (!(s.people.done && historyDone(s) && s.contacts.done)) return await handOver();
       s.activeMs = activeMs();
       s.stage = 'done';
     }
@@ -218,7 +236,7 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
     return continueAsNew<typeof initialBulkSync>({ runId, historyMonths: input.historyMonths, state: s });
   }
 
-  /** People in groups (one email-owner query per group), then history records kind by kind. */
+  /** People in groups (one email-owner query per group, its batches in parallel), then history, the kinds in parallel. */
   async function twentyTrack(): Promise<void> {
     while (!s.people.done) {
       if (!(await mayContinue())) return;
@@ -228,48 +246,63 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
           prepared = await twenty.prepareCustomerGroup({ runId, cursor: s.people.cursor, ownersAfter: prepared.ownersAfter, claims: prepared.claims });
         }
         if (prepared.moduleOff) return skipTwenty();
-        s.people.group = { batches: prepared.batches, sharedEmail: prepared.sharedEmail, nextCursor: prepared.nextCursor, index: 0 };
+        s.people.group = { batches: prepared.batches, sharedEmail: prepared.sharedEmail, nextCursor: prepared.nextCursor, written: [] };
         s.processed += prepared.erased + prepared.invalid;
         s.failed += prepared.invalid;
       }
       const group = s.people.group;
-      const batch = group.batches[group.index];
-      if (batch) {
-        const shared = group.sharedEmail.filter((id) => batch.customerIds.includes(id));
-        const out = await writePeople(batch, shared);
-        if (out === 'module_off') return skipTwenty();
+      let moduleOff = false;
+      const pending = group.batches.map((_, i) => i).filter((i) => !group.written.includes(i));
+      await inParallel(pending, peopleBatchesInFlight, async (i) => {
+        if (moduleOff || !(await mayContinue())) return;
+        const batch = group.batches[i]!;
+        const out = await writePeople(batch, group.sharedEmail.filter((id) => batch.customerIds.includes(id)));
+        if (out === 'module_off') {
+          moduleOff = true;
+          return;
+        }
         s.processed += batch.customerIds.length;
         s.failed += out.failed;
-        group.index++;
-      } else {
-        s.people = { cursor: group.nextCursor, group: null, done: group.nextCursor === null };
-      }
-      checkpoint();
+        group.written.push(i);
+        checkpoint();
+      });
+      if (moduleOff) return skipTwenty();
+      if (group.written.length < group.batches.length) return;
+      s.people = { cursor: group.nextCursor, group: null, done: group.nextCursor === null };
     }
     if (!s.history.counted) {
       // Only now is it known which customers have a person in Twenty: the history total is recounted.
       s.historyTotal = (await main.countPendingHistory()).pending;
       s.history.counted = true;
     }
-    while (!s.history.done) {
-      if (!(await mayContinue())) return;
-      const out = await twenty.writeHistoryBatch({ runId, kind: s.history.kind, after: s.history.after });
-      if (out.moduleOff) return skipTwenty();
-      let { written, failed } = out;
-      if (out.rejected && out.kgcIds) ({ written, failed } = await splitHistory(s.history.kind, out.kgcIds));
-      s.processed += written + failed;
-      s.failed += failed;
-      if (out.last !== null) s.history.after = out.last;
-      else if (s.history.kind !== 'order') s.history = { ...s.history, kind: historyKinds[historyKinds.indexOf(s.history.kind) + 1]!, after: '' };
-      else s.history.done = true;
-      checkpoint();
-    }
+    let moduleOff = false;
+    await Promise.all(
+      historyKinds.map(async (kind) => {
+        const cursor = s.history.cursors[kind];
+        while (!cursor.done && !moduleOff) {
+          if (!(await mayContinue())) return;
+          const out = await twenty.writeHistoryBatch({ runId, kind, after: cursor.after });
+          if (out.moduleOff) {
+            moduleOff = true;
+            return;
+          }
+          let { written, failed } = out;
+          if (out.rejected && out.kgcIds) ({ written, failed } = await splitHistory(kind, out.kgcIds));
+          s.processed += written + failed;
+          s.failed += failed;
+          if (out.last !== null) cursor.after = out.last;
+          else cursor.done = true;
+          checkpoint();
+        }
+      }),
+    );
+    if (moduleOff) skipTwenty();
   }
 
   /** The CRM module is off: nothing goes to Twenty in this run. */
   function skipTwenty(): void {
     s.people = { cursor: null, group: null, done: true };
-    s.history = { ...s.history, done: true };
+    for (const kind of historyKinds) s.history.cursors[kind].done = true;
   }
 
   /** A batch Twenty refuses as a whole is halved until the refused records stand alone (they go to the dead letters). */
