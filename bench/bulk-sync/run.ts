@@ -102,6 +102,8 @@ async function main() {
   const call = async (method: string, path: string) => (await fetch(`${api}${path}`, { method, headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' }, body: method === 'POST' ? '{}' : undefined })).json() as Promise<any>;
   try {
     // Let the worker start before its memory is sampled; the dev server's rate limit starts with a full bucket.
+    await new Promise((r) => setTimeout(r, 3000));
+    const idleRssMiB = kib('VmRSS', service.pid!) / 1024;
     const started = Date.now();
     const { runId } = await call('POST', '/admin/bulk-sync');
     let progress: any;
@@ -124,6 +126,7 @@ async function main() {
     console.log(`  bulk sync                    ${progress.perSecond.toFixed(1)} records/s while writing   (wall clock incl. counting and history load: ${wallSeconds.toFixed(0)} s)`);
     console.log(`  ceiling                      ${ceiling.toFixed(1)} records/s   ratio ${(progress.perSecond / ceiling).toFixed(2)}   (goal ≥ 0.90)`);
     console.log(`  naive one-per-record loop    ${naive.toFixed(2)} records/s   ratio ${(progress.perSecond / naive).toFixed(1)}×   (goal ≥ 20×)`);
+    console.log(`  service RSS idle, before     ${idleRssMiB.toFixed(0)} MiB   (API + 6 workers + tsx, no sync running)`);
     console.log(`  service RSS during the sync  ${(steadyRssKiB / 1024).toFixed(0)} MiB max of 2 s samples   (goal < 256 MiB)`);
     console.log(`  service peak RSS (VmHWM)     ${peakRssMiB.toFixed(0)} MiB   (prebuilt workflow bundle, as in production)`);
   } finally {
