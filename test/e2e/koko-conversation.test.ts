@@ -10,7 +10,8 @@ import { newCustomer, startHarness, type Harness } from '../support/harness.js';
 
 const chatwootSecret = 'koko-test-chatwoot-secret';
 const botToken = 'koko-test-bot-token';
-const approvalTimeout = 4_000;
+// Long enough for an approval to land first on a loaded 2-core CI machine, short enough for the timeout test.
+const approvalTimeout = 10_000;
 const teams = { berles: 1, szerviz: 2, ertekesites: 3, altalanos: 1 };
 
 let h: Harness;
