@@ -18,6 +18,7 @@ import { startBenchStack } from '../support/stack.js';
  * Initial bulk sync throughput against Twenty's rate-limit ceiling (requests/min × 60 records ÷ 60 s) and against
  * the seeds' one-request-per-record loop (seed 000 §8.2) at the same limit, in one run; peak RSS of the service.
  *   npm run bench:bulk-sync [-- --customers 100000 --rpm 100 --share 1 --naive-seconds 30]
+ * BENCH_WORKER_NODE_OPTIONS is passed to the worker process as NODE_OPTIONS (e.g. a heap cap) and printed.
  * A full run (100 000 customers at 100/min) takes about 20 minutes; CI uses e.g. --customers 3000 --rpm 600.
  */
 const arg = (name: string, dflt: number) => {
@@ -92,13 +93,23 @@ async function main() {
     CHATWOOT_API_URL: chatwoot.url,
     LOG_LEVEL: 'warn',
   };
-  const service = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./service-process.ts', import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  // The worker logs to stdout too: the API URL is the line that is one.
-  let api = '';
-  for await (const chunk of service.stdout!) {
-    api = /^(http:\/\/\S+)$/m.exec(String(chunk))?.[1] ?? '';
-    if (api) break;
-  }
+  const startRole = async (role: 'api' | 'worker') => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./service-process.ts', import.meta.url))], {
+      env: { ...process.env, ...env, BENCH_ROLE: role, NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    // The process logs to stdout too: its ready line is the one that is a URL or `worker-ready`.
+    let ready = '';
+    for await (const chunk of child.stdout!) {
+      ready = /^(http:\/\/\S+|worker-ready)$/m.exec(String(chunk))?.[1] ?? '';
+      if (ready) break;
+    }
+    return { child, ready };
+  };
+  const worker = await startRole('worker');
+  const apiProcess = await startRole('api');
+  const api = apiProcess.ready;
+  const service = worker.child;
   const call = async (method: string, path: string) => (await fetch(`${api}${path}`, { method, headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' }, body: method === 'POST' ? '{}' : undefined })).json() as Promise<any>;
   try {
     // Let the worker start before its memory is sampled; the dev server's rate limit starts with a full bucket.
@@ -126,12 +137,14 @@ async function main() {
     console.log(`  bulk sync                    ${progress.perSecond.toFixed(1)} records/s while writing   (wall clock incl. counting and history load: ${wallSeconds.toFixed(0)} s)`);
     console.log(`  ceiling                      ${ceiling.toFixed(1)} records/s   ratio ${(progress.perSecond / ceiling).toFixed(2)}   (goal ≥ 0.90)`);
     console.log(`  naive one-per-record loop    ${naive.toFixed(2)} records/s   ratio ${(progress.perSecond / naive).toFixed(1)}×   (goal ≥ 20×)`);
-    console.log(`  service RSS idle, before     ${idleRssMiB.toFixed(0)} MiB   (API + 6 workers + tsx, no sync running)`);
-    console.log(`  service RSS during the sync  ${(steadyRssKiB / 1024).toFixed(0)} MiB max of 2 s samples   (goal < 256 MiB)`);
-    console.log(`  service peak RSS (VmHWM)     ${peakRssMiB.toFixed(0)} MiB   (prebuilt workflow bundle, as in production)`);
+    console.log(`  worker RSS idle, before      ${idleRssMiB.toFixed(0)} MiB   (worker process: 6 Temporal workers + tsx, no sync running)`);
+    console.log(`  worker RSS during the sync   ${(steadyRssKiB / 1024).toFixed(0)} MiB max of 2 s samples   (goal < 256 MiB)`);
+    console.log(`  worker peak RSS (VmHWM)      ${peakRssMiB.toFixed(0)} MiB   (prebuilt workflow bundle, as in production; NODE_OPTIONS "${process.env.BENCH_WORKER_NODE_OPTIONS ?? ''}")`);
   } finally {
-    service.kill('SIGTERM');
-    await once(service, 'exit');
+    for (const child of [apiProcess.child, worker.child]) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
     await Promise.all([kgc.close(), twenty.close(), chatwoot.close()]);
     await stack.stop();
   }
