@@ -27,10 +27,10 @@ export function contactView(state: ChatwootState, c: Contact) {
 }
 
 /** Contact#webhook_data: no "type" key, unlike the conversation meta sender. */
-export function contactWebhookView(state: ChatwootState, c: Contact) {
+/** The fields Chatwoot's contact webhook data and a conversation's `meta.sender` share. */
+function contactCore(c: Contact) {
   return {
     additional_attributes: c.additional_attributes,
-    avatar: '',
     custom_attributes: c.custom_attributes,
     email: c.email,
     id: c.id,
@@ -39,24 +39,15 @@ export function contactWebhookView(state: ChatwootState, c: Contact) {
     phone_number: c.phone_number,
     thumbnail: '',
     blocked: c.blocked,
-    account: state.account,
   };
 }
 
+export function contactWebhookView(state: ChatwootState, c: Contact) {
+  return { ...contactCore(c), avatar: '', account: state.account };
+}
+
 function metaSender(c: Contact | undefined) {
-  if (!c) return null;
-  return {
-    additional_attributes: c.additional_attributes,
-    custom_attributes: c.custom_attributes,
-    email: c.email,
-    id: c.id,
-    identifier: c.identifier,
-    name: c.name,
-    phone_number: c.phone_number,
-    thumbnail: '',
-    blocked: c.blocked,
-    type: 'contact',
-  };
+  return c ? { ...contactCore(c), type: 'contact' } : null;
 }
 
 export function userView(state: ChatwootState, id: number) {

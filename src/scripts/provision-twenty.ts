@@ -10,7 +10,7 @@ async function main() {
     process.exit(2);
   }
   const report = await provisionTwentyDataModel(new TwentyClient({ apiUrl, apiKey, requestsPerMinute: 100 }));
-  console.log(report.created.length ? `created: ${report.created.join(', ')}` : 'nothing to create: the data model is complete');
+  process.stdout.write(`${report.created.length ? `created: ${report.created.join(', ')}` : 'nothing to create: the data model is complete'}\n`);
 }
 
 main().catch((err) => {
