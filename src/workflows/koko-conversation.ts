@@ -199,9 +199,10 @@ export async function kokoConversation(input: KokoConversationInput): Promise<Ko
       if (tier === 'auto') return reply(suggestionId, batch, { decision: 'auto_reply', by: 'koko', via: 'workflow', at: Date.now() }, c);
 
       const expiresAt = Date.now() + settings.approvalTimeoutMs;
-      await offerSuggestion({ suggestionId, expiresAt });
+      // Pending before the activity marks it pending in Postgres: an admin who sees it there is never refused.
       pending = suggestionId;
       decision = undefined;
+      await offerSuggestion({ suggestionId, expiresAt });
       phase = 'awaiting_approval';
       await condition(() => decision !== undefined || unanswered.length > batch || ended !== undefined, settings.approvalTimeoutMs);
       // Set by the handlers while the condition waited; TypeScript cannot see that.
@@ -212,9 +213,10 @@ export async function kokoConversation(input: KokoConversationInput): Promise<Ko
         return reply(suggestionId, batch, { decision: 'approved', by: d.by, via: d.via, at: d.at, textId: d.textId }, c);
       }
       if (d?.decision === 'reject') {
-        results.set(suggestionId, { status: 'rejected' });
         await audit({ decision: 'rejected', suggestionId, by: d.by, via: d.via, at: d.at, textId: d.textId });
-        return escalate({ reason: 'rejected_by_admin', suggestionId, intent: c.intent, confidence: c.confidence });
+        const outcome = await escalate({ reason: 'rejected_by_admin', suggestionId, intent: c.intent, confidence: c.confidence });
+        results.set(suggestionId, { status: 'rejected' });
+        return outcome;
       }
       const why = ended ?? (unanswered.length > batch ? 'new_message' : undefined);
       if (why) {
@@ -243,14 +245,16 @@ export async function kokoConversation(input: KokoConversationInput): Promise<Ko
       if (isCancellation(err)) throw err;
       sent = { sent: false, reason: 'chatwoot_failed' };
     }
-    results.set(suggestionId, sent.sent ? { status: 'sent', messageId: sent.messageId } : { status: 'not_sent', reason: sent.reason });
+    // The admin's call is answered only once the decision is audited (results is what the Update waits for).
     if (!sent.sent) {
       await audit({ decision: 'superseded', suggestionId, reason: sent.reason });
+      results.set(suggestionId, { status: 'not_sent', reason: sent.reason });
       // The conversation left the bot (taken over or resolved): nothing more to do. A failed post goes to a human.
       if (sent.reason !== 'chatwoot_failed') return 'stopped';
       return escalate({ reason: 'reply_not_sent', suggestionId, intent: c.intent, confidence: c.confidence });
     }
     await audit({ decision: d.decision, suggestionId, by: d.by, via: d.via, at: d.at, textId: d.textId, chatwootMessageId: sent.messageId });
+    results.set(suggestionId, { status: 'sent', messageId: sent.messageId });
     unanswered.splice(0, batch);
     replies++;
     return 'replied';
