@@ -43,5 +43,3 @@ async function setModule(db: Db, module: ModuleName, enabled: boolean, by: strin
     .onConflictDoUpdate({ target: moduleFlags.module, set: { enabled, updatedBy: by, updatedAt: now } });
   return readModuleStates(db);
 }
-
-export { readModuleStates };

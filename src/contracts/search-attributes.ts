@@ -3,5 +3,3 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 /** Registered on every server (dev server flags, compose namespace job); operators search runs of a customer with them. */
 export const kgcCustomerIdKey = defineSearchAttributeKey('KgcCustomerId', SearchAttributeType.KEYWORD);
 export const kgcEventTypeKey = defineSearchAttributeKey('KgcEventType', SearchAttributeType.KEYWORD);
-
-export const searchAttributeFlags = ['KgcCustomerId=Keyword', 'KgcEventType=Keyword'];
