@@ -12,7 +12,7 @@ import { kgcCustomerIdKey, kgcEventTypeKey } from './contracts/search-attributes
 import { logger } from './logger.js';
 import { startService } from './service.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
-import { devServerExecutable } from './temporal-cli.js';
+import { devServerExecutable, devServerExtraArgs } from './temporal-cli.js';
 import { provisionTwentyDataModel } from './twenty/provision.js';
 
 /**
@@ -65,6 +65,7 @@ async function ensureTemporal(env: NodeJS.ProcessEnv, stops: Array<() => Promise
       uiPort: dev.temporalUiPort,
       dbFilename: `${dataDir}/temporal.sqlite`,
       searchAttributes: [kgcCustomerIdKey, kgcEventTypeKey],
+      extraArgs: devServerExtraArgs,
     },
   });
   stops.push(() => server.teardown());

@@ -15,3 +15,16 @@ export function devServerExecutable() {
   const path = temporalCliPath();
   return path ? ({ type: 'existing-path', path } as const) : undefined;
 }
+
+/**
+ * Dev-server settings: one partition per task queue. A task queue's rate limit (TWENTY_REQUESTS_PER_MINUTE) is
+ * split across its partitions; with the default four it becomes four streams at a quarter rate each, whose
+ * requests bunch up and are refused by Twenty's token bucket. One partition dispatches one evenly spaced stream.
+ * Production servers set the same for the Twenty queues (temporal-config/dynamicconfig).
+ */
+export const devServerExtraArgs = [
+  '--dynamic-config-value',
+  'matching.numTaskqueueReadPartitions=1',
+  '--dynamic-config-value',
+  'matching.numTaskqueueWritePartitions=1',
+];

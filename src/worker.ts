@@ -1,9 +1,11 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { createActivities, createChatwootBulkActivities, createTwentyActivities, createTwentyBulkActivities, createTwentyPaymentStatusActivities, type ActivityDeps } from './activities/index.js';
+import { heartbeatWhileRunning } from './activities/heartbeat-interceptor.js';
 import { chatwootBulkTaskQueue, twentyBulkTaskQueue, twentyTaskQueue } from './contracts/task-queues.js';
 
-export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+/** Next to this file both when run from source (tsx) and compiled (`npm run build`, dist/). */
+export const workflowsPath = fileURLToPath(new URL(`./workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
 export interface WorkerSetup {
   connection: NativeConnection;
@@ -44,12 +46,15 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     shutdownGraceTime: '10s',
   });
   const bulk = setup.bulkSync ?? { twentyShare: 0.9, chatwootRequestsPerMinute: 1500 };
+  // initialBulkSync gives these activities a short heartbeatTimeout: a killed worker costs seconds, not minutes.
+  const interceptors = { activity: [heartbeatWhileRunning(2_000)] };
   // A bulk sync gets its own queues: live partnerSync calls never wait behind thousands of batches.
   const twentyBulk = await Worker.create({
     connection,
     namespace,
     taskQueue: twentyBulkTaskQueue(taskQueue),
     activities: createTwentyBulkActivities(deps),
+    interceptors,
     maxConcurrentActivityTaskExecutions: 6,
     maxTaskQueueActivitiesPerSecond: (setup.twentyRequestsPerMinute * bulk.twentyShare) / 60,
     shutdownGraceTime: '10s',
@@ -60,6 +65,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     namespace,
     taskQueue: chatwootBulkTaskQueue(taskQueue),
     activities: createChatwootBulkActivities(deps),
+    interceptors,
     maxConcurrentActivityTaskExecutions: 2,
     maxTaskQueueActivitiesPerSecond: bulk.chatwootRequestsPerMinute / 60 / 60,
     shutdownGraceTime: '10s',

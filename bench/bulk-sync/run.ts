@@ -1,11 +1,7 @@
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { workflowsPath } from '../../src/worker.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startChatwootStandIn, startKgcStandIn, startTwentyStandIn } from '../../sandbox/index.js';
 import { TwentyClient } from '../../src/clients/twenty-client.js';
@@ -30,7 +26,6 @@ const rpm = arg('rpm', 600);
 const share = arg('share', 1);
 const naiveSeconds = arg('naive-seconds', 20);
 const admin = 'bench-admin-key-0123456789';
-const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 const twentyLimit = { longLimit: rpm, longTtlMs: 60_000, shortLimit: Math.max(100, Math.ceil(rpm / 60)), shortTtlMs: 1_000 };
 
 const kib = (field: string, pid: number) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
@@ -73,11 +68,9 @@ async function main() {
   const twenty = await startTwentyStandIn({ rateLimit: twentyLimit });
   const chatwoot = await startChatwootStandIn();
   await provisionTwentyDataModel(new TwentyClient({ apiUrl: twenty.url, apiKey: twenty.apiKey, requestsPerMinute: rpm }));
-  // Production workers run a prebuilt bundle; bundling in the measured process would add webpack's memory.
-  const bundlePath = join(await mkdtemp(join(tmpdir(), 'kgc-bench-bundle-')), 'workflows.js');
-  await writeFile(bundlePath, (await bundleWorkflowCode({ workflowsPath, logger: quietLogger })).code);
   const env = {
-    WORKFLOW_BUNDLE_PATH: bundlePath,
+    // Production workers run the prebuilt bundle; bundling in the measured process would add webpack's memory.
+    WORKFLOW_BUNDLE_PATH: fileURLToPath(new URL('../../dist/workflow-bundle.js', import.meta.url)),
     DATABASE_URL: stack.databaseUrl,
     TEMPORAL_ADDRESS: stack.temporal.address,
     TEMPORAL_TASK_QUEUE: `bench-bulk-${Date.now().toString(36)}`,
@@ -94,18 +87,22 @@ async function main() {
     CHATWOOT_API_URL: chatwoot.url,
     LOG_LEVEL: 'warn',
   };
+  // The compiled service (`npm run build`, run by the bench script first), as `npm run worker|api` runs it.
   const startRole = async (role: 'api' | 'worker') => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./service-process.ts', import.meta.url))], {
-      env: { ...process.env, ...env, BENCH_ROLE: role, NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '' },
+    const child = spawn(process.execPath, ['--enable-source-maps', fileURLToPath(new URL(`../../dist/${role}-main.js`, import.meta.url))], {
+      env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'info', NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    // The process logs to stdout too: its ready line is the one that is a URL or `worker-ready`.
-    let ready = '';
-    for await (const chunk of child.stdout!) {
-      ready = /^(http:\/\/\S+|worker-ready)$/m.exec(String(chunk))?.[1] ?? '';
+    // Ready when it logs that it runs (the api's line carries its URL); later lines are drained and dropped.
+    const lines = createInterface({ input: child.stdout! });
+    let ready: { api?: string } | undefined;
+    for await (const line of lines) {
+      ready = line.includes('KGC integration running') ? (JSON.parse(line) as { api?: string }) : undefined;
       if (ready) break;
     }
-    return { child, ready };
+    if (!ready) throw new Error(`the ${role} process exited before it was ready`);
+    child.stdout!.resume();
+    return { child, ready: ready.api ?? '' };
   };
   const worker = await startRole('worker');
   const apiProcess = await startRole('api');
@@ -117,26 +114,26 @@ async function main() {
     await new Promise((r) => setTimeout(r, 3000));
     const idleRssMiB = kib('VmRSS', service.pid!) / 1024;
     const started = Date.now();
+    // Record requests only: the data-model check at start-up is metadata.
+    const [requestsBefore, limitedBefore] = [twenty.coreRequestCount, twenty.limitedCount];
     const { runId } = await call('POST', '/admin/bulk-sync');
     let progress: any;
-    let twentyRequestsAtWrite = 0;
     let steadyRssKiB = 0;
     do {
       await new Promise((r) => setTimeout(r, 2000));
       progress = await call('GET', `/admin/bulk-sync/${runId}`);
-      if (progress.phase === 'loading_history' || progress.phase === 'counting') twentyRequestsAtWrite = twenty.requestCount;
       steadyRssKiB = Math.max(steadyRssKiB, kib('VmRSS', service.pid!));
       process.stderr.write(`\r  ${progress.phase} ${progress.processed}/${progress.total ?? '?'} ${progress.perSecond}/s ETA ${progress.etaSeconds ?? '?'} s   `);
     } while (!progress.done);
     const wallSeconds = (Date.now() - started) / 1000;
     const peakRssMiB = kib('VmHWM', service.pid!) / 1024;
-    const requests = twenty.requestCount - twentyRequestsAtWrite;
+    const requests = twenty.coreRequestCount - requestsBefore;
     const ceiling = (rpm * 60) / 60;
     console.log(`\n\nbench/bulk-sync  (${customers} customers + ${progress.total - customers} history records, Twenty at ${rpm} requests/min, bulk share ${share})`);
-    console.log(`  records written              ${progress.processed}   failed ${progress.failed}   Twenty requests ${requests} (${(progress.processed / requests).toFixed(1)} records/request)`);
+    console.log(`  records written              ${progress.processed}   failed ${progress.failed}   Twenty requests ${requests} (${(progress.processed / requests).toFixed(1)} records/request), ${twenty.limitedCount - limitedBefore} refused with LIMIT_REACHED`);
     console.log(`  bulk sync                    ${progress.perSecond.toFixed(1)} records/s while writing   (wall clock incl. counting and history load: ${wallSeconds.toFixed(0)} s)`);
     console.log(`  ceiling                      ${ceiling.toFixed(1)} records/s   ratio ${(progress.perSecond / ceiling).toFixed(2)}   (goal ≥ 0.90)`);
-    console.log(`  worker RSS idle, before      ${idleRssMiB.toFixed(0)} MiB   (worker process: 6 Temporal workers + tsx, no sync running)`);
+    console.log(`  worker RSS idle, before      ${idleRssMiB.toFixed(0)} MiB   (compiled worker process, no sync running)`);
     console.log(`  worker RSS during the sync   ${(steadyRssKiB / 1024).toFixed(0)} MiB max of 2 s samples   (goal < 256 MiB)`);
     console.log(`  worker peak RSS (VmHWM)      ${peakRssMiB.toFixed(0)} MiB   (prebuilt workflow bundle, as in production; NODE_OPTIONS "${process.env.BENCH_WORKER_NODE_OPTIONS ?? ''}")`);
     // Last, so that the figures above are out even if this long loop is interrupted.

@@ -36,6 +36,10 @@ export interface TwentyStandIn {
   objects(): ObjectMeta[];
   reset(): void;
   readonly requestCount: number;
+  /** Requests to /graphql (records), not /metadata. */
+  readonly coreRequestCount: number;
+  /** Root resolvers refused with LIMIT_REACHED by the throttle. */
+  readonly limitedCount: number;
 }
 
 const graphqlError = (res: ServerResponse, status: number, message: string, extensions: Record<string, unknown>) =>
@@ -68,7 +72,18 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
     () => ({ schema: metadataSchema, version: 0 }),
     () => metadataRoot(model),
   );
-  const coreContext: CoreContext = { throttle: () => throttle?.take() };
+  let limited = 0;
+  let coreRequests = 0;
+  const coreContext: CoreContext = {
+    throttle: () => {
+      try {
+        throttle?.take();
+      } catch (err) {
+        limited++;
+        throw err;
+      }
+    },
+  };
 
   const reset = () => {
     model = new MetadataModel();
@@ -76,6 +91,8 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
     ctx.store = new RecordStore();
     throttle = rateLimit && new WorkspaceThrottle(rateLimit);
     stats.count = 0;
+    limited = 0;
+    coreRequests = 0;
   };
 
   const server = await listen(
@@ -96,6 +113,7 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
         const path = (req.url ?? '/').split('?')[0];
         const endpoint = path === '/graphql' ? core : path === '/metadata' ? metadata : undefined;
         if (!endpoint || req.method !== 'POST') return sendJson(res, 404, { statusCode: 404, message: `Cannot ${req.method} ${path}`, error: 'Not Found' });
+        if (endpoint === core) coreRequests++;
         if (req.headers.authorization !== `Bearer ${apiKey}`) {
           return graphqlError(res, 200, 'Token invalid.', { code: 'UNAUTHENTICATED', userFriendlyMessage: 'Token invalid.' });
         }
@@ -129,6 +147,12 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
     reset,
     get requestCount() {
       return stats.count;
+    },
+    get coreRequestCount() {
+      return coreRequests;
+    },
+    get limitedCount() {
+      return limited;
     },
   };
 }

@@ -5,14 +5,14 @@ import { customerSchema } from '../contracts/kgc-events.js';
 import { historyLedger, partnerLinks, type HistoryKind } from '../db/schema.js';
 import { historyObjectOf, huf, toTwentyHistoryRecord } from '../mapping/history.js';
 import { twentyRecordId } from '../mapping/ids.js';
-import { addEmailClaims, customersWithSharedEmail, type EmailClaims } from '../mapping/twenty-email-owners.js';
+import { addEmailClaims, claimedInFlight, customersWithSharedEmail, type EmailClaims } from '../mapping/twenty-email-owners.js';
 import { normaliseEmail, toTwentyPerson } from '../mapping/twenty-person.js';
 import { bulkBatchSize, erasedAmong, readCustomerBatch, recordBulkLinks, recordDeadLetters } from './bulk-sync-records.js';
 import { currentRun, type ActivityDeps } from './context.js';
 import { readModuleStates } from './store.js';
 
-/** Batches per group: one email-owner query serves this many person batches. */
-const groupBatches = 8;
+/** Batches per group: one email-owner query serves this many person batches (1 500 people, 25 requests). */
+const groupBatches = 25;
 
 /** Soft-deleted people count too: Twenty's upsert matches them (twenty.md §5.2). */
 const emailOwners = /* GraphQL */ `
@@ -78,23 +78,31 @@ export function createTwentyBulkActivities({ db, kgc, twenty }: ActivityDeps) {
     return new Map(rows.map((r) => [r.customerId, r]));
   }
 
+  /** The KGC pages of one group, as its batches will re-read them. */
+  async function readGroup(start: string | null) {
+    const pages: Array<{ cursor: string | null; customers: Array<{ customer_id: string; email?: string | null }>; invalid: string[] }> = [];
+    let cursor = start;
+    do {
+      const page = await kgc.listPage('customers', customerSchema, { cursor, limit: bulkBatchSize });
+      pages.push({ cursor, customers: page.records, invalid: page.invalid });
+      cursor = page.nextCursor;
+    } while (cursor && pages.length < groupBatches);
+    return { pages, nextCursor: cursor };
+  }
+
   return {
     /**
-     * Lists the next group of customers (up to 8 batches of 60) and asks Twenty which of their emails already have
+     * Lists the next group of customers (up to 25 batches of 60) and asks Twenty which of their emails already have
      * an owner: one query for the group. When the owners span several pages, the workflow calls again with
-     * `ownersAfter` and the claims so far.
+     * `ownersAfter` and the claims so far. `inFlight` is where the group still being written starts: the workflow
+     * prepares a group while the one before it is written, and that group's emails are not in Twenty yet, so a
+     * customer who shares one of them is given it as an additional email.
      */
-    async prepareCustomerGroup(input: { runId: string; cursor: string | null; ownersAfter?: string; claims?: EmailClaims }): Promise<
+    async prepareCustomerGroup(input: { runId: string; cursor: string | null; inFlight?: string | null; ownersAfter?: string; claims?: EmailClaims }): Promise<
       { moduleOff: true } | ({ moduleOff?: false; ownersAfter?: string; claims: EmailClaims } & CustomerGroup)
     > {
       if (await crmOff()) return { moduleOff: true };
-      const pages: Array<{ cursor: string | null; customers: Array<{ customer_id: string; email?: string | null }>; invalid: string[] }> = [];
-      let cursor = input.cursor;
-      do {
-        const page = await kgc.listPage('customers', customerSchema, { cursor, limit: bulkBatchSize });
-        pages.push({ cursor, customers: page.records, invalid: page.invalid });
-        cursor = page.nextCursor;
-      } while (cursor && pages.length < groupBatches);
+      const { pages, nextCursor } = await readGroup(input.cursor);
       const invalid = pages.flatMap((p) => p.invalid);
       await recordDeadLetters(db, input.runId, invalid.map((id) => ({ system: 'kgc' as const, recordKind: 'customer' as const, kgcId: id, customerId: id, reason: 'KGC customer fails the customer schema' })));
       const erased = await erasedAmong(db, pages.flatMap((p) => p.customers.map((c) => c.customer_id)));
@@ -111,14 +119,19 @@ export function createTwentyBulkActivities({ db, kgc, twenty }: ActivityDeps) {
         claims = addEmailClaims(group, owners, claims);
         if (res.people.pageInfo.hasNextPage && res.people.pageInfo.endCursor) ownersAfter = res.people.pageInfo.endCursor;
       }
+      const sharedEmail = async () => {
+        if (input.inFlight === undefined) return customersWithSharedEmail(group, claims);
+        const inFlight = new Set((await readGroup(input.inFlight)).pages.flatMap((p) => p.customers.map((c) => normaliseEmail(c.email))));
+        return customersWithSharedEmail(group, claimedInFlight(group, claims, inFlight));
+      };
       return {
         claims,
         ownersAfter,
         batches: pages
           .map((p) => ({ cursor: p.cursor, customerIds: p.customers.map((c) => c.customer_id).filter((id) => !erased.has(id)) }))
           .filter((b) => b.customerIds.length > 0),
-        nextCursor: cursor,
-        sharedEmail: ownersAfter ? [] : customersWithSharedEmail(group, claims),
+        nextCursor,
+        sharedEmail: ownersAfter ? [] : await sharedEmail(),
         erased: erased.size,
         invalid: invalid.length,
       };

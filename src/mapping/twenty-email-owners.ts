@@ -27,6 +27,20 @@ export function addEmailClaims(group: readonly WithEmail[], owners: ReadonlyArra
 }
 
 /**
+ * The claims with the emails of a group still being written counted as owned by another person: by the time this
+ * group is written, they are (unless Twenty already says the customer's own person holds the email).
+ */
+export function claimedInFlight(group: readonly WithEmail[], claims: EmailClaims, inFlightEmails: ReadonlySet<string | undefined>): EmailClaims {
+  const self = new Set(claims.self);
+  const other = new Set(claims.other);
+  for (const c of group) {
+    const email = normaliseEmail(c.email);
+    if (email && inFlightEmails.has(email) && !self.has(c.customer_id)) other.add(c.customer_id);
+  }
+  return { self: claims.self, other: [...other] };
+}
+
+/**
  * The customers of a group whose email must go to additionalEmails, as partnerSync decides one at a time
  * (twenty.md §5.2: upsert matches on id OR primaryEmail, so a shared primary email would overwrite its owner):
  * an email Twenty already holds stays with its owner; an unowned one goes to the first customer in KGC order.

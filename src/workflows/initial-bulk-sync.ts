@@ -44,7 +44,8 @@ export interface BulkSyncState {
   customersTotal: number;
   historyTotal: number;
   ledger: { kind: HistoryKind; cursor: string | null };
-  people: { cursor: string | null; group: { batches: CustomerBatch[]; sharedEmail: string[]; nextCursor: string | null; written: number[] } | null; done: boolean };
+  /** `cursor` starts `group`, the group being written; `next` is the group after it, prepared meanwhile. */
+  people: { cursor: string | null; group: PeopleGroup | null; next: PeopleGroup | null; done: boolean };
   /** One keyset cursor per kind: the three kinds are written side by side. */
   history: { counted: boolean; cursors: Record<HistoryKind, { after: string; done: boolean }> };
   contacts: { cursor: string | null; done: boolean; written: number; failed: number };
@@ -53,6 +54,13 @@ export interface BulkSyncState {
   /** Time spent writing, pauses excluded: the base of perSecond. */
   activeMs: number;
   paused: boolean;
+}
+
+interface PeopleGroup {
+  batches: CustomerBatch[];
+  sharedEmail: string[];
+  nextCursor: string | null;
+  written: number[];
 }
 
 export interface BulkSyncInput {
@@ -103,7 +111,7 @@ function initialState(historyMonths: number): BulkSyncState {
     customersTotal: 0,
     historyTotal: 0,
     ledger: { kind: 'rental', cursor: null },
-    people: { cursor: null, group: null, done: false },
+    people: { cursor: null, group: null, next: null, done: false },
     history: { counted: false, cursors: { rental: { after: '', done: false }, service: { after: '', done: false }, order: { after: '', done: false } } },
     contacts: { cursor: null, done: false, written: 0, failed: 0 },
     processed: 0,
@@ -122,8 +130,9 @@ function initialState(historyMonths: number): BulkSyncState {
 export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncProgress> {
   const { runId } = input;
   const taskQueue = workflowInfo().taskQueue;
-  const twenty = proxyActivities<TwentyBulkActivities>({ taskQueue: twentyBulkTaskQueue(taskQueue), startToCloseTimeout: '2m', retry });
-  const chatwoot = proxyActivities<ChatwootBulkActivities>({ taskQueue: chatwootBulkTaskQueue(taskQueue), startToCloseTimeout: '10m', retry });
+  // The bulk workers heartbeat for every activity (heartbeatWhileRunning): a lost worker is noticed in seconds.
+  const twenty = proxyActivities<TwentyBulkActivities>({ taskQueue: twentyBulkTaskQueue(taskQueue), startToCloseTimeout: '2m', heartbeatTimeout: '10s', retry });
+  const chatwoot = proxyActivities<ChatwootBulkActivities>({ taskQueue: chatwootBulkTaskQueue(taskQueue), startToCloseTimeout: '10m', heartbeatTimeout: '10s', retry });
   const s: BulkSyncState = input.state ?? initialState(input.historyMonths);
   let segmentStart = Date.now();
   let batchesSinceMemo = 0;
@@ -236,24 +245,29 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
     return continueAsNew<typeof initialBulkSync>({ runId, historyMonths: input.historyMonths, state: s });
   }
 
-  /** People in groups (one email-owner query per group, its batches in parallel), then history, the kinds in parallel. */
+  /**
+   * People in groups: one email-owner query per group, its batches in parallel, the next group prepared meanwhile
+   * so that the rate limit never waits for KGC or the owner query. Then history, the kinds in parallel.
+   */
   async function twentyTrack(): Promise<void> {
     while (!s.people.done) {
       if (!(await mayContinue())) return;
       if (!s.people.group) {
-        let prepared = await twenty.prepareCustomerGroup({ runId, cursor: s.people.cursor });
-        while (!prepared.moduleOff && prepared.ownersAfter) {
-          prepared = await twenty.prepareCustomerGroup({ runId, cursor: s.people.cursor, ownersAfter: prepared.ownersAfter, claims: prepared.claims });
-        }
-        if (prepared.moduleOff) return skipTwenty();
-        s.people.group = { batches: prepared.batches, sharedEmail: prepared.sharedEmail, nextCursor: prepared.nextCursor, written: [] };
-        s.processed += prepared.erased + prepared.invalid;
-        s.failed += prepared.invalid;
+        const group = s.people.next ?? (await prepareGroup(s.people.cursor));
+        if (group === 'module_off') return skipTwenty();
+        s.people.group = group;
+        s.people.next = null;
       }
       const group = s.people.group;
       let moduleOff = false;
+      const prepareNext = async () => {
+        if (group.nextCursor === null || s.people.next) return;
+        const next = await prepareGroup(group.nextCursor, s.people.cursor);
+        if (next === 'module_off') moduleOff = true;
+        else s.people.next = next;
+      };
       const pending = group.batches.map((_, i) => i).filter((i) => !group.written.includes(i));
-      await inParallel(pending, peopleBatchesInFlight, async (i) => {
+      const writeGroup = inParallel(pending, peopleBatchesInFlight, async (i) => {
         if (moduleOff || !(await mayContinue())) return;
         const batch = group.batches[i]!;
         const out = await writePeople(batch, group.sharedEmail.filter((id) => batch.customerIds.includes(id)));
@@ -266,9 +280,10 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
         group.written.push(i);
         checkpoint();
       });
+      await Promise.all([writeGroup, prepareNext()]);
       if (moduleOff) return skipTwenty();
       if (group.written.length < group.batches.length) return;
-      s.people = { cursor: group.nextCursor, group: null, done: group.nextCursor === null };
+      s.people = { cursor: group.nextCursor, group: null, next: s.people.next, done: group.nextCursor === null };
     }
     if (!s.history.counted) {
       // Only now is it known which customers have a person in Twenty: the history total is recounted.
@@ -299,9 +314,21 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
     if (moduleOff) skipTwenty();
   }
 
+  /** The group of customers from `cursor` on; `inFlight` starts the group being written meanwhile. */
+  async function prepareGroup(cursor: string | null, inFlight?: string | null): Promise<PeopleGroup | 'module_off'> {
+    let prepared = await twenty.prepareCustomerGroup({ runId, cursor, inFlight });
+    while (!prepared.moduleOff && prepared.ownersAfter) {
+      prepared = await twenty.prepareCustomerGroup({ runId, cursor, inFlight, ownersAfter: prepared.ownersAfter, claims: prepared.claims });
+    }
+    if (prepared.moduleOff) return 'module_off';
+    s.processed += prepared.erased + prepared.invalid;
+    s.failed += prepared.invalid;
+    return { batches: prepared.batches, sharedEmail: prepared.sharedEmail, nextCursor: prepared.nextCursor, written: [] };
+  }
+
   /** The CRM module is off: nothing goes to Twenty in this run. */
   function skipTwenty(): void {
-    s.people = { cursor: null, group: null, done: true };
+    s.people = { cursor: null, group: null, next: null, done: true };
     for (const kind of historyKinds) s.history.cursors[kind].done = true;
   }
 

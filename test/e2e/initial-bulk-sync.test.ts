@@ -1,16 +1,10 @@
-import { NativeConnection } from '@temporalio/worker';
-import { eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatwootClient } from '../../src/clients/chatwoot-client.js';
-import { KgcClient } from '../../src/clients/kgc-client.js';
-import { TwentyClient } from '../../src/clients/twenty-client.js';
-import { openDatabase } from '../../src/db/client.js';
 import { deadLetters, partnerLinks } from '../../src/db/schema.js';
+import { TwentyClient } from '../../src/clients/twenty-client.js';
 import { twentyRecordId } from '../../src/mapping/ids.js';
-import { createWorkers } from '../../src/worker.js';
-import { bulkSyncProgress, type BulkSyncProgress } from '../../src/workflows/initial-bulk-sync.js';
-import { newCustomer, startHarness, workflowBundle, type Harness } from '../support/harness.js';
-import { inject } from 'vitest';
+import type { BulkSyncProgress } from '../../src/workflows/initial-bulk-sync.js';
+import { newCustomer, startHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -185,53 +179,5 @@ describe('initial bulk sync', () => {
     expect(during.done).toBe(false);
     expect(liveMs).toBeLessThan(5_000);
     await finish(runId);
-  });
-});
-
-describe('initial bulk sync after its worker is killed', () => {
-  it('resumes on a new worker from the last checkpoint, without duplicates', async () => {
-    const { ids, rentals } = seed(300);
-    const taskQueue = `bulk-kill-${Date.now()}`;
-    const database = openDatabase(h.databaseUrl, { max: 4 });
-    const deps = {
-      db: database.db,
-      kgc: new KgcClient({ apiUrl: h.kgc.url, apiKey: h.kgc.apiKey }),
-      twenty: new TwentyClient({ apiUrl: h.twenty.url, apiKey: h.twenty.apiKey, requestsPerMinute: 240 }),
-      chatwoot: new ChatwootClient({ apiUrl: h.chatwoot.url, accountId: h.chatwoot.accountId, apiKey: h.chatwoot.userToken }),
-    } as never;
-    const startWorkers = async () => {
-      const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-      const workers = await createWorkers({ connection, namespace: 'default', taskQueue, twentyRequestsPerMinute: 240, bulkSync: { twentyShare: 1, chatwootRequestsPerMinute: 360_000 }, deps, workflowBundle: await workflowBundle() });
-      const running = Promise.all(workers.map((w) => w.run()));
-      return async () => {
-        for (const w of workers) w.shutdown();
-        await running;
-        await connection.close();
-      };
-    };
-    const runId = `kill-${Date.now()}`;
-    const handle = await h.client.workflow.start('initialBulkSync', { taskQueue, workflowId: `initial-bulk-sync/${runId}`, args: [{ runId, historyMonths: 12 }] });
-    let stop = await startWorkers();
-    let before: BulkSyncProgress;
-    do {
-      await new Promise((r) => setTimeout(r, 300));
-      before = await handle.query(bulkSyncProgress);
-    } while (before.processed < 120);
-    await stop();
-    const afterKill = await handle.query(bulkSyncProgress).catch(() => undefined);
-    expect(afterKill === undefined || !afterKill.done).toBe(true);
-
-    stop = await startWorkers();
-    const result = (await handle.result()) as BulkSyncProgress;
-    await stop();
-    await database.close();
-    expect(result).toMatchObject({ done: true, failed: 0 });
-    expect(result.processed).toBe(result.total);
-    expect(peopleOf(ids)).toHaveLength(ids.length);
-    const people = h.twenty.listRecords('people').filter((p) => ids.includes(p.kgcCustomerId as string));
-    expect(people).toHaveLength(ids.length);
-    for (const r of rentals) expect(h.twenty.getRecord('rentalRecord', twentyRecordId('rentalRecord', r))).toBeDefined();
-    const links = await h.db.select().from(partnerLinks).where(inArray(partnerLinks.customerId, ids));
-    expect(links).toHaveLength(ids.length);
   });
 });

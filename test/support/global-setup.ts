@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../../src/contracts/search-attributes.js';
-import { devServerExecutable } from '../../src/temporal-cli.js';
+import { devServerExecutable, devServerExtraArgs } from '../../src/temporal-cli.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -55,7 +55,7 @@ export default async function setup(project: TestProject) {
     server: {
       ...(executable ? { executable } : {}),
       searchAttributes: [kgcCustomerIdKey, kgcEventTypeKey],
-      extraArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=200'],
+      extraArgs: [...devServerExtraArgs, '--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=200'],
     },
   });
   project.provide('temporalAddress', env.address);

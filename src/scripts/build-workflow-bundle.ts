@@ -1,7 +1,7 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { workflowsPath } from '../src/worker.js';
+import { workflowsPath } from '../worker.js';
 
 /**
  * `npm run build:workflows [-- out.js]`: bundles the workflow code once, ahead of time (temporal-notes §1), for
