@@ -34,6 +34,9 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     activities: createActivities(deps),
     maxConcurrentActivityTaskExecutions: 50,
     maxConcurrentWorkflowTaskExecutions: 40,
+    // The SDK derives the cache from the heap limit, which gives 10 under the default 128 MiB cap
+    // (scripts/run-compiled.sh): too few for entity workflows. Ours keep small state.
+    maxCachedWorkflows: 250,
     shutdownGraceTime: '10s',
   });
   const twenty = await Worker.create({

@@ -69,8 +69,6 @@ async function main() {
   const chatwoot = await startChatwootStandIn();
   await provisionTwentyDataModel(new TwentyClient({ apiUrl: twenty.url, apiKey: twenty.apiKey, requestsPerMinute: rpm }));
   const env = {
-    // Production workers run the prebuilt bundle; bundling in the measured process would add webpack's memory.
-    WORKFLOW_BUNDLE_PATH: fileURLToPath(new URL('../../dist/workflow-bundle.js', import.meta.url)),
     DATABASE_URL: stack.databaseUrl,
     TEMPORAL_ADDRESS: stack.temporal.address,
     TEMPORAL_TASK_QUEUE: `bench-bulk-${Date.now().toString(36)}`,
@@ -87,10 +85,13 @@ async function main() {
     CHATWOOT_API_URL: chatwoot.url,
     LOG_LEVEL: 'warn',
   };
-  // The compiled service (`npm run build`, run by the bench script first), as `npm run worker|api` runs it.
+  // The compiled service (`npm run build`, run by the bench script first), as `npm run worker|api` run it: same
+  // script, same default heap settings unless BENCH_WORKER_NODE_OPTIONS replaces them.
+  const { NODE_OPTIONS: _inherited, ...parentEnv } = process.env;
   const startRole = async (role: 'api' | 'worker') => {
-    const child = spawn(process.execPath, ['--enable-source-maps', fileURLToPath(new URL(`../../dist/${role}-main.js`, import.meta.url))], {
-      env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'info', NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '' },
+    const child = spawn('sh', [fileURLToPath(new URL('../../scripts/run-compiled.sh', import.meta.url)), `${role}-main`], {
+      cwd: fileURLToPath(new URL('../../', import.meta.url)),
+      env: { ...parentEnv, ...env, PORT: '0', LOG_LEVEL: 'info', ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     // Ready when it logs that it runs (the api's line carries its URL); later lines are drained and dropped.
@@ -135,7 +136,7 @@ async function main() {
     console.log(`  ceiling                      ${ceiling.toFixed(1)} records/s   ratio ${(progress.perSecond / ceiling).toFixed(2)}   (goal ≥ 0.90)`);
     console.log(`  worker RSS idle, before      ${idleRssMiB.toFixed(0)} MiB   (compiled worker process, no sync running)`);
     console.log(`  worker RSS during the sync   ${(steadyRssKiB / 1024).toFixed(0)} MiB max of 2 s samples   (goal < 256 MiB)`);
-    console.log(`  worker peak RSS (VmHWM)      ${peakRssMiB.toFixed(0)} MiB   (prebuilt workflow bundle, as in production; NODE_OPTIONS "${process.env.BENCH_WORKER_NODE_OPTIONS ?? ''}")`);
+    console.log(`  worker peak RSS (VmHWM)      ${peakRssMiB.toFixed(0)} MiB   (prebuilt workflow bundle, as in production; NODE_OPTIONS "${process.env.BENCH_WORKER_NODE_OPTIONS ?? 'the default of scripts/run-compiled.sh'}")`);
     // Last, so that the figures above are out even if this long loop is interrupted.
     const naive = await naiveLoop();
     console.log(`  naive one-per-record loop    ${naive.toFixed(2)} records/s   ratio ${(progress.perSecond / naive).toFixed(1)}×   (goal ≥ 20×)`);

@@ -1,0 +1,8 @@
+#!/bin/sh
+# `npm start|worker|api` after `npm run build`: the compiled service, sized for a 256 MiB container by default.
+# V8 grows its heap lazily while memory is plentiful; the cap keeps the worker small without costing speed
+# (bench/bulk-sync). Set NODE_OPTIONS to size it otherwise.
+set -e
+export WORKFLOW_BUNDLE_PATH="${WORKFLOW_BUNDLE_PATH:-dist/workflow-bundle.js}"
+export NODE_OPTIONS="${NODE_OPTIONS:---max-old-space-size=128 --max-semi-space-size=2}"
+exec node --enable-source-maps "dist/$1.js"
