@@ -8,7 +8,7 @@ import { TwentyClient } from '../../src/clients/twenty-client.js';
 import { toTwentyPerson } from '../../src/mapping/twenty-person.js';
 import { GeneratedKgc } from '../../sandbox/kgc/generated.js';
 import { provisionTwentyDataModel } from '../../src/twenty/provision.js';
-import { startBenchStack } from '../support/stack.js';
+import { numberArg, startBenchStack } from '../support/stack.js';
 
 /**
  * Initial bulk sync throughput against Twenty's rate-limit ceiling (requests/min × 60 records ÷ 60 s) and against
@@ -22,14 +22,10 @@ import { startBenchStack } from '../support/stack.js';
  * and a refused attempt costs a dispatch slot. At share 1 the limit's own jitter drains the bucket's reserve and
  * then about every other request is refused (0.7 of the ceiling after 10 minutes); 5 % spacing absorbs the jitter.
  */
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const customers = arg('customers', 3000);
-const rpm = arg('rpm', 600);
-const share = arg('share', 0.95);
-const naiveSeconds = arg('naive-seconds', 20);
+const customers = numberArg('customers', 3000);
+const rpm = numberArg('rpm', 600);
+const share = numberArg('share', 0.95);
+const naiveSeconds = numberArg('naive-seconds', 20);
 const admin = 'bench-admin-key-0123456789';
 const twentyLimit = { longLimit: rpm, longTtlMs: 60_000, shortLimit: Math.max(100, Math.ceil(rpm / 60)), shortTtlMs: 1_000 };
 

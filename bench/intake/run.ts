@@ -3,7 +3,7 @@ import { kgcCustomerIdKey, kgcEventTypeKey } from '../../src/contracts/search-at
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { percentile, startBenchStack } from '../support/stack.js';
+import { numberArg, percentile, startBenchStack } from '../support/stack.js';
 
 /**
  * Intake throughput and ack latency against raw `client.workflow.start` on the same dev server, in one run.
@@ -11,14 +11,10 @@ import { percentile, startBenchStack } from '../support/stack.js';
  * no worker runs, so only the hand-off is measured.
  *   npm run bench:intake [-- --requests 2000 --concurrency 20 --rate 200 --seconds 10]
  */
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const requests = arg('requests', 2000);
-const concurrency = arg('concurrency', 20);
-const rate = arg('rate', 200);
-const seconds = arg('seconds', 10);
+const requests = numberArg('requests', 2000);
+const concurrency = numberArg('concurrency', 20);
+const rate = numberArg('rate', 200);
+const seconds = numberArg('seconds', 10);
 const secret = 'bench-kgc-webhook-secret';
 const runTag = Date.now().toString(36);
 

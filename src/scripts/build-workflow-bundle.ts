@@ -1,6 +1,7 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { logger } from '../logger.js';
 import { workflowsPath } from '../worker.js';
 
 /**
@@ -11,4 +12,4 @@ const out = resolve(process.argv[2] ?? '.build/workflows.js');
 const { code } = await bundleWorkflowCode({ workflowsPath });
 await mkdir(dirname(out), { recursive: true });
 await writeFile(out, code);
-console.log(`workflow bundle written to ${out}`);
+logger.info({ out }, 'workflow bundle written');
