@@ -33,6 +33,7 @@ const dev = {
   smtpInboxPort: 4026,
   kgcWebhookSecret: 'dev-kgc-webhook-secret',
   adminApiKey: 'dev-admin-key-change-me',
+  erasureHashKey: 'dev-erasure-hash-key-change-me-0123456789',
 };
 
 function listening(port: number): Promise<boolean> {
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
   env.DATABASE_URL = await ensurePostgres(env, stops);
   env.KGC_WEBHOOK_SECRET ??= dev.kgcWebhookSecret;
   env.ADMIN_API_KEY ??= dev.adminApiKey;
+  env.ERASURE_HASH_KEY ??= dev.erasureHashKey;
 
   if (!env.KGC_API_URL) {
     const kgc = await startKgcStandIn({ port: dev.kgcPort });

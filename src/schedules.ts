@@ -18,6 +18,17 @@ export function scheduleDefinitions(config: Config): ScheduleOptions[] {
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
     },
     {
+      scheduleId: `${config.temporal.taskQueue}/prune-unlinked-personal-data`,
+      spec: { calendars: [{ hour: 3, minute: 45, comment: 'nightly' }], timezone: 'Europe/Budapest' },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'pruneUnlinkedPersonalData',
+        taskQueue: config.temporal.taskQueue,
+        args: [{ olderThanDays: config.erasure.unlinkedRetentionDays }],
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+    },
+    {
       // The rental expiry campaign's safety net: a lost rental.started must not cost the customer the reminder.
       scheduleId: `${config.temporal.taskQueue}/rental-expiry-sweep`,
       spec: { calendars: [{ hour: config.rentalReminder.hour ?? 10, comment: 'reminder hour' }], timezone: config.rentalReminder.timeZone },

@@ -3,6 +3,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ActivityDeps } from './activities/index.js';
+import { recordConfiguredSystems } from './activities/erasure.js';
 import { createApp } from './api/app.js';
 import { createMetrics } from './api/metrics.js';
 import { ChatwootClient } from './clients/chatwoot-client.js';
@@ -13,6 +14,7 @@ import { TwentyClient } from './clients/twenty-client.js';
 import type { Config } from './config.js';
 import { migrateDatabase, openDatabase } from './db/client.js';
 import { logger } from './logger.js';
+import { useErasureHashKey } from './mapping/erasure.js';
 import { ModuleFlags, seedModuleFlags } from './modules.js';
 import { ensureSchedules, scheduleDefinitions } from './schedules.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
@@ -56,6 +58,7 @@ export async function startService(
   opts: { roles?: Role[]; workflowBundle?: WorkerSetup['workflowBundle']; port?: number } = {},
 ): Promise<RunningService> {
   const roles = opts.roles ?? ['api', 'worker'];
+  useErasureHashKey(config.erasure.hashKey);
   await migrateDatabase(config.databaseUrl);
   const database = openDatabase(config.databaseUrl);
   await seedModuleFlags(database.db, config.modules);
@@ -68,7 +71,14 @@ export async function startService(
   if (roles.includes('worker')) {
     installTemporalRuntime();
     const connection = await NativeConnection.connect({ address: config.temporal.address });
-    const deps: ActivityDeps = { db: database.db, ...clients, chatwootInboxId: config.chatwoot.inboxId, rentalReminder: config.rentalReminder };
+    await recordConfiguredSystems(database.db, { twenty: clients.twenty !== undefined, chatwoot: clients.chatwoot !== undefined });
+    const deps: ActivityDeps = {
+      db: database.db,
+      ...clients,
+      chatwootInboxId: config.chatwoot.inboxId,
+      rentalReminder: config.rentalReminder,
+      erasureDrainMs: config.erasure.drainMs,
+    };
     workers = await createWorkers({
       connection,
       namespace: config.temporal.namespace,
@@ -98,7 +108,7 @@ export async function startService(
       db: database.db,
       temporal,
       taskQueue: config.temporal.taskQueue,
-      metrics: createMetrics(),
+      metrics: createMetrics(database.db),
       modules: new ModuleFlags(database.db),
       kgcWebhookSecret: config.kgc.webhookSecret,
       adminApiKey: config.adminApiKey,

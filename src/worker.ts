@@ -1,6 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
-import { createActivities, createChatwootBulkActivities, createTwentyActivities, createTwentyBulkActivities, createTwentyPaymentStatusActivities, type ActivityDeps } from './activities/index.js';
+import { createActivities, createChatwootBulkActivities, createTwentyActivities, createTwentyBulkActivities, createTwentyErasureActivities, createTwentyPaymentStatusActivities, type ActivityDeps } from './activities/index.js';
 import { heartbeatWhileRunning } from './activities/heartbeat-interceptor.js';
 import { chatwootBulkTaskQueue, twentyBulkTaskQueue, twentyTaskQueue } from './contracts/task-queues.js';
 
@@ -43,7 +43,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     connection,
     namespace,
     taskQueue: twentyTaskQueue(taskQueue),
-    activities: { ...createTwentyActivities(deps), ...createTwentyPaymentStatusActivities(deps) },
+    activities: { ...createTwentyActivities(deps), ...createTwentyPaymentStatusActivities(deps), ...createTwentyErasureActivities(deps) },
     maxConcurrentActivityTaskExecutions: 10,
     maxTaskQueueActivitiesPerSecond: setup.twentyRequestsPerMinute / 60,
     shutdownGraceTime: '10s',

@@ -77,6 +77,7 @@ async function main() {
     KGC_API_KEY: kgc.apiKey,
     KGC_WEBHOOK_SECRET: 'bench-kgc-webhook-secret',
     ADMIN_API_KEY: admin,
+    ERASURE_HASH_KEY: 'bench-erasure-hash-key-0123456789abcdef',
     TWENTY_API_URL: twenty.url,
     TWENTY_API_KEY: twenty.apiKey,
     TWENTY_REQUESTS_PER_MINUTE: String(rpm),

@@ -58,6 +58,7 @@ async function main() {
     KGC_API_KEY: 'unused',
     KGC_WEBHOOK_SECRET: secret,
     ADMIN_API_KEY: 'bench-admin-key-0123456789',
+    ERASURE_HASH_KEY: 'bench-erasure-hash-key-0123456789abcdef',
     CRM_MODULE_ENABLED: 'false',
     SUPPORT_MODULE_ENABLED: 'true',
     CHATWOOT_API_URL: 'http://127.0.0.1:9',

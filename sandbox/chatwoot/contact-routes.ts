@@ -133,6 +133,10 @@ export function contactRoutes(router: Router, app: ChatwootApp, base: string): v
   router.on('PUT', `${base}/contacts/:id`, update).on('PATCH', `${base}/contacts/:id`, update);
 
   router.on('DELETE', `${base}/contacts/:id`, (ctx) => {
+    // ContactPolicy#destroy: administrators only; Pundit's refusal is a 401 (Api::BaseController#render_unauthorized).
+    const caller = app.caller(ctx.req);
+    const role = caller.kind === 'user' ? app.state.users.find((u) => u.id === caller.userId)?.role : undefined;
+    if (role !== 'administrator') throw new ChatwootRequestError(401, { error: 'You are not authorized to do this action' });
     const contact = app.contact(ctx.params.id);
     if (contact.online) throw new ChatwootRequestError(422, { message: `${contact.name ?? ''} is Online, please try again later` });
     state.deleteContact(contact.id);

@@ -58,6 +58,8 @@ export interface ChatwootStandIn {
   webhooksIdle(): Promise<void>;
   readonly deliveries: readonly Delivery[];
   reset(): void;
+  /** Changes a user's role, e.g. to make the service's token an agent's (no contact deletion). */
+  setUserRole(userId: number, role: 'administrator' | 'agent'): void;
   readonly requestCount: number;
 }
 
@@ -194,6 +196,11 @@ export async function startChatwootStandIn(options: ChatwootStandInOptions = {})
     webhooksIdle: () => webhooks.idle(),
     deliveries: webhooks.deliveries,
     reset,
+    setUserRole(userId: number, role: 'administrator' | 'agent') {
+      const user = state.users.find((u) => u.id === userId);
+      if (!user) throw new Error(`no user ${userId}`);
+      user.role = role;
+    },
     get requestCount() {
       return stats.count;
     },

@@ -66,14 +66,5 @@ export function createChatwootActivities({ db, kgc, chatwoot }: ActivityDeps) {
     },
 
     /** Erasure: the contact found by link or identifier, with its conversations. A contact already gone counts as done. */
-    async deleteChatwootContact({ customerId }: { customerId: string }): Promise<{ contacts: number; conversations: number }> {
-      const client = requireChatwoot(chatwoot);
-      const [link] = await db.select({ id: partnerLinks.chatwootContactId }).from(partnerLinks).where(eq(partnerLinks.customerId, customerId));
-      const contactId = link?.id ? Number(link.id) : (await client.findContactByIdentifier(customerId))?.id;
-      if (contactId === undefined) return { contacts: 0, conversations: 0 };
-      const conversations = await client.contactConversationCount(contactId);
-      const deleted = await client.deleteContact(contactId);
-      return { contacts: deleted ? 1 : 0, conversations: deleted ? conversations : 0 };
-    },
   };
 }

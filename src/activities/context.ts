@@ -22,6 +22,8 @@ export interface ActivityDeps {
   smtp?: SmtpClient;
   /** RENTAL_REMINDER_LEAD / RENTAL_REMINDER_HOUR: when the rental expiry campaign acts. */
   rentalReminder: ReminderTiming;
+  /** ERASURE_DRAIN: how long an erasure waits for the customer's in-flight writes before destroying again. */
+  erasureDrainMs: number;
 }
 
 /** The workflow run an activity works for, for the audit trail. */

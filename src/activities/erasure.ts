@@ -1,20 +1,61 @@
 import { Context, heartbeat } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { customerNotifications, deadLetters, emailCampaignSubjects, emailOutbox, erasures, historyLedger, integrationLog, kgcEvents, partnerLinks, type ErasedSystem } from '../db/schema.js';
-import { customerHash } from '../mapping/erasure.js';
+import {
+  configuredSystems,
+  customerNotifications,
+  deadLetters,
+  emailCampaignSubjects,
+  emailOutbox,
+  erasureKeys,
+  erasures,
+  erasureSystems,
+  historyLedger,
+  integrationLog,
+  kgcEvents,
+  partnerLinks,
+  type ErasedSystem,
+  type ErasureSystem,
+} from '../db/schema.js';
+import { customerHash, e164, normalisedEmail } from '../mapping/erasure.js';
 import { workflowIds } from '../mapping/ids.js';
+import { logger } from '../logger.js';
 import { currentRun, type ActivityDeps } from './context.js';
 
-export async function isErased(db: ActivityDeps['db'], customerId: string): Promise<boolean> {
+type Db = ActivityDeps['db'];
+
+export async function isErased(db: Db, customerId: string): Promise<boolean> {
   const [row] = await db.select({ hash: erasures.customerHash }).from(erasures).where(eq(erasures.customerHash, customerHash(customerId)));
   return row !== undefined;
 }
 
-export async function erasureCertificate(db: ActivityDeps['db'], customerId: string) {
+export async function erasureCertificate(db: Db, customerId: string) {
   const [row] = await db.select().from(erasures).where(eq(erasures.customerHash, customerHash(customerId)));
   return row;
+}
+
+/** The emails, phones and Chatwoot contact ids an unfinished erasure has found for the customer. */
+export async function erasureKeysOf(db: Db, customerId: string) {
+  const rows = await db.select().from(erasureKeys).where(eq(erasureKeys.customerHash, customerHash(customerId)));
+  const of = (kind: (typeof rows)[number]['kind']) => rows.filter((r) => r.kind === kind).map((r) => r.value);
+  return { emails: of('email'), phones: of('phone'), contactIds: of('chatwoot_contact').map(Number) };
+}
+
+export async function addErasureKeys(db: Db, customerId: string, keys: { emails?: Array<string | null | undefined>; phones?: Array<string | undefined>; contactIds?: number[] }) {
+  const hash = customerHash(customerId);
+  const rows = [
+    ...(keys.emails ?? []).map((v) => normalisedEmail(v)).filter((v) => v !== undefined).map((value) => ({ kind: 'email' as const, value })),
+    ...(keys.phones ?? []).filter((v) => v !== undefined).map((value) => ({ kind: 'phone' as const, value })),
+    ...(keys.contactIds ?? []).map((id) => ({ kind: 'chatwoot_contact' as const, value: String(id) })),
+  ];
+  if (rows.length > 0) await db.insert(erasureKeys).values(rows.map((r) => ({ customerHash: hash, ...r }))).onConflictDoNothing();
+}
+
+/** Records, once per deployment, which external systems it has credentials for (see `configured_systems`). */
+export async function recordConfiguredSystems(db: Db, configured: { twenty: boolean; chatwoot: boolean }): Promise<void> {
+  const systems = (['twenty', 'chatwoot'] as const).filter((s) => configured[s]);
+  if (systems.length > 0) await db.insert(configuredSystems).values(systems.map((system) => ({ system }))).onConflictDoNothing();
 }
 
 /** Every table of ours that holds rows about a customer, by the name the erasure certificate counts them under. */
@@ -28,13 +69,29 @@ const customerRows: Record<string, [PgTable, PgColumn]> = {
   deadLetters: [deadLetters, deadLetters.customerId],
 };
 
-export function createErasureActivities({ db }: ActivityDeps) {
+const doneStatuses = new Set<ErasedSystem['status']>(['erased', 'nothing_found']);
+
+export function createErasureActivities({ db, kgc, erasureDrainMs }: ActivityDeps) {
+  /** A step is done when it erased or found nothing; not configured counts only for a system never configured here. */
+  async function stepsToRun(systems: ErasedSystem[]): Promise<ErasureSystem[]> {
+    const everConfigured = new Set((await db.select({ system: configuredSystems.system }).from(configuredSystems)).map((r) => r.system as string));
+    const done = (s: ErasedSystem) => doneStatuses.has(s.status) || (s.status === 'not_configured' && !everConfigured.has(s.system));
+    return erasureSystems.filter((system) => !systems.some((s) => s.system === system && done(s)));
+  }
+
   return {
-    /** The tombstone: from this row on, intake answers `skipped` and every sync refuses to write the customer. */
-    async markCustomerErased({ customerId, reason }: { customerId: string; reason: string }): Promise<{ customerHash: string }> {
+    /**
+     * The tombstone: from this row on, intake answers `skipped` and every sync refuses to write the customer. A
+     * later run (the operator's retry, a repeated customer.deleted) finds it and learns which steps are still to do.
+     */
+    async beginErasure({ customerId, reasonCode }: { customerId: string; reasonCode: string }) {
       const hash = customerHash(customerId);
-      await db.insert(erasures).values({ customerHash: hash, reason, workflowId: currentRun().workflowId }).onConflictDoNothing();
-      return { customerHash: hash };
+      const { workflowId } = currentRun();
+      await db.insert(erasures).values({ customerHash: hash, reason: reasonCode, workflowId }).onConflictDoNothing();
+      const [row] = await db.select().from(erasures).where(eq(erasures.customerHash, hash));
+      const pending = await stepsToRun(row!.systems);
+      if (pending.length > 0) await db.update(erasures).set({ status: 'in_progress', workflowId }).where(eq(erasures.customerHash, hash));
+      return { customerHash: hash, pending, drainMs: erasureDrainMs };
     },
 
     /**
@@ -69,13 +126,40 @@ export function createErasureActivities({ db }: ActivityDeps) {
       return { stopped };
     },
 
-    /** The service's own rows about the customer go; the audit trail keeps only a hash prefix. Counts per table. */
+    /** What KGC (if it still has the customer) and the partner link know: the first keys to find the customer by. */
+    async collectKgcErasureKeys({ customerId }: { customerId: string }): Promise<{ keys: number }> {
+      const [link] = await db.select({ contactId: partnerLinks.chatwootContactId }).from(partnerLinks).where(eq(partnerLinks.customerId, customerId));
+      const customer = await kgc.getCustomer(customerId).catch(() => null);
+      const keys = { emails: [customer?.email], phones: [e164(customer?.phone)], contactIds: link?.contactId ? [Number(link.contactId)] : [] };
+      await addErasureKeys(db, customerId, keys);
+      return { keys: keys.contactIds.length + (customer ? 2 : 0) };
+    },
+
+    /**
+     * The service's own rows about the customer go, and rows that only name the customer's phone (notifications
+     * and email subjects not yet tied to a customer); the audit trail keeps only a hash prefix. Counts per table.
+     */
     async eraseIntegrationRows({ customerId }: { customerId: string }): Promise<Record<string, number>> {
       const hash = customerHash(customerId);
+      const { phones } = await erasureKeysOf(db, customerId);
       return db.transaction(async (tx) => {
         const counts: Record<string, number> = {};
         for (const [name, [table, column]] of Object.entries(customerRows)) {
           counts[name] = (await tx.delete(table).where(eq(column, customerId)).returning({ one: sql`1` })).length;
+        }
+        if (phones.length > 0) {
+          counts.notifications! += (
+            await tx
+              .delete(customerNotifications)
+              .where(and(isNull(customerNotifications.customerId), inArray(sql`${customerNotifications.payload}->>'customer_phone'`, phones)))
+              .returning({ one: sql`1` })
+          ).length;
+          counts.emailSubjects! += (
+            await tx
+              .delete(emailCampaignSubjects)
+              .where(and(isNull(emailCampaignSubjects.customerId), inArray(emailCampaignSubjects.customerPhone, phones)))
+              .returning({ one: sql`1` })
+          ).length;
         }
         const audit = await tx
           .update(integrationLog)
@@ -86,8 +170,30 @@ export function createErasureActivities({ db }: ActivityDeps) {
       });
     },
 
-    async completeErasure({ customerId, systems }: { customerId: string; systems: ErasedSystem[] }): Promise<void> {
-      await db.update(erasures).set({ completedAt: new Date(), systems }).where(eq(erasures.customerHash, customerHash(customerId)));
+    /** Writes one step's outcome into the certificate at once, so a crash or a later retry knows it. */
+    async recordErasureStep({ customerId, step }: { customerId: string; step: ErasedSystem }): Promise<void> {
+      const hash = customerHash(customerId);
+      await db.transaction(async (tx) => {
+        const [row] = await tx.select({ systems: erasures.systems }).from(erasures).where(eq(erasures.customerHash, hash)).for('update');
+        const systems = [...(row?.systems ?? []).filter((s) => s.system !== step.system), step].sort((a, b) => erasureSystems.indexOf(a.system) - erasureSystems.indexOf(b.system));
+        await tx.update(erasures).set({ systems }).where(eq(erasures.customerHash, hash));
+      });
+      if (step.status === 'failed' || step.status === 'not_configured') {
+        logger.warn({ customerHash: hash.slice(0, 16), system: step.system, status: step.status, code: step.code }, 'erasure step not done; the certificate stays incomplete until it is retried');
+      }
+    },
+
+    /** `complete` once every step is done (the keys are then forgotten), else `incomplete` until the operator retries. */
+    async finishErasure({ customerId }: { customerId: string }): Promise<{ status: 'complete' | 'incomplete'; pending: ErasureSystem[] }> {
+      const hash = customerHash(customerId);
+      const [row] = await db.select({ systems: erasures.systems }).from(erasures).where(eq(erasures.customerHash, hash));
+      const pending = await stepsToRun(row!.systems);
+      const status = pending.length === 0 ? 'complete' : 'incomplete';
+      await db.transaction(async (tx) => {
+        await tx.update(erasures).set({ status, completedAt: status === 'complete' ? new Date() : null }).where(eq(erasures.customerHash, hash));
+        if (status === 'complete') await tx.delete(erasureKeys).where(eq(erasureKeys.customerHash, hash));
+      });
+      return { status, pending };
     },
   };
 }

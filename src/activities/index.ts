@@ -6,6 +6,7 @@ import type { ActivityDeps } from './context.js';
 import { createEmailActivities } from './email.js';
 import { createEmailCampaignActivities } from './email-campaigns.js';
 import { createTwentyPaymentStatusActivities } from './twenty-payment-status.js';
+import { createChatwootErasureActivities } from './chatwoot-erasure.js';
 import { createErasureActivities } from './erasure.js';
 import { createGeminiActivities } from './gemini.js';
 import { createKgcActivities } from './kgc.js';
@@ -13,8 +14,10 @@ import { createKokoChatwootActivities } from './koko-chatwoot.js';
 import { createKokoErasureActivities } from './koko-erasure.js';
 import { createNotificationActivities } from './notifications.js';
 import { createKokoActivities } from './koko.js';
+import { createRetentionActivities } from './retention.js';
 import { createStoreActivities } from './store.js';
 import { createTwentyActivities } from './twenty.js';
+import { createTwentyErasureActivities } from './twenty-erasure.js';
 
 export type { ActivityDeps } from './context.js';
 
@@ -24,7 +27,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createKgcActivities(deps),
     ...createChatwootActivities(deps),
     ...createStoreActivities(deps),
+    ...createRetentionActivities(deps),
     ...createErasureActivities(deps),
+    ...createChatwootErasureActivities(deps),
     ...createNotificationActivities(deps),
     ...createKokoErasureActivities(deps),
     ...createGeminiActivities(deps),
@@ -44,5 +49,6 @@ export type BulkSyncActivities = ReturnType<typeof createBulkSyncActivities>;
 export type TwentyBulkActivities = ReturnType<typeof createTwentyBulkActivities>;
 export type ChatwootBulkActivities = ReturnType<typeof createChatwootBulkActivities>;
 
-export { createTwentyPaymentStatusActivities };
+export { createTwentyPaymentStatusActivities, createTwentyErasureActivities };
+export type TwentyErasureActivities = ReturnType<typeof createTwentyErasureActivities>;
 export type TwentyPaymentStatusActivities = ReturnType<typeof createTwentyPaymentStatusActivities>;

@@ -1,12 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { TwentyClient } from '../clients/twenty-client.js';
-import { TwentyNotFoundError } from '../clients/twenty-client.js';
 import { historyLedger, type HistoryKind } from '../db/schema.js';
 import { historyObjectOf, huf, toTwentyHistoryRecord } from '../mapping/history.js';
 import { twentyRecordId } from '../mapping/ids.js';
 import { isErased } from './erasure.js';
-import type { HistoryObject } from './twenty-history-objects.js';
 import { normaliseEmail, toTwentyPerson } from '../mapping/twenty-person.js';
 import type { ActivityDeps } from './context.js';
 
@@ -23,9 +21,6 @@ const updatePerson = /* GraphQL */ `
 
 /** Twenty's documented batch size (twenty.md §8): one request, one rate-limit token, up to 60 records. */
 const historyBatchSize = 60;
-
-const destroyPerson = /* GraphQL */ `
-  mutation DestroyPerson($id: UUID!) { destroyPerson(id: $id) { id } }`;
 
 function requireTwenty(twenty: TwentyClient | undefined): TwentyClient {
   if (!twenty) throw ApplicationFailure.nonRetryable('TWENTY_API_URL / TWENTY_API_KEY are not configured', 'ConfigurationError');
@@ -57,26 +52,6 @@ export function createTwentyActivities({ db, kgc, twenty }: ActivityDeps) {
       const data = toTwentyPerson(customer, { emailOwnedByOther: input.emailOwnedByOther });
       const res = await requireTwenty(twenty).query<{ createPerson: { id: string } }>(upsertPerson, { data });
       return { personId: res.createPerson.id, customerGone: false };
-    },
-
-    /** Hard-deletes the person's history records (destroy, not delete: delete only hides them). */
-    async destroyTwentyHistory({ customerId, object }: { customerId: string; object: HistoryObject }): Promise<{ destroyed: number }> {
-      const mutation = `destroy${object[0]!.toUpperCase()}${object.slice(1)}`;
-      const res = await requireTwenty(twenty).query<Record<string, Array<{ id: string }> | null>>(
-        `mutation DestroyHistory($personId: UUID!) { ${mutation}(filter: { personId: { eq: $personId } }) { id } }`,
-        { personId: twentyRecordId('person', customerId) },
-      );
-      return { destroyed: res[mutation]?.length ?? 0 };
-    },
-
-    async destroyTwentyPerson({ customerId }: { customerId: string }): Promise<{ destroyed: number }> {
-      try {
-        await requireTwenty(twenty).query(destroyPerson, { id: twentyRecordId('person', customerId) });
-        return { destroyed: 1 };
-      } catch (err) {
-        if (err instanceof TwentyNotFoundError) return { destroyed: 0 };
-        throw err;
-      }
     },
 
     /**

@@ -8,6 +8,7 @@ import type { Db } from '../db/client.js';
 import { workflowIds } from '../mapping/ids.js';
 import { moduleNames, type ModuleFlags } from '../modules.js';
 import { requireAdminKey } from './admin-auth.js';
+import { startErasure } from './handoffs/gdpr-delete.handoff.js';
 import { partnerSyncHandoff } from './handoffs/partner-sync.handoff.js';
 import { ApiError, zodDetails } from './errors.js';
 
@@ -63,12 +64,25 @@ export function adminRouter(deps: { db: Db; temporal: Client; taskQueue: string;
     res.json({
       customerHash: erasure.customerHash,
       reason: erasure.reason,
-      status: erasure.completedAt ? 'completed' : 'in_progress',
+      status: erasure.status,
       requestedAt: erasure.requestedAt,
       completedAt: erasure.completedAt,
       systems: erasure.systems,
       workflowId: erasure.workflowId,
     });
+  });
+
+  /**
+   * After the operator fixed what an incomplete erasure failed on (a token, a role, a system's credentials): run
+   * the steps not yet done. A run in progress is joined; a complete erasure is left as it is.
+   */
+  router.post('/admin/erasures/:customerId/retry', async (req, res) => {
+    const customerId = parseCustomerId(req.params.customerId);
+    const erasure = await erasureCertificate(deps.db, customerId);
+    if (!erasure) throw new ApiError(404, 'erasure_not_found', `No erasure was requested for ${customerId}`);
+    if (erasure.status === 'complete') return void res.json({ status: 'complete', workflowId: erasure.workflowId });
+    const { workflowId } = await startErasure(deps.temporal, deps.taskQueue, customerId, erasure.reason);
+    res.status(202).json({ status: 'accepted', workflowId });
   });
 
   /** Redrive: sync the partner again from KGC, e.g. after a failed run's cause was fixed. */

@@ -1,6 +1,9 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { count, ne } from 'drizzle-orm';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Db } from '../db/client.js';
+import { erasures } from '../db/schema.js';
 
-export function createMetrics() {
+export function createMetrics(db?: Db) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   return {
@@ -16,6 +19,18 @@ export function createMetrics() {
       help: 'Time from a verified KGC webhook to its durable hand-off to Temporal',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
+    }),
+    erasuresNotComplete: new Gauge({
+      name: 'kgc_erasures_not_complete',
+      help: 'GDPR erasures not complete, by status (incomplete: a step failed or a system is not configured; retry after fixing it)',
+      labelNames: ['status'] as const,
+      registers: [registry],
+      async collect() {
+        if (!db) return;
+        this.reset();
+        const rows = await db.select({ status: erasures.status, n: count() }).from(erasures).where(ne(erasures.status, 'complete')).groupBy(erasures.status);
+        for (const status of ['incomplete', 'in_progress']) this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
+      },
     }),
   };
 }

@@ -76,6 +76,19 @@ export class ChatwootClient {
     return hits.find((c) => c.identifier === identifier) ?? null;
   }
 
+  /** Exact match on one attribute (`POST …/contacts/filter`, chatwoot.md §11), every page; search only matches substrings. */
+  async filterContacts(attribute: 'identifier' | 'email' | 'phone_number', value: string): Promise<ChatwootContact[]> {
+    const found: ChatwootContact[] = [];
+    for (let page = 1; ; page++) {
+      const res = await this.send('post', `/contacts/filter?page=${page}`, 'contact filter', {
+        payload: [{ attribute_key: attribute, filter_operator: 'equal_to', values: [value], query_operator: null }],
+      });
+      const hits = (res.data.payload ?? []) as ChatwootContact[];
+      found.push(...hits);
+      if (hits.length === 0 || found.length >= Number(res.data.meta?.count ?? 0)) return found;
+    }
+  }
+
   async contactConversationCount(id: number): Promise<number> {
     const res = await this.send('get', `/contacts/${id}/conversations`, 'contact conversations');
     return res.status === 404 ? 0 : ((res.data.payload ?? []) as unknown[]).length;

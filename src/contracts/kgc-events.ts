@@ -9,16 +9,18 @@ const isoDate = z
 const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, 'an E.164 phone number, e.g. +36301234567');
 const id = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, . _ : - only');
 const huf = z.number().int('whole forints').min(0);
+/** Free text: Postgres refuses NUL in text, so a NUL would fail every retry of the step that stores it. */
+const text = () => z.string().refine((v) => !v.includes('\u0000'), 'must not contain a NUL character');
 
 export const customerId = id;
 export const paymentStatus = z.enum(['good', 'late', 'blocked']);
 
 export const customerSchema = z.object({
   customer_id: id,
-  name: z.string().trim().min(1).max(200),
+  name: text().trim().min(1).max(200),
   phone: e164,
   email: z.email().max(254).nullish(),
-  company: z.string().max(200).nullish(),
+  company: text().max(200).nullish(),
   is_business: z.boolean(),
   created_at: isoDate,
   payment_status: paymentStatus.nullish(),
@@ -35,15 +37,16 @@ const customerOrPhone = z
 export const kgcEventSchemas = {
   'customer.created': customerSchema.omit({ payment_status: true }),
   'customer.updated': customerSchema,
+  // gdpr_reason never blocks an erasure: it is reduced to a reason code (erasureReasonCode) before anything stores it.
   'customer.deleted': z.object({ customer_id: id, gdpr_reason: z.string().trim().min(1).max(500) }),
   'rental.started': z.object({
     rental_id: id,
     customer_id: id.optional(),
     customer_phone: e164,
-    machine_name: z.string().min(1).max(200),
+    machine_name: text().min(1).max(200),
     rental_start: isoDate,
     rental_end: isoDate,
-    status: z.string().min(1),
+    status: text().min(1),
     late_days: z.number().int().min(0).default(0),
   }),
   'rental.ended': z
@@ -52,7 +55,7 @@ export const kgcEventSchemas = {
   'rental.completed': z.object({
     rental_id: id,
     customer_id: id,
-    machine_name: z.string().min(1).max(200),
+    machine_name: text().min(1).max(200),
     rental_start: isoDate,
     rental_end: isoDate,
     total_days: z.number().int().min(0),
@@ -63,23 +66,23 @@ export const kgcEventSchemas = {
   'service.completed': z.object({
     worklog_id: id,
     customer_id: id,
-    machine_type: z.string().min(1).max(200),
-    issue_description: z.string().max(2000),
+    machine_type: text().min(1).max(200),
+    issue_description: text().max(2000),
     repair_cost: huf,
     completed_at: isoDate,
     status: z.enum(['completed', 'in_progress']),
   }),
   'service.quote_ready': z
-    .object({ worklog_id: id, machine_type: z.string().max(200).optional(), quote_amount: huf })
+    .object({ worklog_id: id, machine_type: text().max(200).optional(), quote_amount: huf })
     .and(customerOrPhone),
   'service.repair_done': z
-    .object({ worklog_id: id, machine_type: z.string().max(200).optional(), pickup_info: z.string().max(1000).optional() })
+    .object({ worklog_id: id, machine_type: text().max(200).optional(), pickup_info: text().max(1000).optional() })
     .and(customerOrPhone),
   'order.delivered': z.object({
     order_id: id,
     customer_id: id,
     items: z
-      .array(z.object({ sku: z.string().min(1), name: z.string().min(1), quantity: z.number().int().positive(), unit_price: huf, total: huf }))
+      .array(z.object({ sku: text().min(1), name: text().min(1), quantity: z.number().int().positive(), unit_price: huf, total: huf }))
       .min(1),
     total_amount: huf,
     order_date: isoDate,
@@ -88,7 +91,7 @@ export const kgcEventSchemas = {
   'order.arrived': z
     .object({
       order_id: id,
-      items: z.array(z.object({ sku: z.string().min(1), name: z.string().min(1), quantity: z.number().int().positive(), status: z.string().min(1) })).min(1),
+      items: z.array(z.object({ sku: text().min(1), name: text().min(1), quantity: z.number().int().positive(), status: text().min(1) })).min(1),
     })
     .and(customerOrPhone),
 } as const;
@@ -103,9 +106,9 @@ export function isKgcEventType(name: string): name is KgcEventType {
 
 /** The envelope KGC sends (kgc-erp.md §1); `id` and `occurred_at` are optional. */
 export const kgcEnvelopeSchema = z.object({
-  event: z.string().min(1),
+  event: text().min(1).max(100),
   data: z.record(z.string(), z.unknown()),
-  id: z.string().trim().min(1).max(128).optional(),
+  id: text().trim().min(1).max(128).optional(),
   occurred_at: isoDate.optional(),
 });
 export type KgcEnvelope = z.infer<typeof kgcEnvelopeSchema>;

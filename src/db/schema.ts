@@ -63,23 +63,55 @@ export const moduleFlags = pgTable('module_flags', {
 export type ModuleName = 'crm' | 'support';
 
 /**
- * GDPR erasures, keyed by a hash of the customer id: the row is the tombstone (written before anything is
- * deleted; no intake path or sync may write the customer again) and, once `completedAt` is set, the certificate.
+ * GDPR erasures, keyed by an HMAC of the customer id (ERASURE_HASH_KEY): the row is the tombstone (written before
+ * anything is deleted; no intake path or sync may write the customer again) and the certificate. `systems` holds
+ * one entry per erasure step with its outcome; `status` is `complete` once every step is done.
  */
 export const erasures = pgTable('erasures', {
   customerHash: text('customer_hash').primaryKey(),
+  /** A reason code (customer_request, …, other), never KGC's free text. */
   reason: text('reason').notNull(),
   workflowId: text('workflow_id').notNull(),
+  status: text('status', { enum: ['in_progress', 'complete', 'incomplete'] }).notNull().default('in_progress'),
   requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
   completedAt: timestamp('completed_at', { withTimezone: true }),
   systems: jsonb('systems').$type<ErasedSystem[]>().notNull().default(sql`'[]'::jsonb`),
 });
 
+export const erasureSystems = ['twenty', 'chatwoot', 'koko', 'integration_db'] as const;
+export type ErasureSystem = (typeof erasureSystems)[number];
+export type ErasureStepStatus = 'erased' | 'nothing_found' | 'not_configured' | 'failed';
+
 export interface ErasedSystem {
-  system: 'twenty' | 'chatwoot' | 'koko' | 'integration_db';
+  system: ErasureSystem;
+  status: ErasureStepStatus;
+  /** What was erased, counted per kind of row or record. */
   erased: Record<string, number>;
+  /** Why a step failed or could not run: an error type or status, never upstream text. */
+  code?: string;
   at: string;
 }
+
+/**
+ * What an unfinished erasure still needs to find the customer's data by: the emails and phones read from KGC,
+ * Twenty and Chatwoot before they were erased, and the Chatwoot contacts found. Deleted when the erasure is
+ * complete; an erasure left incomplete keeps them until the operator's retry finishes it.
+ */
+export const erasureKeys = pgTable(
+  'erasure_keys',
+  {
+    customerHash: text('customer_hash').notNull(),
+    kind: text('kind', { enum: ['email', 'phone', 'chatwoot_contact'] }).notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.customerHash, t.kind, t.value] })],
+);
+
+/** Every external system this deployment ever had credentials for: an erasure is complete only once each is erased. */
+export const configuredSystems = pgTable('configured_systems', {
+  system: text('system', { enum: ['twenty', 'chatwoot'] }).primaryKey(),
+  firstConfiguredAt: timestamp('first_configured_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 /**
  * Customer history as KGC reported it (rental.completed, service.completed, order.delivered), keyed by the KGC id.

@@ -1,69 +1,172 @@
-import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { MainActivities, TwentyActivities } from '../activities/index.js';
+import { ActivityFailure, ApplicationFailure, defineQuery, proxyActivities, setHandler, sleep, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+import type { MainActivities, TwentyErasureActivities } from '../activities/index.js';
 import { historyObjects } from '../activities/twenty-history-objects.js';
 import { nonRetryableErrorTypes } from '../clients/errors.js';
 import { twentyTaskQueue } from '../contracts/task-queues.js';
-import type { ErasedSystem } from '../db/schema.js';
+import type { ErasedSystem, ErasureSystem } from '../db/schema.js';
 
 export interface GdprDeleteInput {
   customerId: string;
-  /** KGC's gdpr_reason, a short category such as "customer_request"; no personal data. */
-  reason: string;
+  /** A reason code (see erasureReasonCode), never KGC's free-text gdpr_reason. */
+  reasonCode: string;
 }
 export interface GdprDeleteResult {
   customerHash: string;
-  systems: ErasedSystem[];
+  status: 'complete' | 'incomplete';
+  /** The steps still to do (failed, or a system once configured that is not configured now). */
+  pending: ErasureSystem[];
 }
 export interface GdprDeleteStatus {
-  step: 'tombstone' | 'stopping_workflows' | 'twenty' | 'chatwoot' | 'koko' | 'integration_db' | 'certificate' | 'done';
+  step: 'tombstone' | 'stopping_workflows' | 'collecting_keys' | 'erasing' | 'draining' | 'second_pass' | 'certificate' | 'done';
+  steps: ErasedSystem[];
 }
 
 export const gdprDeleteStatus = defineQuery<GdprDeleteStatus>('status');
 
-/** A system that is down delays its step, never skips it: retry without a deadline, backing off to 10 minutes. */
+/**
+ * A system that is down delays its own step (backing off to 10 minutes, for up to a day), never the others'; a
+ * permanent refusal (not an admin's token, a key that may not destroy) ends the step at once as `failed`.
+ */
 const erasureRetry = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10m', nonRetryableErrorTypes };
-const { markCustomerErased, stopCustomerWorkflows, deleteChatwootContact, eraseKokoData, eraseIntegrationRows, completeErasure } =
-  proxyActivities<MainActivities>({ startToCloseTimeout: '1m', heartbeatTimeout: '30s', retry: erasureRetry });
+const stepTimeouts = { startToCloseTimeout: '1m', scheduleToCloseTimeout: '24h', retry: erasureRetry } as const;
+const main = proxyActivities<MainActivities>({ ...stepTimeouts, heartbeatTimeout: '30s' });
+/** Reading what KGC still knows is a help, not a step: KGC may already have deleted the customer. */
+const kgcKeys = proxyActivities<MainActivities>({ startToCloseTimeout: '30s', retry: { ...erasureRetry, maximumAttempts: 3 } });
+
+type Counts = Record<string, number>;
+type StepRun = () => Promise<Counts | 'not_configured'>;
+
+/** Why a step failed, as a code for the certificate: the failure's type and HTTP status, never its message. */
+function failureCode(err: unknown): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) {
+    const status = (cause.details?.[0] as { status?: number } | undefined)?.status;
+    return `${cause.type ?? 'Error'}${status ? `:${status}` : ''}`;
+  }
+  if (cause instanceof TimeoutFailure) return 'timeout';
+  return 'unknown';
+}
 
 /**
- * Erases one customer everywhere (seed 000 §8.3, seed 002 §5.2): tombstone first, so nothing can recreate the
- * person; stop the customer's other workflows and wait for them; then each system in its own retried step; then
- * the certificate. Every step is idempotent (gone = done), so a repeated delete or a crash simply continues.
+ * Erases one customer everywhere (seed 000 §8.3, seed 002 §5.2). Tombstone first, so nothing can recreate the
+ * person; stop the customer's other workflows; gather what the customer can be found by; then every system is its
+ * own step that runs whatever the others did and ends erased, nothing_found, not_configured or failed. After the
+ * customer's in-flight writes have drained, Twenty and Chatwoot are destroyed a second time. The certificate is
+ * `complete` once every step is done; otherwise a later run (operator retry, repeated delete) does what is left.
  */
-export async function gdprCascadeDelete({ customerId, reason }: GdprDeleteInput): Promise<GdprDeleteResult> {
-  const twenty = proxyActivities<TwentyActivities>({
-    taskQueue: twentyTaskQueue(workflowInfo().taskQueue),
-    startToCloseTimeout: '1m',
-    retry: erasureRetry,
-  });
+export async function gdprCascadeDelete({ customerId, reasonCode }: GdprDeleteInput): Promise<GdprDeleteResult> {
+  const twenty = proxyActivities<TwentyErasureActivities>({ taskQueue: twentyTaskQueue(workflowInfo().taskQueue), ...stepTimeouts });
   let step: GdprDeleteStatus['step'] = 'tombstone';
-  setHandler(gdprDeleteStatus, () => ({ step }));
-  const systems: ErasedSystem[] = [];
-  const done = (system: ErasedSystem['system'], erased: Record<string, number>) =>
-    systems.push({ system, erased, at: new Date().toISOString() });
+  const steps: ErasedSystem[] = [];
+  setHandler(gdprDeleteStatus, () => ({ step, steps }));
 
-  const { customerHash } = await markCustomerErased({ customerId, reason });
+  const { customerHash, pending, drainMs } = await main.beginErasure({ customerId, reasonCode });
+  if (pending.length === 0) return { customerHash, status: 'complete', pending };
 
   step = 'stopping_workflows';
-  await stopCustomerWorkflows({ customerId });
+  await main.stopCustomerWorkflows({ customerId });
 
-  step = 'twenty';
-  const twentyErased: Record<string, number> = {};
-  for (const object of historyObjects) twentyErased[object] = (await twenty.destroyTwentyHistory({ customerId, object })).destroyed;
-  twentyErased.people = (await twenty.destroyTwentyPerson({ customerId })).destroyed;
-  done('twenty', twentyErased);
+  step = 'collecting_keys';
+  await kgcKeys.collectKgcErasureKeys({ customerId }).catch(() => undefined);
 
-  step = 'chatwoot';
-  done('chatwoot', await deleteChatwootContact({ customerId }));
+  const destroyInTwenty = async (): Promise<Counts> => {
+    const counts: Counts = {};
+    for (const object of historyObjects) counts[object] = nothingIfUnconfigured(await twenty.destroyTwentyHistory({ customerId, object }));
+    counts.people = nothingIfUnconfigured(await twenty.destroyTwentyPerson({ customerId }));
+    return counts;
+  };
+  const destroyInChatwoot = async (): Promise<Counts> => {
+    const { contacts, conversations } = await main.deleteChatwootContacts({ customerId });
+    return { contacts, conversations };
+  };
 
-  step = 'koko';
-  done('koko', await eraseKokoData({ customerId }));
+  // Chatwoot, Koko and our own rows are found by the emails and phones Twenty's person held: they wait for those.
+  const twentyKeys = pending.includes('twenty') ? settle(twenty.collectTwentyErasureKeys({ customerId })) : Promise.resolve(undefined);
+  const chatwootKeys = (async () => {
+    await twentyKeys;
+    return pending.includes('chatwoot') ? settle(main.collectChatwootErasureKeys({ customerId })) : undefined;
+  })();
+  const runs: Record<ErasureSystem, { first: StepRun; again: () => Promise<Counts> }> = {
+    twenty: {
+      first: async () => {
+        const keys = await twentyKeys;
+        if (keys instanceof Error) throw keys;
+        return keys && !keys.configured ? 'not_configured' : destroyInTwenty();
+      },
+      again: destroyInTwenty,
+    },
+    chatwoot: {
+      first: async () => {
+        const keys = await chatwootKeys;
+        if (keys instanceof Error) throw keys;
+        return keys && !keys.configured ? 'not_configured' : destroyInChatwoot();
+      },
+      again: destroyInChatwoot,
+    },
+    koko: {
+      first: async () => {
+        await twentyKeys;
+        return main.eraseKokoData({ customerId });
+      },
+      again: () => main.eraseKokoData({ customerId }),
+    },
+    integration_db: {
+      first: async () => {
+        await twentyKeys;
+        return main.eraseIntegrationRows({ customerId });
+      },
+      again: () => main.eraseIntegrationRows({ customerId }),
+    },
+  };
 
-  step = 'integration_db';
-  done('integration_db', await eraseIntegrationRows({ customerId }));
+  const record = async (outcome: ErasedSystem) => {
+    steps.splice(0, steps.length, ...steps.filter((s) => s.system !== outcome.system), outcome);
+    await main.recordErasureStep({ customerId, step: outcome });
+    return outcome;
+  };
+  const runStep = async (system: ErasureSystem, run: StepRun): Promise<ErasedSystem> => {
+    const at = () => new Date().toISOString();
+    try {
+      const result = await run();
+      if (result === 'not_configured') return record({ system, status: 'not_configured', erased: {}, at: at() });
+      const found = Object.values(result).some((n) => n > 0);
+      return record({ system, status: found ? 'erased' : 'nothing_found', erased: result, at: at() });
+    } catch (err) {
+      return record({ system, status: 'failed', erased: {}, code: failureCode(err), at: at() });
+    }
+  };
+
+  step = 'erasing';
+  const first = await Promise.all(pending.map((system) => runStep(system, runs[system].first)));
+
+  // A write that checked the tombstone just before it was written may land after the first pass, and Chatwoot's
+  // keys may name Koko conversations the first pass did not know: once in-flight work has drained, erase again.
+  const again = first.filter((o) => o.status === 'erased' || o.status === 'nothing_found');
+  if (again.length > 0) {
+    step = 'draining';
+    await sleep(drainMs);
+    step = 'second_pass';
+    await Promise.all(
+      again.map((done) =>
+        runStep(done.system, async () => {
+          const more = await runs[done.system].again();
+          return Object.fromEntries(Object.entries(done.erased).map(([k, n]) => [k, n + (more[k] ?? 0)]));
+        }),
+      ),
+    );
+  }
 
   step = 'certificate';
-  await completeErasure({ customerId, systems });
+  const finished = await main.finishErasure({ customerId });
   step = 'done';
-  return { customerHash, systems };
+  return { customerHash, ...finished };
+}
+
+function nothingIfUnconfigured(result: { configured: false } | { configured: true; destroyed: number }): number {
+  return result.configured ? result.destroyed : 0;
+}
+
+/** A promise that resolves to its error instead of rejecting, so one step's failure is read where it matters. */
+function settle<T>(p: Promise<T>): Promise<T | Error> {
+  return p.catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
 }

@@ -3,6 +3,7 @@ export { gdprCascadeDelete } from './gdpr-cascade-delete.js';
 export { kokoConversation } from './koko-conversation.js';
 export { customerNotification } from './customer-notification.js';
 export { pruneDeliveries } from './prune-deliveries.js';
+export { pruneUnlinkedPersonalData } from './prune-unlinked-personal-data.js';
 export { initialBulkSync } from './initial-bulk-sync.js';
 export { rentalExpiryCampaign } from './rental-expiry-campaign.js';
 export { rentalReminderSweep } from './rental-reminder-sweep.js';

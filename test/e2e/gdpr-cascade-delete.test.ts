@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
+import { createHash, createHmac } from 'node:crypto';
 import { promisify } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { integrationLog, kgcEvents, partnerLinks } from '../../src/db/schema.js';
-import { customerHash } from '../../src/mapping/erasure.js';
+import { customerNotifications, erasureKeys, integrationLog, kgcEvents, kokoConversations, partnerLinks } from '../../src/db/schema.js';
 import { twentyRecordId } from '../../src/mapping/ids.js';
 import { temporalCliPath } from '../../src/temporal-cli.js';
 import { gdprDeleteStatus, type gdprCascadeDelete } from '../../src/workflows/gdpr-cascade-delete.js';
-import { newCustomer, startHarness, type Harness } from '../support/harness.js';
+import { erasureHashKey, newCustomer, startHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -70,9 +70,9 @@ describe('gdprCascadeDelete', () => {
     const certificate = await h.admin('GET', `/admin/erasures/${c.customer_id}`);
     expect(certificate.status).toBe(200);
     expect(certificate.body).toMatchObject({
-      customerHash: customerHash(c.customer_id),
+      customerHash: createHmac('sha256', erasureHashKey).update(`kgc-customer:${c.customer_id}`).digest('hex'),
       reason: 'customer_request',
-      status: 'completed',
+      status: 'complete',
       workflowId: `gdpr-delete/${c.customer_id}`,
     });
     const bySystem = Object.fromEntries(certificate.body.systems.map((s: { system: string; erased: unknown }) => [s.system, s.erased]));
@@ -82,7 +82,9 @@ describe('gdprCascadeDelete', () => {
       koko: { conversations: 0, suggestions: 0 },
       integration_db: { partnerLinks: 1, storedEvents: 1, historyLedger: 0, notifications: 0, emailSubjects: 0, emailLog: 0, deadLetters: 0, auditRowsPseudonymised: 2 },
     });
-    expect(result.systems).toEqual(certificate.body.systems);
+    expect(certificate.body.systems.map((s: { status: string }) => s.status)).toEqual(['erased', 'erased', 'nothing_found', 'erased']);
+    expect(result).toMatchObject({ status: 'complete', pending: [] });
+    expect(certificate.body.customerHash, 'the hash is keyed: an id cannot be found by hashing candidates').not.toBe(createHash('sha256').update(`kgc-customer:${c.customer_id}`).digest('hex'));
     const text = JSON.stringify(certificate.body);
     for (const pii of ['Törlendő', 'Tamás', 'torlendo.tamas', c.phone.slice(3)]) expect(text).not.toContain(pii);
   });
@@ -121,41 +123,126 @@ describe('gdprCascadeDelete', () => {
     const handle = h.client.workflow.getHandle<typeof gdprCascadeDelete>(`gdpr-delete/${c.customer_id}`);
     try {
       await h.send('customer.deleted', { customer_id: c.customer_id, gdpr_reason: 'customer_request' });
-      let step = '';
-      for (let i = 0; i < 50 && step !== 'chatwoot'; i++) {
+      let status = { step: '', steps: [] as Array<{ system: string; status: string }> };
+      for (let i = 0; i < 100 && !(status.step === 'erasing' && status.steps.length === 3); i++) {
         await new Promise((r) => setTimeout(r, 200));
-        step = (await handle.query(gdprDeleteStatus)).step;
+        status = await handle.query(gdprDeleteStatus);
       }
-      expect(step).toBe('chatwoot');
+      expect(status.step, 'the other steps finish while Chatwoot is down').toBe('erasing');
+      expect(status.steps.map((s) => s.system).sort()).toEqual(['integration_db', 'koko', 'twenty']);
+      expect(person(c.customer_id)).toBeUndefined();
       expect((await h.admin('GET', `/admin/erasures/${c.customer_id}`)).body.status).toBe('in_progress');
     } finally {
       h.chatwoot.faults.clear();
     }
-    const result = await handle.result();
-    expect(result.systems.find((s) => s.system === 'chatwoot')?.erased).toEqual({ contacts: 1, conversations: 0 });
+    expect(await handle.result()).toMatchObject({ status: 'complete' });
+    const certificate = await h.admin('GET', `/admin/erasures/${c.customer_id}`);
+    expect(certificate.body.systems.find((s: { system: string }) => s.system === 'chatwoot')).toMatchObject({ status: 'erased', erased: { contacts: 1, conversations: 0 } });
     expect(contactOf(c.customer_id)).toBeUndefined();
   });
 
   it('erases a customer that was never synced, with a certificate of zero counts', async () => {
     const c = newCustomer();
-    const result = await deleteAndWait(c.customer_id);
-    expect(result.systems.map((s) => [s.system, s.erased])).toEqual([
-      ['twenty', { rentalRecords: 0, serviceRecords: 0, salesRecords: 0, people: 0 }],
-      ['chatwoot', { contacts: 0, conversations: 0 }],
-      ['koko', { conversations: 0, suggestions: 0 }],
-      ['integration_db', { partnerLinks: 0, storedEvents: 0, historyLedger: 0, notifications: 0, emailSubjects: 0, emailLog: 0, deadLetters: 0, auditRowsPseudonymised: 0 }],
-    ]);
+    expect(await deleteAndWait(c.customer_id)).toMatchObject({ status: 'complete' });
+    const { body } = await h.admin('GET', `/admin/erasures/${c.customer_id}`);
+    const bySystem = Object.fromEntries(body.systems.map((s: { system: string; status: string; erased: unknown }) => [s.system, [s.status, s.erased]]));
+    expect(bySystem).toEqual({
+      twenty: ['nothing_found', { rentalRecords: 0, serviceRecords: 0, salesRecords: 0, people: 0 }],
+      chatwoot: ['nothing_found', { contacts: 0, conversations: 0 }],
+      koko: ['nothing_found', { conversations: 0, suggestions: 0 }],
+      integration_db: ['nothing_found', { partnerLinks: 0, storedEvents: 0, historyLedger: 0, notifications: 0, emailSubjects: 0, emailLog: 0, deadLetters: 0, auditRowsPseudonymised: 0 }],
+    });
   });
 
-  it('a repeated delete joins the same workflow and starts nothing new', async () => {
+  it('a repeated delete after a complete erasure finds it complete and erases nothing again', async () => {
     const c = await syncedCustomer();
     await deleteAndWait(c.customer_id);
+    const before = (await h.admin('GET', `/admin/erasures/${c.customer_id}`)).body;
     const again = await h.send('customer.deleted', { customer_id: c.customer_id, gdpr_reason: 'customer_request_again' });
     expect(again).toMatchObject({ status: 202, body: { status: 'accepted', workflowId: `gdpr-delete/${c.customer_id}` } });
-    let runs = 0;
-    for await (const _ of h.client.workflow.list({ query: `WorkflowId = "gdpr-delete/${c.customer_id}"` })) runs++;
-    expect(runs).toBe(1);
-    expect((await h.admin('GET', `/admin/erasures/${c.customer_id}`)).body.reason).toBe('customer_request');
+    expect(await h.client.workflow.getHandle<typeof gdprCascadeDelete>(`gdpr-delete/${c.customer_id}`).result()).toMatchObject({ status: 'complete', pending: [] });
+    const after = (await h.admin('GET', `/admin/erasures/${c.customer_id}`)).body;
+    expect(after).toMatchObject({ reason: 'customer_request', status: 'complete', systems: before.systems, completedAt: before.completedAt });
+  });
+
+  it('a Chatwoot token that may not delete leaves the erasure incomplete, erases everything else, and the retry finishes it', async () => {
+    const c = await syncedCustomer();
+    h.chatwoot.setUserRole(1, 'agent');
+    try {
+      expect(await deleteAndWait(c.customer_id)).toMatchObject({ status: 'incomplete', pending: ['chatwoot'] });
+      const { body } = await h.admin('GET', `/admin/erasures/${c.customer_id}`);
+      expect(body.status).toBe('incomplete');
+      const steps = Object.fromEntries(body.systems.map((s: { system: string; status: string; code?: string }) => [s.system, [s.status, s.code]]));
+      expect(steps).toEqual({ twenty: ['erased', undefined], chatwoot: ['failed', 'PermanentHttpError:401'], koko: ['nothing_found', undefined], integration_db: ['erased', undefined] });
+      expect(person(c.customer_id), 'Twenty is erased although Chatwoot failed').toBeUndefined();
+      expect(contactOf(c.customer_id)).toBeDefined();
+      const metrics = await (await fetch(`${h.apiUrl}/metrics`)).text();
+      expect(metrics).toMatch(/kgc_erasures_not_complete\{status="incomplete"\} [1-9]/);
+    } finally {
+      h.chatwoot.setUserRole(1, 'administrator');
+    }
+
+    const retry = await h.admin('POST', `/admin/erasures/${c.customer_id}/retry`);
+    expect(retry).toMatchObject({ status: 202, body: { status: 'accepted', workflowId: `gdpr-delete/${c.customer_id}` } });
+    expect(await h.client.workflow.getHandle<typeof gdprCascadeDelete>(`gdpr-delete/${c.customer_id}`).result()).toMatchObject({ status: 'complete' });
+    expect(contactOf(c.customer_id), 'the retry found the contact although the partner link was already erased').toBeUndefined();
+    const { body } = await h.admin('GET', `/admin/erasures/${c.customer_id}`);
+    expect(body).toMatchObject({ status: 'complete' });
+    expect(body.systems.find((s: { system: string }) => s.system === 'twenty').status, 'the retry reran only the failed step').toBe('erased');
+    expect(await h.db.select().from(erasureKeys)).toEqual([]);
+    expect((await h.admin('POST', `/admin/erasures/${c.customer_id}/retry`)).body).toMatchObject({ status: 'complete' });
+  });
+
+  it('a gdpr_reason with a NUL byte or personal text never blocks the erasure: the certificate keeps a reason code', async () => {
+    const c = await syncedCustomer();
+    const res = await h.send('customer.deleted', { customer_id: c.customer_id, gdpr_reason: 'Kovács kérte\u0000 telefonon +36301234567' });
+    expect(res.status).toBe(202);
+    const handle = h.client.workflow.getHandle<typeof gdprCascadeDelete>(`gdpr-delete/${c.customer_id}`);
+    expect(await handle.result()).toMatchObject({ status: 'complete' });
+    expect((await h.admin('GET', `/admin/erasures/${c.customer_id}`)).body.reason).toBe('other');
+    const history = JSON.stringify(await handle.fetchHistory());
+    expect(history).not.toContain('Kovács');
+    expect(person(c.customer_id)).toBeUndefined();
+  });
+
+  it('refuses other free text holding a NUL byte at the intake, naming the field', async () => {
+    const c = newCustomer({ name: 'Nul\u0000 Nándor' });
+    const res = await h.send('customer.created', c);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'data.name', message: expect.stringContaining('NUL') })]));
+  });
+
+  it('erases contacts Chatwoot made itself and rows found only by the customer\'s phone', async () => {
+    const c = newCustomer();
+    const widget = await fetch(`${h.chatwoot.url}/api/v1/accounts/${h.chatwoot.accountId}/contacts`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', api_access_token: h.chatwoot.userToken },
+      body: JSON.stringify({ name: 'Widget látogató', email: c.email, phone_number: c.phone }),
+    });
+    expect(widget.status).toBe(200);
+    const widgetId = ((await widget.json()) as { payload: { contact: { id: number } } }).payload.contact.id;
+    h.kgc.putCustomer(c);
+    await h.send('customer.created', c);
+    expect((await h.partnerSyncResult(c.customer_id)).outcome).toBe('synced');
+    expect(contactOf(c.customer_id)!.id).not.toBe(widgetId);
+    await h.db.insert(customerNotifications).values({ key: `rental.started:R-${c.customer_id}`, eventType: 'rental.started', customerId: null, payload: { customer_phone: c.phone }, status: 'skipped' });
+    await h.db.insert(kokoConversations).values({ conversationId: 900_000 + Math.floor(Math.random() * 99_999), contactId: 777_777, contactPhone: c.phone });
+
+    await deleteAndWait(c.customer_id);
+
+    expect(h.chatwoot.contacts().find((x) => x.id === widgetId), 'the widget contact with the same email and phone is gone').toBeUndefined();
+    expect(await h.db.select().from(customerNotifications).where(eq(customerNotifications.key, `rental.started:R-${c.customer_id}`))).toEqual([]);
+    expect(await h.db.select().from(kokoConversations).where(eq(kokoConversations.contactPhone, c.phone))).toEqual([]);
+  });
+
+  it('nightly retention deletes rows tied to no customer once they are older than the retention', async () => {
+    const old = new Date(Date.now() - 100 * 86_400_000);
+    const key = `order.arrived:O-${Date.now()}`;
+    await h.db.insert(customerNotifications).values({ key, eventType: 'order.arrived', customerId: null, payload: { customer_phone: '+36301112233' }, status: 'skipped', createdAt: old });
+    await h.db.insert(customerNotifications).values({ key: `${key}-new`, eventType: 'order.arrived', customerId: null, payload: { customer_phone: '+36301112233' }, status: 'skipped' });
+    const result = await h.client.workflow.execute('pruneUnlinkedPersonalData', { taskQueue: h.taskQueue, workflowId: `retention-${key}`, args: [{ olderThanDays: 90 }] });
+    expect(result).toMatchObject({ notifications: 1 });
+    expect((await h.db.select().from(customerNotifications).where(eq(customerNotifications.key, `${key}-new`))).length).toBe(1);
   });
 
   it('no Temporal history of any workflow about the customer holds its name, email or phone', async () => {

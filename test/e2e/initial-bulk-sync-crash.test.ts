@@ -16,7 +16,7 @@ import { historyLedger } from '../../src/db/schema.js';
 import { devServerExtraArgs, temporalCliPath } from '../../src/temporal-cli.js';
 import { provisionTwentyDataModel } from '../../src/twenty/provision.js';
 import { bulkSyncProgress, type BulkSyncProgress } from '../../src/workflows/initial-bulk-sync.js';
-import { adminApiKey, createTestDatabase, webhookSecret, workflowBundle } from '../support/harness.js';
+import { adminApiKey, erasureHashKey, createTestDatabase, webhookSecret, workflowBundle } from '../support/harness.js';
 
 /**
  * Real crashes, not graceful shutdowns: the worker process is killed with SIGKILL mid-run, and later the Temporal
@@ -116,6 +116,7 @@ beforeAll(async () => {
     KGC_API_KEY: stands.kgc.apiKey,
     KGC_WEBHOOK_SECRET: webhookSecret,
     ADMIN_API_KEY: adminApiKey,
+    ERASURE_HASH_KEY: erasureHashKey,
     TWENTY_API_URL: stands.twenty.url,
     TWENTY_API_KEY: stands.twenty.apiKey,
     TWENTY_REQUESTS_PER_MINUTE: String(twentyRpm),

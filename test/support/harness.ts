@@ -15,6 +15,7 @@ import { workflowsPath } from '../../src/worker.js';
 
 export const webhookSecret = 'test-kgc-webhook-secret';
 export const adminApiKey = 'test-admin-api-key-0123456789';
+export const erasureHashKey = 'test-erasure-hash-key-0123456789abcdef';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Webpack runs once per test file, not once per worker. */
@@ -63,6 +64,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
     KGC_API_KEY: kgc.apiKey,
     KGC_WEBHOOK_SECRET: webhookSecret,
     ADMIN_API_KEY: adminApiKey,
+    ERASURE_HASH_KEY: erasureHashKey,
+    ERASURE_DRAIN: '1s',
     TWENTY_API_URL: twenty.url,
     TWENTY_API_KEY: twenty.apiKey,
     TWENTY_REQUESTS_PER_MINUTE: '6000',

@@ -8,6 +8,7 @@ const complete = {
   KGC_API_KEY: 'k',
   KGC_WEBHOOK_SECRET: 'a-webhook-secret-of-length',
   ADMIN_API_KEY: 'an-admin-key-of-some-length',
+  ERASURE_HASH_KEY: 'an-erasure-hash-key-of-32-characters-at-least',
   TWENTY_API_URL: 'http://twenty.local',
   TWENTY_API_KEY: 't',
   CHATWOOT_API_URL: 'http://chatwoot.local',

@@ -1,30 +1,35 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../../contracts/search-attributes.js';
+import { erasureReasonCode } from '../../mapping/erasure.js';
 import { workflowIds } from '../../mapping/ids.js';
 import type { gdprCascadeDelete } from '../../workflows/gdpr-cascade-delete.js';
 import type { Handoff } from './handoff.js';
 
 /**
- * customer.deleted: start the cascade once. A repeated delete joins the running one (USE_EXISTING); once it has
- * finished, the id is not reused and the finished run (and its certificate) stands.
+ * Starts `gdpr-delete/<customer id>`, or joins the run in progress. Once a run has ended, the next start is a new
+ * run of the same id that does only the steps not yet done, so a repeated delete or the operator's retry finishes
+ * an incomplete erasure (and finds a complete one complete).
  */
-export const gdprDeleteHandoff: Handoff = async (temporal, taskQueue, event) => {
-  const customerId = String(event.data.customer_id);
+export async function startErasure(temporal: Client, taskQueue: string, customerId: string, reasonCode: string): Promise<{ workflowId: string }> {
   const workflowId = workflowIds.gdprDelete(customerId);
   try {
     await temporal.workflow.start<typeof gdprCascadeDelete>('gdprCascadeDelete', {
       workflowId,
       taskQueue,
-      args: [{ customerId, reason: String(event.data.gdpr_reason).slice(0, 200) }],
+      args: [{ customerId, reasonCode }],
       workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       typedSearchAttributes: [
         { key: kgcCustomerIdKey, value: customerId },
-        { key: kgcEventTypeKey, value: event.type },
+        { key: kgcEventTypeKey, value: 'customer.deleted' },
       ],
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
   return { workflowId };
-};
+}
+
+/** customer.deleted: KGC's free-text reason stays here; the workflow gets a reason code. */
+export const gdprDeleteHandoff: Handoff = async (temporal, taskQueue, event) =>
+  startErasure(temporal, taskQueue, String(event.data.customer_id), erasureReasonCode(String(event.data.gdpr_reason)));
