@@ -35,6 +35,8 @@ export interface TwentyStandIn {
   getRecord(objectNameSingular: string, id: string): Rec | undefined;
   objects(): ObjectMeta[];
   reset(): void;
+  /** Tests: awaited before each record request runs, so a test can hold a write while it sets up a race. */
+  beforeRecordRequest(hook: ((body: GraphQLBody) => Promise<void> | void) | undefined): void;
   readonly requestCount: number;
   /** Requests to /graphql (records), not /metadata. */
   readonly coreRequestCount: number;
@@ -74,6 +76,7 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
   );
   let limited = 0;
   let coreRequests = 0;
+  let beforeRecordRequest: ((body: GraphQLBody) => Promise<void> | void) | undefined;
   const coreContext: CoreContext = {
     throttle: () => {
       try {
@@ -123,6 +126,7 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
         } catch {
           return graphqlError(res, 400, 'POST body sent invalid JSON.', { code: 'BAD_REQUEST' });
         }
+        if (endpoint === core) await beforeRecordRequest?.(body);
         sendJson(res, 200, await endpoint.run(body, coreContext));
       },
     },
@@ -145,6 +149,9 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
     },
     objects: () => model.objects,
     reset,
+    beforeRecordRequest(hook) {
+      beforeRecordRequest = hook;
+    },
     get requestCount() {
       return stats.count;
     },
