@@ -71,10 +71,11 @@ async function result(conversationId: number): Promise<KokoConversationResult> {
 const decisions = (conversationId: number) => h.db.select().from(kokoDecisions).where(eq(kokoDecisions.conversationId, conversationId));
 const suggestionsOf = (conversationId: number) => h.db.select().from(kokoSuggestions).where(eq(kokoSuggestions.conversationId, conversationId));
 
-async function pendingSuggestion(conversationId: number): Promise<{ id: string; confidence: number; suggestedReply: string; expiresAt: string }> {
+type PendingSuggestion = { id: string; conversationId: number; confidence: number; suggestedReply: string; accountData: boolean; expiresAt: string };
+async function pendingSuggestion(conversationId: number): Promise<PendingSuggestion> {
   return waitFor(async () => {
     const res = await h.admin('GET', '/koko/suggestions?status=pending');
-    return (res.body as Array<{ id: string; conversationId: number; confidence: number; suggestedReply: string; expiresAt: string }>).find((s) => s.conversationId === conversationId);
+    return (res.body as PendingSuggestion[]).find((s) => s.conversationId === conversationId);
   }, `a pending suggestion in conversation ${conversationId}`);
 }
 
@@ -147,7 +148,7 @@ describe('kokoConversation', () => {
 
     const { conversation: conv, message } = customerWrites(`${m} Meddig tart a bérlésem?`, { phone: c.phone, channel: 'Channel::Whatsapp' });
     const s = await pendingSuggestion(conv.id);
-    expect(s.confidence).toBe(0.95);
+    expect(s).toMatchObject({ confidence: 0.95, accountData: true });
     const prompt = gemini.requests.find((r) => r.prompt.includes(m))!;
     expect(prompt.prompt).toContain('Makita talajvágó');
     expect(prompt.prompt).not.toContain(c.phone);
@@ -221,7 +222,7 @@ describe('kokoConversation', () => {
     gemini.script(m, classified(0.65, 'Javasolt válasz a szervizről.', 'szerviz'));
     const { conversation: conv } = customerWrites(`${m} Kész van már a fűnyíróm?`);
     const s = await pendingSuggestion(conv.id);
-    expect(s).toMatchObject({ confidence: 0.65, suggestedReply: 'Javasolt válasz a szervizről.' });
+    expect(s).toMatchObject({ confidence: 0.65, suggestedReply: 'Javasolt válasz a szervizről.', accountData: false });
     const note = messages(conv.id).find((x) => x.private)!;
     expect(note.content).toContain('Javasolt válasz a szervizről.');
     expect(note.content).toContain('65%');
