@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Caller } from './auth.js';
-import { nowSeconds, type ChatwootState, type Contact, type Conversation, type Message, type MessageType, type Sender } from './state.js';
+import { nowSeconds, type ChatwootState, type Contact, type Conversation, type Inbox, type Message, type MessageType, type Sender } from './state.js';
 import { messageWebhookView } from './views.js';
 import type { WebhookSender } from './webhooks.js';
 
@@ -115,17 +115,25 @@ export class ChatwootApp {
     this.addMessage(current, { content: BOT_FAILURE_NOTE, message_type: 'activity', sender: null });
   }
 
-  createConversation(contact: Contact, input: Partial<Conversation> & { status?: string }): Conversation {
-    let contactInbox = [...this.state.contactInboxes.values()].find((ci) => ci.contact_id === contact.id);
+  /** The contact's conversation in `inbox` goes through its contact_inbox there; `sourceId` is the channel's sender id. */
+  createConversation(contact: Contact, input: Partial<Conversation> & { status?: string }, inbox: Inbox = this.state.inbox, sourceId?: string): Conversation {
+    let contactInbox = [...this.state.contactInboxes.values()].find((ci) => ci.contact_id === contact.id && ci.inbox_id === inbox.id);
     if (!contactInbox) {
-      contactInbox = { id: this.state.nextId('contactInbox'), contact_id: contact.id, inbox_id: this.state.inbox.id, source_id: randomUUID(), created_at: new Date().toISOString() };
+      contactInbox = {
+        id: this.state.nextId('contactInbox'),
+        contact_id: contact.id,
+        inbox_id: inbox.id,
+        source_id: sourceId ?? randomUUID(),
+        hmac_verified: false,
+        created_at: new Date().toISOString(),
+      };
       this.state.contactInboxes.set(contactInbox.id, contactInbox);
     }
     const now = nowSeconds();
     const conversation: Conversation = {
       display_id: this.state.nextId('display'),
       uuid: randomUUID(),
-      inbox_id: this.state.inbox.id,
+      inbox_id: inbox.id,
       contact_id: contact.id,
       contact_inbox_id: contactInbox.id,
       status: this.initialStatus(contact, input.status),

@@ -92,7 +92,7 @@ export function contactRoutes(router: Router, app: ChatwootApp, base: string): v
       let contactInbox: { inbox: unknown; source_id: string | null } = { inbox: null, source_id: null };
       if (body.inbox_id !== undefined) {
         if (body.inbox_id !== state.inbox.id) throw new ChatwootRequestError(404, { error: 'Resource could not be found' });
-        const ci = { id: state.nextId('contactInbox'), contact_id: contact.id, inbox_id: state.inbox.id, source_id: body.source_id ?? crypto.randomUUID(), created_at: new Date().toISOString() };
+        const ci = { id: state.nextId('contactInbox'), contact_id: contact.id, inbox_id: state.inbox.id, source_id: body.source_id ?? crypto.randomUUID(), hmac_verified: false, created_at: new Date().toISOString() };
         state.contactInboxes.set(ci.id, ci);
         contactInbox = { inbox: inboxView(state), source_id: ci.source_id };
       }

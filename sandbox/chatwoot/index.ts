@@ -5,7 +5,7 @@ import { ChatwootApp, ChatwootRequestError } from './app.js';
 import { authenticate } from './auth.js';
 import { contactRoutes } from './contact-routes.js';
 import { conversationRoutes, directoryRoutes } from './conversation-routes.js';
-import { ChatwootState, type Contact, type Conversation, type Message, type Team, type User } from './state.js';
+import { ChatwootState, type ChannelType, type Contact, type Conversation, type Message, type Team, type User } from './state.js';
 import { contactView, conversationView, messageView } from './views.js';
 import { WebhookSender, type Delivery } from './webhooks.js';
 
@@ -47,8 +47,21 @@ export interface ChatwootStandIn {
   /** Makes a contact "online" so that deleting it answers 422 "is Online". */
   setContactOnline(contactId: number, online: boolean): void;
   setBotWebhookUrl(url: string | null): void;
-  /** A customer writes: creates the contact/conversation if needed, then the incoming message and its webhook. */
-  receiveCustomerMessage(input: { content: string; conversationId?: number; contactId?: number; name?: string; phone?: string }): {
+  /**
+   * A customer writes: creates the contact/conversation if needed, then the incoming message and its webhook. A
+   * contact with the same phone is reused, as Chatwoot's contact builder and the widget's pre-chat merge do.
+   * `channel` picks the inbox (default: the API inbox); WhatsApp and SMS take the phone as the carrier's sender id
+   * (contact_inbox.source_id). `hmacVerified` is a widget setUser that came with a valid identifier_hash.
+   */
+  receiveCustomerMessage(input: {
+    content: string;
+    conversationId?: number;
+    contactId?: number;
+    name?: string;
+    phone?: string;
+    channel?: ChannelType;
+    hmacVerified?: boolean;
+  }): {
     conversation: ReturnType<typeof conversationView>;
     message: ReturnType<typeof messageView>;
   };
@@ -61,6 +74,13 @@ export interface ChatwootStandIn {
   /** Changes a user's role, e.g. to make the service's token an agent's (no contact deletion). */
   setUserRole(userId: number, role: 'administrator' | 'agent'): void;
   readonly requestCount: number;
+}
+
+/** The sender id a carrier channel keys its contact_inbox by: WhatsApp's wa_id (digits), an SMS sender's E.164 number. */
+function carrierSourceId(channel: ChannelType, phone: string | undefined): string | undefined {
+  if (channel !== 'Channel::Whatsapp' && channel !== 'Channel::Sms' && channel !== 'Channel::TwilioSms') return undefined;
+  if (!phone) throw new Error(`A ${channel} customer writes from a phone: pass one`);
+  return channel === 'Channel::Whatsapp' ? phone.replace(/^\+/, '') : phone;
 }
 
 const DEFAULT_USERS: User[] = [
@@ -81,7 +101,7 @@ export async function startChatwootStandIn(options: ChatwootStandInOptions = {})
   const users = options.users ?? DEFAULT_USERS;
   const state = new ChatwootState(
     { id: accountId, name: options.accountName ?? 'KGC' },
-    { id: inboxId, name: 'KGC API', channel_id: 1 },
+    { id: inboxId, name: 'KGC API', channel_type: 'Channel::Api', channel_id: 1 },
     users,
     { id: 1, name: 'Koko', description: 'KGC assistant', outgoing_url: options.botWebhookUrl ?? null, secret: webhookSecret },
     options.teams ?? DEFAULT_TEAMS,
@@ -181,10 +201,12 @@ export async function startChatwootStandIn(options: ChatwootStandInOptions = {})
       let conversation: Conversation;
       if (input.conversationId !== undefined) conversation = app.conversation(input.conversationId);
       else {
+        const inbox = input.channel ? state.channelInbox(input.channel) : state.inbox;
         const contact = findOrCreateContact(input);
-        const open = state.conversationsOf(contact.id).find((c) => c.status !== 'resolved');
-        conversation = open ?? app.createConversation(contact, {});
+        const open = state.conversationsOf(contact.id).find((c) => c.status !== 'resolved' && c.inbox_id === inbox.id);
+        conversation = open ?? app.createConversation(contact, {}, inbox, carrierSourceId(inbox.channel_type, input.phone));
       }
+      if (input.hmacVerified) state.contactInboxes.get(conversation.contact_inbox_id)!.hmac_verified = true;
       const message = app.addMessage(conversation, { content: input.content, message_type: 'incoming', sender: { type: 'contact', id: conversation.contact_id } });
       return { conversation: conversationView(state, conversation), message: messageView(state, message) };
     },

@@ -1,6 +1,8 @@
 export type ConversationStatus = 'open' | 'resolved' | 'pending' | 'snoozed';
 export type Priority = 'low' | 'medium' | 'high' | 'urgent' | null;
 export type MessageType = 'incoming' | 'outgoing' | 'activity' | 'template';
+/** Inbox#channel_type: which channel a conversation came through (WhatsApp and SMS senders are the carrier's). */
+export type ChannelType = 'Channel::Api' | 'Channel::WebWidget' | 'Channel::Whatsapp' | 'Channel::Sms' | 'Channel::TwilioSms';
 
 export interface Contact {
   id: number;
@@ -21,6 +23,8 @@ export interface ContactInbox {
   contact_id: number;
   inbox_id: number;
   source_id: string;
+  /** Set by the widget's setUser (or the public API) once a valid identifier_hash came with the identifier. */
+  hmac_verified: boolean;
   created_at: string;
 }
 
@@ -89,6 +93,7 @@ export interface Team {
 export interface Inbox {
   id: number;
   name: string;
+  channel_type: ChannelType;
   channel_id: number;
 }
 
@@ -100,6 +105,8 @@ export class ChatwootState {
   contactInboxes = new Map<number, ContactInbox>();
   conversations = new Map<number, Conversation>();
   messages = new Map<number, Message>();
+  /** The support inbox and the channel inboxes customers wrote through. */
+  inboxes = new Map<number, Inbox>();
   private ids = { contact: 0, contactInbox: 0, display: 0, message: 0 };
 
   constructor(
@@ -108,7 +115,23 @@ export class ChatwootState {
     readonly users: User[],
     readonly bot: AgentBot,
     readonly teams: Team[],
-  ) {}
+  ) {
+    this.inboxes.set(inbox.id, inbox);
+  }
+
+  inboxOf(id: number): Inbox {
+    return this.inboxes.get(id) ?? this.inbox;
+  }
+
+  /** The account's inbox of this channel type, made on first use (one inbox per channel is enough for a stand-in). */
+  channelInbox(channelType: ChannelType): Inbox {
+    const existing = [...this.inboxes.values()].find((i) => i.channel_type === channelType);
+    if (existing) return existing;
+    const id = Math.max(...this.inboxes.keys()) + 1;
+    const inbox: Inbox = { id, name: channelType.replace('Channel::', ''), channel_type: channelType, channel_id: id };
+    this.inboxes.set(id, inbox);
+    return inbox;
+  }
 
   nextId(kind: keyof ChatwootState['ids']): number {
     this.ids[kind] += 1;
@@ -138,6 +161,7 @@ export class ChatwootState {
     this.contactInboxes.clear();
     this.conversations.clear();
     this.messages.clear();
+    for (const id of this.inboxes.keys()) if (id !== this.inbox.id) this.inboxes.delete(id);
     this.ids = { contact: 0, contactInbox: 0, display: 0, message: 0 };
   }
 }

@@ -1,9 +1,9 @@
-import type { ChatwootState, Contact, ContactInbox, Conversation, Message, MessageType } from './state.js';
+import type { ChatwootState, Contact, ContactInbox, Conversation, Inbox, Message, MessageType } from './state.js';
 
 const MESSAGE_TYPE_CODES: Record<MessageType, number> = { incoming: 0, outgoing: 1, activity: 2, template: 3 };
 
-export function inboxView(state: ChatwootState) {
-  return { id: state.inbox.id, name: state.inbox.name, channel_type: 'Channel::Api', channel_id: state.inbox.channel_id, avatar_url: '', provider: null };
+export function inboxView(state: ChatwootState, inbox: Inbox = state.inbox) {
+  return { id: inbox.id, name: inbox.name, channel_type: inbox.channel_type, channel_id: inbox.channel_id, avatar_url: '', provider: null };
 }
 
 /** _contact.json.jbuilder: last_activity_at only appears once there was activity. */
@@ -22,7 +22,7 @@ export function contactView(state: ChatwootState, c: Contact) {
     custom_attributes: c.custom_attributes,
     created_at: c.created_at,
     ...(c.last_activity_at !== null && { last_activity_at: c.last_activity_at }),
-    contact_inboxes: inboxes.map((ci) => ({ source_id: ci.source_id, inbox: inboxView(state) })),
+    contact_inboxes: inboxes.map((ci) => ({ source_id: ci.source_id, inbox: inboxView(state, state.inboxOf(ci.inbox_id)) })),
   };
 }
 
@@ -111,7 +111,7 @@ function conversationMeta(state: ChatwootState, c: Conversation) {
     assignee,
     assignee_type: c.assignee_id !== null ? 'User' : c.assignee_agent_bot_id !== null ? 'AgentBot' : null,
     team: team ? { id: team.id, name: team.name } : null,
-    hmac_verified: false,
+    hmac_verified: state.contactInboxes.get(c.contact_inbox_id)?.hmac_verified ?? null,
   };
 }
 
@@ -120,7 +120,7 @@ function conversationCore(state: ChatwootState, c: Conversation) {
   return {
     additional_attributes: c.additional_attributes,
     can_reply: true,
-    channel: 'Channel::Api',
+    channel: state.inboxOf(c.inbox_id).channel_type,
     id: c.display_id,
     inbox_id: c.inbox_id,
     messages: last ? [last] : [],
@@ -150,13 +150,13 @@ export function conversationView(state: ChatwootState, c: Conversation) {
     uuid: c.uuid,
     muted: false,
     last_non_activity_message: core.messages[0] ?? null,
-    meta: { ...conversationMeta(state, c), channel: 'Channel::Api' },
+    meta: { ...conversationMeta(state, c), channel: state.inboxOf(c.inbox_id).channel_type },
   };
 }
 
 function contactInboxView(ci: ContactInbox | undefined) {
   if (!ci) return null;
-  return { id: ci.id, contact_id: ci.contact_id, inbox_id: ci.inbox_id, source_id: ci.source_id, hmac_verified: false, pubsub_token: `pubsub-${ci.id}`, created_at: ci.created_at, updated_at: ci.created_at };
+  return { id: ci.id, contact_id: ci.contact_id, inbox_id: ci.inbox_id, source_id: ci.source_id, hmac_verified: ci.hmac_verified, pubsub_token: `pubsub-${ci.id}`, created_at: ci.created_at, updated_at: ci.created_at };
 }
 
 /** Conversations::EventDataPresenter, as nested in webhook payloads. */

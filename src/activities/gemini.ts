@@ -1,20 +1,38 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { eq, inArray } from 'drizzle-orm';
 import { classificationJsonSchema, classificationSchema } from '../contracts/koko-classification.js';
+import type { CustomerContext } from '../contracts/kgc-customer-context.js';
 import type { KokoIntent } from '../contracts/koko.js';
-import { kokoConversations, kokoMessages, kokoSuggestions } from '../db/schema.js';
+import { kokoConversations, kokoMessages, kokoSuggestions, partnerLinks } from '../db/schema.js';
 import { logger } from '../logger.js';
 import { classificationInstruction, classificationPrompt } from '../templates/koko.js';
 import { currentRun, type ActivityDeps } from './context.js';
 
+/** `accountData`: the customer's KGC business was in the prompt, so the reply may disclose it. */
 export type ClassifyResult =
-  | { outcome: 'classified'; intent: KokoIntent; confidence: number; needsHuman: boolean; customerId?: string }
+  | { outcome: 'classified'; intent: KokoIntent; confidence: number; needsHuman: boolean; accountData?: true; customerId?: string }
   | { outcome: 'unusable'; reason: string; customerId?: string };
 
+type KokoConversationRow = typeof kokoConversations.$inferSelect;
+
 export function createGeminiActivities({ db, kgc, gemini }: ActivityDeps) {
+  /**
+   * The open business of the customer Chatwoot vouches for, or null: a carrier channel's sender phone is looked up
+   * in KGC; an HMAC-verified contact counts only as the contact this service created for a customer (partner link).
+   * A phone typed into a contact is never looked up.
+   */
+  async function verifiedContext(conversation: KokoConversationRow | undefined): Promise<CustomerContext | null> {
+    if (conversation?.verifiedBy === 'carrier' && conversation.contactPhone) return kgc.getCustomerContextByPhone(conversation.contactPhone);
+    if (conversation?.verifiedBy !== 'hmac' || conversation.contactId === null) return null;
+    const [link] = await db.select({ customerId: partnerLinks.customerId }).from(partnerLinks).where(eq(partnerLinks.chatwootContactId, String(conversation.contactId)));
+    const customer = link ? await kgc.getCustomer(link.customerId) : null;
+    const context = customer ? await kgc.getCustomerContextByPhone(customer.phone) : null;
+    return context?.customer_id === link?.customerId ? context : null;
+  }
+
   return {
     /**
-     * Reads the unanswered messages and the customer's open business in KGC (by the phone Chatwoot gave), asks
+     * Reads the unanswered messages and, for a verified writer only, the customer's open business in KGC, asks
      * Gemini for intent, confidence and a Hungarian reply, and stores the suggestion under the workflow's id for
      * it. Returns ids and scores only. A retry after a stored answer returns that answer, never a second one.
      */
@@ -26,7 +44,7 @@ export function createGeminiActivities({ db, kgc, gemini }: ActivityDeps) {
       const [conversation] = await db.select().from(kokoConversations).where(eq(kokoConversations.conversationId, input.conversationId));
       const rows = await db.select().from(kokoMessages).where(inArray(kokoMessages.messageId, input.messageIds));
       const texts = input.messageIds.map((id) => rows.find((r) => r.messageId === id)?.content).filter((t): t is string => !!t);
-      const context = conversation?.contactPhone ? await kgc.getCustomerContextByPhone(conversation.contactPhone) : null;
+      const context = await verifiedContext(conversation);
       const customerId = context?.customer_id ?? conversation?.customerId ?? undefined;
 
       const answer = await gemini.generateJson({ system: classificationInstruction, user: classificationPrompt(texts, context), schema: classificationJsonSchema });
@@ -39,6 +57,7 @@ export function createGeminiActivities({ db, kgc, gemini }: ActivityDeps) {
         customerId: customerId ?? null,
         workflowId: currentRun().workflowId,
         messageIds: input.messageIds,
+        accountData: context !== null,
       };
       await db.transaction(async (tx) => {
         if (parsed?.success) {
@@ -67,9 +86,16 @@ function storedResult(row: typeof kokoSuggestions.$inferSelect): ClassifyResult 
   if (row.outcome === 'unusable' || row.intent === null || row.confidence === null) {
     return { outcome: 'unusable', reason: row.reason ?? 'unknown', ...(customerId && { customerId }) };
   }
-  return { outcome: 'classified', intent: row.intent as KokoIntent, confidence: row.confidence, needsHuman: row.needsHuman ?? false, ...(customerId && { customerId }) };
+  return {
+    outcome: 'classified',
+    intent: row.intent as KokoIntent,
+    confidence: row.confidence,
+    needsHuman: row.needsHuman ?? false,
+    ...(row.accountData && { accountData: true as const }),
+    ...(customerId && { customerId }),
+  };
 }
 
 function scores(r: ClassifyResult) {
-  return r.outcome === 'classified' ? { intent: r.intent, confidence: r.confidence, needsHuman: r.needsHuman } : { unusable: r.reason };
+  return r.outcome === 'classified' ? { intent: r.intent, confidence: r.confidence, needsHuman: r.needsHuman, accountData: r.accountData ?? false } : { unusable: r.reason };
 }

@@ -49,11 +49,11 @@ export function createKokoChatwootActivities({ db, chatwoot, chatwootBot }: Acti
   }
 
   return {
-    /** The approval tier: a private note with the suggestion and its confidence; the conversation stays pending. */
+    /** The approval tier: a private note with the suggestion, its confidence and whether it rests on account data. */
     async offerSuggestion(input: { suggestionId: string; expiresAt: number }): Promise<void> {
       const s = await suggestion(input.suggestionId);
       const expiresAt = new Date(input.expiresAt);
-      const note = suggestionNote({ suggestionId: s.id, workflowId: currentRun().workflowId, intent: s.intent as KokoIntent, confidence: s.confidence ?? 0, reply: s.suggestedReply ?? '', expiresAt });
+      const note = suggestionNote({ suggestionId: s.id, workflowId: currentRun().workflowId, intent: s.intent as KokoIntent, confidence: s.confidence ?? 0, reply: s.suggestedReply ?? '', expiresAt, accountData: s.accountData });
       await postOnce(`note:${s.id}`, s.conversationId, { content: note, private: true });
       await db.update(kokoSuggestions).set({ status: 'pending', expiresAt }).where(eq(kokoSuggestions.id, s.id));
     },

@@ -1,19 +1,22 @@
 import { z } from 'zod';
 import { kokoMessageMarker, notificationMessageMarker } from '../contracts/koko.js';
+import { senderVerification, type SenderVerification } from '../mapping/chatwoot-sender-trust.js';
 
 /** What one Chatwoot webhook means for Koko (chatwoot.md §6.3, §6.4, §7). */
 export type ChatwootAction =
-  | { kind: 'customer_message'; conversationId: number; messageId: number; contactId?: number; phone?: string; content: string }
+  | { kind: 'customer_message'; conversationId: number; messageId: number; contactId?: number; verified?: SenderVerification; content: string }
   | { kind: 'conversation_event'; conversationId: number; event: 'agent_replied' | 'handed_off' | 'resolved' }
   | { kind: 'ignore'; reason: string; conversationId?: number };
 
 const id = z.coerce.number().int().positive();
-const sender = z.object({ id: id.optional(), type: z.string().optional(), phone_number: z.string().nullish() }).nullish();
+const sender = z.object({ id: id.optional(), type: z.string().optional() }).nullish();
+/** Conversations::EventDataPresenter: `channel` is the inbox's channel type, `contact_inbox` the whole record. */
 const conversation = z.object({
   id,
   status: z.string(),
-  contact_inbox: z.object({ contact_id: id }).nullish(),
-  meta: z.object({ sender }).nullish(),
+  channel: z.string().nullish(),
+  contact_inbox: z.object({ contact_id: id, source_id: z.string().nullish(), hmac_verified: z.boolean().nullish() }).nullish(),
+  meta: z.object({ sender, hmac_verified: z.boolean().nullish() }).nullish(),
 });
 const messageEvent = z.object({
   event: z.enum(['message_created']),
@@ -67,7 +70,7 @@ export function interpretChatwootEvent(body: unknown): ChatwootAction {
         conversationId,
         messageId: msg.id,
         contactId: msg.sender?.id ?? conv.contact_inbox?.contact_id ?? conv.meta?.sender?.id,
-        phone: msg.sender?.phone_number ?? conv.meta?.sender?.phone_number ?? undefined,
+        verified: senderVerification({ channel: conv.channel, sourceId: conv.contact_inbox?.source_id, hmacVerified: conv.contact_inbox?.hmac_verified ?? conv.meta?.hmac_verified }),
         content,
       };
     }

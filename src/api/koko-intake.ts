@@ -18,24 +18,28 @@ export interface KokoIntakeDeps {
 export const kokoEventType = 'chatwoot.message_created';
 
 /**
- * A customer message: its text goes to Postgres (erasable, keyed by conversation and contact), then only its id
- * is signalled to the conversation's workflow, which is started if needed. Both steps are idempotent, so a
- * redelivered webhook changes nothing.
+ * A customer message: its text goes to Postgres (erasable, keyed by conversation and contact), with who vouches
+ * for the writer, then only its id is signalled to the conversation's workflow, which is started if needed. Both
+ * steps are idempotent, so a redelivered webhook changes nothing.
  */
 export async function handCustomerMessage(deps: KokoIntakeDeps, m: Extract<ChatwootAction, { kind: 'customer_message' }>): Promise<{ workflowId: string }> {
   const { db } = deps;
   const [link] = m.contactId
     ? await db.select({ customerId: partnerLinks.customerId }).from(partnerLinks).where(eq(partnerLinks.chatwootContactId, String(m.contactId)))
     : [];
+  const verifiedBy = m.verified?.by ?? null;
+  const contactPhone = m.verified?.by === 'carrier' ? m.verified.phone : null;
   await db.transaction(async (tx) => {
     await tx
       .insert(kokoConversations)
-      .values({ conversationId: m.conversationId, contactId: m.contactId, contactPhone: m.phone, customerId: link?.customerId })
+      .values({ conversationId: m.conversationId, contactId: m.contactId, verifiedBy, contactPhone, customerId: link?.customerId })
       .onConflictDoUpdate({
         target: kokoConversations.conversationId,
+        // The newest message tells who vouches for the writer now (a widget visitor may log in mid-conversation).
         set: {
           contactId: sql`coalesce(excluded.contact_id, ${kokoConversations.contactId})`,
-          contactPhone: sql`coalesce(excluded.contact_phone, ${kokoConversations.contactPhone})`,
+          verifiedBy: sql`excluded.verified_by`,
+          contactPhone: sql`excluded.contact_phone`,
           customerId: sql`coalesce(${kokoConversations.customerId}, excluded.customer_id)`,
           updatedAt: new Date(),
         },

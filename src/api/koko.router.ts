@@ -37,6 +37,7 @@ export function kokoRouter(deps: { db: Db; temporal: Client; adminApiKey: string
         intent: r.intent,
         confidence: r.confidence,
         suggestedReply: r.suggestedReply,
+        accountData: r.accountData,
         createdAt: r.createdAt,
         expiresAt: r.expiresAt,
       })),

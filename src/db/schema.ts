@@ -147,6 +147,9 @@ export const kokoConversations = pgTable(
     conversationId: bigint('conversation_id', { mode: 'number' }).primaryKey(),
     contactId: bigint('contact_id', { mode: 'number' }),
     customerId: text('customer_id'),
+    /** Who vouches for the writer (src/mapping/chatwoot-sender-trust.ts); null: nobody, so no account data. */
+    verifiedBy: text('verified_by', { enum: ['carrier', 'hmac'] }),
+    /** Only the phone a carrier channel delivered from; a phone typed into a contact is never kept. */
     contactPhone: text('contact_phone'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -186,6 +189,8 @@ export const kokoSuggestions = pgTable(
     suggestedReply: text('suggested_reply'),
     needsHuman: boolean('needs_human'),
     reason: text('reason'),
+    /** The customer's KGC business was in the prompt: such a reply is never sent without an admin. */
+    accountData: boolean('account_data').notNull().default(false),
     status: text('status').$type<KokoSuggestionStatus>().notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     decidedAt: timestamp('decided_at', { withTimezone: true }),

@@ -16,16 +16,17 @@ export const classificationInstruction = [
 export function classificationPrompt(messages: string[], context: CustomerContext | null): string {
   const business = context
     ? JSON.stringify({ active_rentals: context.active_rentals, pending_repairs: context.pending_repairs, open_orders: context.open_orders })
-    : 'ismeretlen ügyfél (nincs a KGC rendszerben ezzel a telefonszámmal)';
+    : 'nincs ellenőrzött ügyfél (a csatorna nem azonosította, vagy a KGC nem ismeri): ne állíts semmit bérlésről, javításról, árajánlatról vagy rendelésről';
   return [`Ügyféladatok (KGC): ${business}`, 'Az ügyfél üzenetei (a legrégebbitől):', ...messages.map((m, i) => `${i + 1}. ${m}`)].join('\n');
 }
 
 const intentNames: Record<KokoIntent, string> = { berles: 'bérlés', szerviz: 'szerviz', ertekesites: 'értékesítés', altalanos: 'általános' };
 const percent = (confidence: number) => `${Math.round(confidence * 100)}%`;
 
-export function suggestionNote(s: { suggestionId: string; workflowId: string; intent: KokoIntent; confidence: number; reply: string; expiresAt: Date }): string {
+export function suggestionNote(s: { suggestionId: string; workflowId: string; intent: KokoIntent; confidence: number; reply: string; expiresAt: Date; accountData: boolean }): string {
   return [
     `🤖 Koko javaslat (${percent(s.confidence)} biztonság, téma: ${intentNames[s.intent]}), jóváhagyásra vár:`,
+    ...(s.accountData ? ['Az ügyfél KGC-adataira épül (bérlés, javítás, rendelés): küldés előtt ellenőrizd.'] : []),
     '',
     s.reply,
     '',

@@ -87,7 +87,8 @@ const { classifyCustomerMessages } = proxyActivities<MainActivities>({
 /**
  * Koko's part in one Chatwoot conversation (`koko/<conversation id>`), seed 001's confidence tree: each batch of
  * unanswered customer messages is classified; ≥ autoReplyAt is answered, ≥ approvalAt waits for an admin
- * (Update from the API or signal from the Web UI/CLI, with a timeout), anything else goes to a human team.
+ * (Update from the API or signal from the Web UI/CLI, with a timeout), anything else goes to a human team. A reply
+ * built on the customer's account data is never answered alone: at best it waits for an admin.
  * An agent's reply, a handoff or a resolved conversation ends the bot's part.
  */
 export async function kokoConversation(input: KokoConversationInput): Promise<KokoConversationResult> {
@@ -193,8 +194,10 @@ export async function kokoConversation(input: KokoConversationInput): Promise<Ko
         continue;
       }
       if (c.outcome === 'unusable') return escalate({ reason: 'gemini_unusable', detail: c.reason, suggestionId });
-      const tier = c.confidence >= settings.autoReplyAt && !c.needsHuman ? 'auto' : c.confidence >= settings.approvalAt ? 'approval' : 'human';
-      log.info('koko tier', { conversationId, suggestionId, intent: c.intent, confidence: c.confidence, needsHuman: c.needsHuman, tier });
+      // A reply resting on the customer's account data always waits for an admin, however confident.
+      const auto = c.confidence >= settings.autoReplyAt && !c.needsHuman && !c.accountData;
+      const tier = auto ? 'auto' : c.confidence >= settings.approvalAt ? 'approval' : 'human';
+      log.info('koko tier', { conversationId, suggestionId, intent: c.intent, confidence: c.confidence, needsHuman: c.needsHuman, accountData: c.accountData ?? false, tier });
       if (tier === 'human') return escalate({ reason: 'low_confidence', suggestionId, intent: c.intent, confidence: c.confidence });
       if (tier === 'auto') return reply(suggestionId, batch, { decision: 'auto_reply', by: 'koko', via: 'workflow', at: Date.now() }, c);
 

@@ -53,9 +53,13 @@ async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, w
   }
 }
 
-function customerWrites(content: string, o: { phone?: string; conversationId?: number } = {}) {
-  return h.chatwoot.receiveCustomerMessage({ content, phone: o.phone ?? `+3620${String(Math.floor(Math.random() * 9_000_000) + 1_000_000)}`, conversationId: o.conversationId });
+type Channel = 'Channel::Api' | 'Channel::WebWidget' | 'Channel::Whatsapp';
+/** A customer writes; without a channel, through the support API inbox, where nobody vouches for the writer. */
+function customerWrites(content: string, o: { phone?: string; conversationId?: number; contactId?: number; channel?: Channel; hmacVerified?: boolean } = {}) {
+  return h.chatwoot.receiveCustomerMessage({ content, phone: o.phone ?? `+3620${String(Math.floor(Math.random() * 9_000_000) + 1_000_000)}`, ...o });
 }
+/** Whether KGC was asked about this phone at all. */
+const kgcAskedAbout = (phone: string) => h.kgc.requests.some((r) => decodeURIComponent(r.path).includes(phone));
 const messages = (conversationId: number) => h.chatwoot.messages(conversationId);
 const conversation = (conversationId: number) => h.chatwoot.conversations().find((c) => c.id === conversationId)!;
 const handle = (conversationId: number) => h.client.workflow.getHandle(`koko/${conversationId}`);
@@ -67,10 +71,11 @@ async function result(conversationId: number): Promise<KokoConversationResult> {
 const decisions = (conversationId: number) => h.db.select().from(kokoDecisions).where(eq(kokoDecisions.conversationId, conversationId));
 const suggestionsOf = (conversationId: number) => h.db.select().from(kokoSuggestions).where(eq(kokoSuggestions.conversationId, conversationId));
 
-async function pendingSuggestion(conversationId: number): Promise<{ id: string; confidence: number; suggestedReply: string; expiresAt: string }> {
+type PendingSuggestion = { id: string; conversationId: number; confidence: number; suggestedReply: string; accountData: boolean; expiresAt: string };
+async function pendingSuggestion(conversationId: number): Promise<PendingSuggestion> {
   return waitFor(async () => {
     const res = await h.admin('GET', '/koko/suggestions?status=pending');
-    return (res.body as Array<{ id: string; conversationId: number; confidence: number; suggestedReply: string; expiresAt: string }>).find((s) => s.conversationId === conversationId);
+    return (res.body as PendingSuggestion[]).find((s) => s.conversationId === conversationId);
   }, `a pending suggestion in conversation ${conversationId}`);
 }
 
@@ -109,23 +114,16 @@ function expectEscalated(conversationId: number, team: number, noteContains: str
 }
 
 describe('kokoConversation', () => {
-  it('answers a confident classification at once, with the customer’s KGC rentals as context', async () => {
+  it('answers a confident classification without account data at once', async () => {
     const m = marker('AUTO');
-    const c = newCustomer();
-    h.kgc.putCustomer(c);
-    h.kgc.putRental({ rental_id: `R-${m}`, customer_id: c.customer_id, machine_name: 'Makita talajvágó', rental_start: '2025-12-28', rental_end: '2025-12-30', status: 'active' });
-    gemini.script(m, classified(0.92, 'A talajvágó bérlése 12-30-án jár le.'));
+    gemini.script(m, classified(0.92, 'Hétköznap 7 és 17 óra között vagyunk nyitva.', 'altalanos'));
 
-    const { conversation: conv, message } = customerWrites(`${m} Meddig tart a bérlésem?`, { phone: c.phone });
+    const { conversation: conv, message } = customerWrites(`${m} Mikor vagytok nyitva?`);
     const reply = await waitFor(() => messages(conv.id).find((x) => x.message_type === 1 && !x.private), 'the auto reply');
-    expect(reply.content).toBe('A talajvágó bérlése 12-30-án jár le.');
+    expect(reply.content).toBe('Hétköznap 7 és 17 óra között vagyunk nyitva.');
     expect(reply.sender?.type).toBe('agent_bot');
     expect(conversation(conv.id).status).toBe('pending');
-
     const prompt = gemini.requests.find((r) => r.prompt.includes(m))!;
-    expect(prompt.prompt).toContain('Makita talajvágó');
-    expect(prompt.prompt).not.toContain(c.phone);
-    expect(prompt.prompt).not.toContain(c.name);
     expect(prompt.body.generationConfig.responseMimeType).toBe('application/json');
 
     const status = await waitFor(async () => {
@@ -133,9 +131,39 @@ describe('kokoConversation', () => {
       return s.replies === 1 && s.phase === 'waiting' ? s : undefined;
     }, 'the workflow to wait for the next message');
     expect(status.unanswered).toBe(0);
-    const described = await handle(conv.id).describe();
-    expect(described.typedSearchAttributes.get(kgcCustomerIdKey)).toBe(c.customer_id);
     expect((await decisions(conv.id)).map((d) => `${d.decision}:${d.decidedBy}`)).toEqual(['auto_reply:koko']);
+    const history = await historyText(conv.id);
+    for (const personal of [message.content!, reply.content!]) expect(history).not.toContain(personal);
+
+    expect((await postWebhook({ event: 'conversation_status_changed', id: conv.id, status: 'resolved', changed_attributes: [] })).body).toEqual({ status: 'accepted' });
+    expect(await result(conv.id)).toEqual({ conversationId: conv.id, outcome: 'resolved', replies: 1 });
+  });
+
+  it('gives a WhatsApp customer an answer from their KGC rentals only through an admin, however confident', async () => {
+    const m = marker('VERIFIED');
+    const c = newCustomer();
+    h.kgc.putCustomer(c);
+    h.kgc.putRental({ rental_id: `R-${m}`, customer_id: c.customer_id, machine_name: 'Makita talajvágó', rental_start: '2025-12-28', rental_end: '2025-12-30', status: 'active' });
+    gemini.script(m, classified(0.95, 'A talajvágó bérlése 12-30-án jár le.'));
+
+    const { conversation: conv, message } = customerWrites(`${m} Meddig tart a bérlésem?`, { phone: c.phone, channel: 'Channel::Whatsapp' });
+    const s = await pendingSuggestion(conv.id);
+    expect(s).toMatchObject({ confidence: 0.95, accountData: true });
+    const prompt = gemini.requests.find((r) => r.prompt.includes(m))!;
+    expect(prompt.prompt).toContain('Makita talajvágó');
+    expect(prompt.prompt).not.toContain(c.phone);
+    expect(prompt.prompt).not.toContain(c.name);
+    expect(messages(conv.id).find((x) => x.private)?.content).toContain('KGC-adataira épül');
+    expect(messages(conv.id).filter((x) => x.message_type === 1 && !x.private), 'a reply with account data must not go out without an admin').toHaveLength(0);
+    expect((await handle(conv.id).describe()).typedSearchAttributes.get(kgcCustomerIdKey)).toBe(c.customer_id);
+    expect((await suggestionsOf(conv.id))[0]).toMatchObject({ customerId: c.customer_id, accountData: true });
+
+    const approved = await h.admin('POST', `/koko/suggestions/${s.id}/approve`, { by: 'anna' });
+    expect(approved.body).toEqual({ status: 'sent', messageId: expect.any(Number) });
+    const reply = messages(conv.id).find((x) => x.id === approved.body.messageId)!;
+    expect(reply).toMatchObject({ content: 'A talajvágó bérlése 12-30-án jár le.', private: false });
+    await waitFor(async () => (await decisions(conv.id)).find((d) => d.decision === 'approved'), 'the approval audit');
+    expect((await decisions(conv.id)).map((d) => `${d.decision}:${d.decidedBy}`)).toEqual(['approved:anna']);
 
     const history = await historyText(conv.id);
     for (const personal of [message.content!, reply.content!, c.phone, c.name]) expect(history).not.toContain(personal);
@@ -144,12 +172,57 @@ describe('kokoConversation', () => {
     expect(await result(conv.id)).toEqual({ conversationId: conv.id, outcome: 'resolved', replies: 1 });
   });
 
+  it.each(['Channel::WebWidget', 'Channel::Api'] as const)('gives a %s writer who types a real customer’s phone none of that customer’s data', async (channel) => {
+    const m = marker('UNVERIFIED');
+    const c = newCustomer();
+    h.kgc.putCustomer(c);
+    h.kgc.putRental({ rental_id: `R-${m}`, customer_id: c.customer_id, machine_name: `Hilti bontókalapács ${m}`, rental_start: '2025-12-28', rental_end: '2025-12-30', status: 'active' });
+    gemini.script(m, classified(0.95, 'Kérjük, írjon a KGC-nél megadott telefonszámáról.', 'berles'));
+
+    const { conversation: conv } = customerWrites(`${m} Mi van a gépemmel?`, { phone: c.phone, channel });
+    expect(conv.meta.sender?.phone_number).toBe(c.phone);
+    await waitFor(() => messages(conv.id).find((x) => x.message_type === 1 && !x.private), 'the reply');
+    const prompt = gemini.requests.find((r) => r.prompt.includes(m))!.prompt;
+    expect(prompt, 'the customer’s rental reached Gemini for an unverified writer').not.toContain('Hilti bontókalapács');
+    expect(prompt).not.toContain(`R-${m}`);
+    expect(kgcAskedAbout(c.phone), 'KGC was asked about a phone the writer typed').toBe(false);
+    expect((await suggestionsOf(conv.id))[0]!.customerId).toBeNull();
+    expect((await handle(conv.id).describe()).typedSearchAttributes.get(kgcCustomerIdKey)).toBeUndefined();
+    await handle(conv.id).terminate('test done');
+  });
+
+  it('counts a partner-linked contact only once Chatwoot vouches for the writer (HMAC), not when a visitor is merged into it', async () => {
+    const visitor = marker('MERGED');
+    const loggedIn = marker('HMAC');
+    const c = newCustomer();
+    h.kgc.putCustomer(c);
+    h.kgc.putRental({ rental_id: `R-${loggedIn}`, customer_id: c.customer_id, machine_name: `Bosch fúrókalapács ${loggedIn}`, rental_start: '2025-12-28', rental_end: '2025-12-30', status: 'active' });
+    expect((await h.send('customer.created', c)).status).toBe(202);
+    await h.partnerSyncResult(c.customer_id);
+    const contact = h.contactOf(c.customer_id)!;
+    gemini.script(visitor, classified(0.95, 'Kérjük, jelentkezzen be a weboldalon.', 'berles'));
+    gemini.script(loggedIn, classified(0.95, 'A fúrókalapács bérlése 12-30-án jár le.', 'berles'));
+
+    // The pre-chat form's phone merges the widget visitor into the contact this service created.
+    const { conversation: conv } = customerWrites(`${visitor} Mi van a gépemmel?`, { phone: c.phone, channel: 'Channel::WebWidget' });
+    expect(conv.meta.sender?.id).toBe(contact.id);
+    await waitFor(() => messages(conv.id).find((x) => x.message_type === 1 && !x.private), 'the reply to the visitor');
+    expect(gemini.requests.find((r) => r.prompt.includes(visitor))!.prompt, 'a merged visitor saw the linked customer’s rental').not.toContain('Bosch fúrókalapács');
+
+    customerWrites(`${loggedIn} Meddig tart a bérlésem?`, { conversationId: conv.id, hmacVerified: true });
+    const s = await pendingSuggestion(conv.id);
+    expect(gemini.requests.find((r) => r.prompt.includes(loggedIn))!.prompt).toContain('Bosch fúrókalapács');
+    expect(s.suggestedReply).toBe('A fúrókalapács bérlése 12-30-án jár le.');
+    expect(messages(conv.id).filter((x) => x.message_type === 1 && !x.private)).toHaveLength(1);
+    await handle(conv.id).terminate('test done');
+  });
+
   it('posts a mid-confidence suggestion as a private note and sends the admin’s edited reply once approved', async () => {
     const m = marker('EDIT');
     gemini.script(m, classified(0.65, 'Javasolt válasz a szervizről.', 'szerviz'));
     const { conversation: conv } = customerWrites(`${m} Kész van már a fűnyíróm?`);
     const s = await pendingSuggestion(conv.id);
-    expect(s).toMatchObject({ confidence: 0.65, suggestedReply: 'Javasolt válasz a szervizről.' });
+    expect(s).toMatchObject({ confidence: 0.65, suggestedReply: 'Javasolt válasz a szervizről.', accountData: false });
     const note = messages(conv.id).find((x) => x.private)!;
     expect(note.content).toContain('Javasolt válasz a szervizről.');
     expect(note.content).toContain('65%');
@@ -333,8 +406,8 @@ describe('kokoConversation', () => {
     const c = newCustomer();
     h.kgc.putCustomer(c);
     gemini.script(m, classified(0.9, 'Törlendő válasz.'));
-    const { conversation: conv } = customerWrites(`${m} Töröljétek az adataimat.`, { phone: c.phone });
-    await waitFor(() => messages(conv.id).find((x) => x.message_type === 1 && !x.private), 'the auto reply');
+    const { conversation: conv } = customerWrites(`${m} Töröljétek az adataimat.`, { phone: c.phone, channel: 'Channel::Whatsapp' });
+    await pendingSuggestion(conv.id);
     expect((await suggestionsOf(conv.id)).length).toBe(1);
 
     h.kgc.deleteCustomer(c.customer_id);

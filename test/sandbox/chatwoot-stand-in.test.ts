@@ -146,6 +146,17 @@ describe('Chatwoot stand-in: conversations and messages', () => {
     expect(cw.messages(conversation.id)[0]).toMatchObject({ message_type: 0 });
   });
 
+  it('tells in the webhook which channel a customer wrote through and whether Chatwoot verified the contact', async () => {
+    const wa = cw.receiveCustomerMessage({ content: 'Szia', phone: '+36305555555', channel: 'Channel::Whatsapp' });
+    const widget = cw.receiveCustomerMessage({ content: 'Szia', phone: '+36306666666', channel: 'Channel::WebWidget', hmacVerified: true });
+    await cw.webhooksIdle();
+    const [fromWhatsapp, fromWidget] = received.map((r) => JSON.parse(r.body));
+    expect(fromWhatsapp.conversation).toMatchObject({ id: wa.conversation.id, channel: 'Channel::Whatsapp', contact_inbox: { source_id: '36305555555', hmac_verified: false }, meta: { hmac_verified: false } });
+    expect(fromWidget.conversation).toMatchObject({ id: widget.conversation.id, channel: 'Channel::WebWidget', contact_inbox: { hmac_verified: true }, meta: { hmac_verified: true } });
+    expect(fromWhatsapp.conversation.inbox_id).not.toBe(fromWidget.conversation.inbox_id);
+    expect(cw.conversations().find((c) => c.id === wa.conversation.id)).toMatchObject({ channel: 'Channel::Whatsapp', meta: { channel: 'Channel::Whatsapp' } });
+  });
+
   it('opens a pending conversation with an activity note when the bot webhook keeps failing', async () => {
     hookStatus = 500;
     const { conversation } = cw.receiveCustomerMessage({ content: 'Hello', phone: '+36304444444' });

@@ -3,12 +3,33 @@ import { signChatwootWebhook } from '../../sandbox/index.js';
 import { interpretChatwootEvent } from '../../src/api/chatwoot-events.js';
 import { verifyChatwootSignature } from '../../src/api/chatwoot-signature.js';
 
-const conversation = { id: 42, status: 'pending', contact_inbox: { contact_id: 77 } };
+const conversation = { id: 42, status: 'pending', channel: 'Channel::Api', contact_inbox: { contact_id: 77, source_id: 'b7f0c2', hmac_verified: false }, meta: { hmac_verified: false } };
 const message = (o: Record<string, unknown>) => ({ event: 'message_created', id: 4821, content: 'Szia', message_type: 'incoming', private: false, content_attributes: {}, sender: { id: 77, phone_number: '+36301234567' }, conversation, ...o });
+const through = (channel: string, contactInbox: Record<string, unknown>) => message({ conversation: { ...conversation, channel, contact_inbox: { ...conversation.contact_inbox, ...contactInbox } } });
 
 describe('interpretChatwootEvent', () => {
   it('takes an incoming public message of a pending conversation as a customer message', () => {
-    expect(interpretChatwootEvent(message({}))).toEqual({ kind: 'customer_message', conversationId: 42, messageId: 4821, contactId: 77, phone: '+36301234567', content: 'Szia' });
+    expect(interpretChatwootEvent(message({}))).toEqual({ kind: 'customer_message', conversationId: 42, messageId: 4821, contactId: 77, content: 'Szia' });
+  });
+
+  it.each([
+    ['a WhatsApp wa_id', through('Channel::Whatsapp', { source_id: '36301234567' }), { by: 'carrier', phone: '+36301234567' }],
+    ['an SMS sender', through('Channel::Sms', { source_id: '+36301234567' }), { by: 'carrier', phone: '+36301234567' }],
+    ['a Twilio WhatsApp sender', through('Channel::TwilioSms', { source_id: 'whatsapp:+36301234567' }), { by: 'carrier', phone: '+36301234567' }],
+    ['an HMAC-verified widget contact', through('Channel::WebWidget', { hmac_verified: true }), { by: 'hmac' }],
+  ])('trusts %s', (_name, body, verified) => {
+    expect(interpretChatwootEvent(body)).toMatchObject({ kind: 'customer_message', verified });
+  });
+
+  it.each([
+    ['a phone typed into an API-inbox contact', message({})],
+    ['a phone typed into a web-widget contact', through('Channel::WebWidget', {})],
+    ['a carrier channel whose sender id is not a phone', through('Channel::Whatsapp', { source_id: 'not-a-phone' })],
+    ['a payload without channel or contact inbox', message({ conversation: { id: 42, status: 'pending' } })],
+  ])('vouches for nobody on %s', (_name, body) => {
+    const action = interpretChatwootEvent(body);
+    expect(action.kind).toBe('customer_message');
+    expect(action, 'an unverified writer must not be taken as the customer').not.toHaveProperty('verified', expect.anything());
   });
 
   it.each([
