@@ -412,8 +412,9 @@ describe('kokoConversation', () => {
 
     h.kgc.deleteCustomer(c.customer_id);
     expect((await h.send('customer.deleted', { customer_id: c.customer_id, gdpr_reason: 'customer_request' })).status).toBe(202);
-    const erased = await h.client.workflow.getHandle(`gdpr-delete/${c.customer_id}`).result();
-    expect(erased.systems.find((x: { system: string }) => x.system === 'koko')?.erased).toEqual({ conversations: 1, suggestions: 1 });
+    expect(await h.client.workflow.getHandle(`gdpr-delete/${c.customer_id}`).result()).toMatchObject({ status: 'complete' });
+    const certificate = (await h.admin('GET', `/admin/erasures/${c.customer_id}`)).body;
+    expect(certificate.systems.find((x: { system: string }) => x.system === 'koko')).toMatchObject({ status: 'erased', erased: { conversations: 1, suggestions: 1 } });
     expect((await handle(conv.id).describe()).status.name).toBe('CANCELLED');
     expect(await suggestionsOf(conv.id)).toEqual([]);
     const left = await h.db.select().from(kokoMessages).where(eq(kokoMessages.conversationId, conv.id));
