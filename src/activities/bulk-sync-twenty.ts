@@ -10,6 +10,7 @@ import { normaliseEmail, toTwentyPerson } from '../mapping/twenty-person.js';
 import { bulkBatchSize, erasedAmong, readCustomerBatch, recordBulkLinks, recordDeadLetters } from './bulk-sync-records.js';
 import { currentRun, type ActivityDeps } from './context.js';
 import { readModuleStates } from './store.js';
+import { configured } from '../clients/errors.js';
 
 /** Batches per group: one email-owner query serves this many person batches (1 500 people, 25 requests). */
 const groupBatches = 25;
@@ -52,8 +53,7 @@ export interface BatchOutcome {
 const isRejection = (err: unknown): err is ApplicationFailure => err instanceof ApplicationFailure && err.type === 'TwentyRejected';
 
 function requireTwenty(twenty: TwentyClient | undefined): TwentyClient {
-  if (!twenty) throw ApplicationFailure.nonRetryable('TWENTY_API_URL / TWENTY_API_KEY are not configured', 'ConfigurationError');
-  return twenty;
+  return configured(twenty, 'TWENTY_API_URL / TWENTY_API_KEY');
 }
 
 /**

@@ -1,4 +1,3 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { eq, inArray } from 'drizzle-orm';
 import { classificationJsonSchema, classificationSchema } from '../contracts/koko-classification.js';
 import type { KokoIntent } from '../contracts/koko.js';
@@ -6,6 +5,7 @@ import { kokoConversations, kokoMessages, kokoSuggestions } from '../db/schema.j
 import { logger } from '../logger.js';
 import { classificationInstruction, classificationPrompt } from '../templates/koko.js';
 import { currentRun, type ActivityDeps } from './context.js';
+import { configured } from '../clients/errors.js';
 
 export type ClassifyResult =
   | { outcome: 'classified'; intent: KokoIntent; confidence: number; needsHuman: boolean; customerId?: string }
@@ -21,7 +21,7 @@ export function createGeminiActivities({ db, kgc, gemini }: ActivityDeps) {
     async classifyCustomerMessages(input: { conversationId: number; suggestionId: string; messageIds: number[] }): Promise<ClassifyResult> {
       const [stored] = await db.select().from(kokoSuggestions).where(eq(kokoSuggestions.id, input.suggestionId));
       if (stored) return storedResult(stored);
-      if (!gemini) throw ApplicationFailure.nonRetryable('GEMINI_API_KEY / GEMINI_MODEL are not configured', 'ConfigurationError');
+      const client = configured(gemini, 'GEMINI_API_KEY / GEMINI_MODEL');
 
       const [conversation] = await db.select().from(kokoConversations).where(eq(kokoConversations.conversationId, input.conversationId));
       const rows = await db.select().from(kokoMessages).where(inArray(kokoMessages.messageId, input.messageIds));
@@ -29,7 +29,7 @@ export function createGeminiActivities({ db, kgc, gemini }: ActivityDeps) {
       const context = conversation?.contactPhone ? await kgc.getCustomerContextByPhone(conversation.contactPhone) : null;
       const customerId = context?.customer_id ?? conversation?.customerId ?? undefined;
 
-      const answer = await gemini.generateJson({ system: classificationInstruction, user: classificationPrompt(texts, context), schema: classificationJsonSchema });
+      const answer = await client.generateJson({ system: classificationInstruction, user: classificationPrompt(texts, context), schema: classificationJsonSchema });
       const parsed = answer.kind === 'ok' ? classificationSchema.safeParse(answer.json) : undefined;
       const reason = answer.kind === 'unusable' ? answer.reason : parsed?.success ? undefined : 'schema_invalid';
       const base = {
@@ -56,7 +56,7 @@ export function createGeminiActivities({ db, kgc, gemini }: ActivityDeps) {
       });
       const [row] = await db.select().from(kokoSuggestions).where(eq(kokoSuggestions.id, input.suggestionId));
       const result = storedResult(row!);
-      logger.info({ conversationId: input.conversationId, suggestionId: input.suggestionId, model: gemini.model, ...scores(result) }, 'koko classified');
+      logger.info({ conversationId: input.conversationId, suggestionId: input.suggestionId, model: client.model, ...scores(result) }, 'koko classified');
       return result;
     },
   };

@@ -1,7 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { TwentyClient } from '../clients/twenty-client.js';
-import { TwentyNotFoundError } from '../clients/twenty-client.js';
 import { historyLedger, type HistoryKind } from '../db/schema.js';
 import { historyObjectOf, huf, toTwentyHistoryRecord } from '../mapping/history.js';
 import { twentyRecordId } from '../mapping/ids.js';
@@ -9,6 +7,7 @@ import { isErased } from './erasure.js';
 import type { HistoryObject } from './twenty-history-objects.js';
 import { normaliseEmail, toTwentyPerson } from '../mapping/twenty-person.js';
 import type { ActivityDeps } from './context.js';
+import { configured, TwentyNotFoundError } from '../clients/errors.js';
 
 const findByEmail = /* GraphQL */ `
   query EmailOwner($email: String!) {
@@ -28,8 +27,7 @@ const destroyPerson = /* GraphQL */ `
   mutation DestroyPerson($id: UUID!) { destroyPerson(id: $id) { id } }`;
 
 function requireTwenty(twenty: TwentyClient | undefined): TwentyClient {
-  if (!twenty) throw ApplicationFailure.nonRetryable('TWENTY_API_URL / TWENTY_API_KEY are not configured', 'ConfigurationError');
-  return twenty;
+  return configured(twenty, 'TWENTY_API_URL / TWENTY_API_KEY');
 }
 
 /**
