@@ -132,7 +132,8 @@ export function errorCode(err: unknown): string | undefined {
  */
 export function sanitisedFailure(err: unknown): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
-  const type = err instanceof Error ? err.name : typeof err;
+  // The type Temporal itself would give it, so that retry policies and queries on it stay the same.
+  const type = err instanceof Error ? (err.constructor?.name ?? err.name) : typeof err;
   const code = errorCode(err);
   return ApplicationFailure.create({
     type,
