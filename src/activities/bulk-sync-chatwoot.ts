@@ -1,12 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { inArray } from 'drizzle-orm';
+import { configured } from '../clients/errors.js';
 import { customerSchema } from '../contracts/kgc-events.js';
 import { partnerLinks } from '../db/schema.js';
 import { bulkBatchSize, erasedAmong, recordBulkLinks, recordDeadLetters } from './bulk-sync-records.js';
 import { writeChatwootContact } from './chatwoot.js';
 import { currentRun, type ActivityDeps } from './context.js';
 import { readModuleStates } from './store.js';
-import { configured } from '../clients/errors.js';
 
 /** Contacts written at once within a page; the page rate itself is the task queue's limit. */
 const parallelContacts = 4;

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { configured } from '../clients/errors.js';
 import type { TwentyClient } from '../clients/twenty-client.js';
 import { customerSchema } from '../contracts/kgc-events.js';
 import { historyLedger, partnerLinks, type HistoryKind } from '../db/schema.js';
@@ -10,7 +11,6 @@ import { normaliseEmail, toTwentyPerson } from '../mapping/twenty-person.js';
 import { bulkBatchSize, erasedAmong, readCustomerBatch, recordBulkLinks, recordDeadLetters } from './bulk-sync-records.js';
 import { currentRun, type ActivityDeps } from './context.js';
 import { readModuleStates } from './store.js';
-import { configured } from '../clients/errors.js';
 
 /** Batches per group: one email-owner query serves this many person batches (1 500 people, 25 requests). */
 const groupBatches = 25;

@@ -1,11 +1,11 @@
 import { eq, inArray } from 'drizzle-orm';
+import { configured } from '../clients/errors.js';
 import { classificationJsonSchema, classificationSchema } from '../contracts/koko-classification.js';
 import type { KokoIntent } from '../contracts/koko.js';
 import { kokoConversations, kokoMessages, kokoSuggestions } from '../db/schema.js';
 import { logger } from '../logger.js';
 import { classificationInstruction, classificationPrompt } from '../templates/koko.js';
 import { currentRun, type ActivityDeps } from './context.js';
-import { configured } from '../clients/errors.js';
 
 export type ClassifyResult =
   | { outcome: 'classified'; intent: KokoIntent; confidence: number; needsHuman: boolean; customerId?: string }

@@ -1,11 +1,11 @@
 import { Context } from '@temporalio/activity';
 import { eq } from 'drizzle-orm';
 import type { MessageInput } from '../clients/chatwoot-client.js';
+import { configured, failure } from '../clients/errors.js';
 import { kokoMessageMarker, type EscalationReason, type KokoIntent } from '../contracts/koko.js';
 import { kokoAdminTexts, kokoOutbox, kokoSuggestions } from '../db/schema.js';
 import { escalationNote, suggestionNote } from '../templates/koko.js';
 import { currentRun, type ActivityDeps } from './context.js';
-import { configured, failure } from '../clients/errors.js';
 
 export type SendResult = { sent: true; messageId: number } | { sent: false; reason: string };
 

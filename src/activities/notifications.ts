@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
+import { configured, failure } from '../clients/errors.js';
 import { notificationMessageMarker } from '../contracts/koko.js';
 import { customerNotifications, integrationLog } from '../db/schema.js';
 import { renderNotification, type NotificationEvent } from '../templates/notifications.js';
 import { currentRun, type ActivityDeps } from './context.js';
 import { isErased } from './erasure.js';
-import { configured, failure } from '../clients/errors.js';
 
 async function notification(db: ActivityDeps['db'], key: string) {
   const [row] = await db.select().from(customerNotifications).where(eq(customerNotifications.key, key));

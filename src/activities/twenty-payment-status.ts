@@ -1,8 +1,8 @@
+import { configured, TwentyNotFoundError } from '../clients/errors.js';
 import { integrationLog } from '../db/schema.js';
 import { twentyRecordId } from '../mapping/ids.js';
 import { currentRun, type ActivityDeps } from './context.js';
 import { isErased } from './erasure.js';
-import { configured, TwentyNotFoundError } from '../clients/errors.js';
 
 const setPaymentStatus = /* GraphQL */ `
   mutation MarkLate($id: UUID!, $data: PersonUpdateInput!) { updatePerson(id: $id, data: $data) { id } }`;

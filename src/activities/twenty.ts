@@ -1,4 +1,5 @@
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { configured, TwentyNotFoundError } from '../clients/errors.js';
 import type { TwentyClient } from '../clients/twenty-client.js';
 import { historyLedger, type HistoryKind } from '../db/schema.js';
 import { historyObjectOf, huf, toTwentyHistoryRecord } from '../mapping/history.js';
@@ -7,7 +8,6 @@ import { isErased } from './erasure.js';
 import type { HistoryObject } from './twenty-history-objects.js';
 import { normaliseEmail, toTwentyPerson } from '../mapping/twenty-person.js';
 import type { ActivityDeps } from './context.js';
-import { configured, TwentyNotFoundError } from '../clients/errors.js';
 
 const findByEmail = /* GraphQL */ `
   query EmailOwner($email: String!) {
