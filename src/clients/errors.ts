@@ -150,7 +150,7 @@ export function errorSummary(err: unknown, depth = 0): Record<string, unknown> |
   if (!(err instanceof Error)) return typeof err === 'string' ? '[message withheld]' : String(typeof err);
   const ours = err instanceof ApplicationFailure || err instanceof TemporalFailure || fixedMessage.has(err.name);
   return {
-    type: err instanceof ApplicationFailure ? err.type : err.name,
+    type: err instanceof ApplicationFailure ? err.type : (err.constructor?.name ?? err.name),
     ...(ours && { message: err.message }),
     ...(errorCode(err) && { code: errorCode(err) }),
     ...(err instanceof ApplicationFailure && err.details?.length && { details: err.details }),
