@@ -5,6 +5,8 @@ export interface FailNext {
   /** An HTTP status, or 'LIMIT_REACHED' for Twenty's HTTP-200 rate-limit error. */
   status: number | 'LIMIT_REACHED';
   retryAfterSeconds?: number;
+  /** The stand-in's answer as the real system words it, instead of its generic error for `status`. */
+  body?: unknown;
 }
 
 export interface FaultOptions {
@@ -17,7 +19,7 @@ export interface FaultOptions {
 }
 
 /** How a stand-in words an injected failure in its own error format. */
-export type FaultResponder = (res: ServerResponse, status: number | 'LIMIT_REACHED', retryAfterSeconds?: number) => void;
+export type FaultResponder = (res: ServerResponse, status: number | 'LIMIT_REACHED', retryAfterSeconds?: number, body?: unknown) => void;
 
 /** Switchable failures shared by every stand-in; settings merge until clear(). */
 export class Faults {
@@ -49,7 +51,7 @@ export class Faults {
     if (failNext && failNext.count > 0) {
       failNext.count -= 1;
       if (failNext.count === 0) delete this.options.failNext;
-      respond(res, failNext.status, failNext.retryAfterSeconds);
+      respond(res, failNext.status, failNext.retryAfterSeconds, failNext.body);
       return true;
     }
     if (errorRatio && this.random() < errorRatio) {

@@ -2,6 +2,6 @@ import { logger } from './logger.js';
 import { run } from './main.js';
 
 run(['api']).catch((err) => {
-  logger.fatal({ err: (err as Error).message }, 'API failed to start');
+  logger.fatal({ err }, 'API failed to start');
   process.exit(1);
 });

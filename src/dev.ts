@@ -178,6 +178,6 @@ async function main(): Promise<void> {
 
 main().catch((err) => {
   if (err instanceof ConfigError) console.error(err.message);
-  else logger.fatal({ err: (err as Error).message }, 'npm run dev failed');
+  else logger.fatal({ err }, 'npm run dev failed');
   process.exit(1);
 });

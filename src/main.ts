@@ -27,7 +27,7 @@ export async function run(roles: Role[]): Promise<void> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   run(['api', 'worker']).catch((err) => {
-    logger.fatal({ err: (err as Error).message }, 'failed to start');
+    logger.fatal({ err }, 'failed to start');
     process.exit(1);
   });
 }

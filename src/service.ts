@@ -153,6 +153,6 @@ async function checkTwentyModel(twenty: TwentyClient | undefined, crmEnabled: bo
       logger.warn({ missing }, 'Twenty lacks part of the KGC data model; run `npm run twenty:provision`');
     }
   } catch (err) {
-    logger.warn({ err: (err as Error).message }, 'Twenty data model could not be checked at start-up');
+    logger.warn({ err }, 'Twenty data model could not be checked at start-up');
   }
 }

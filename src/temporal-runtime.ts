@@ -10,7 +10,11 @@ export function installTemporalRuntime(): void {
   const toPino: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
   try {
     Runtime.install({
-      logger: new DefaultLogger('WARN', (entry) => logger[toPino[entry.level]]({ temporal: entry.meta }, entry.message)),
+      // The failure goes through the logger's error serializer, not as a plain object with all its fields.
+      logger: new DefaultLogger('WARN', (entry) => {
+        const { error, ...meta } = entry.meta ?? {};
+        logger[toPino[entry.level]]({ temporal: meta, ...(error !== undefined && { err: error }) }, entry.message);
+      }),
     });
   } catch {
     // Already installed by the embedding process (a test runner, for instance): keep its choice.

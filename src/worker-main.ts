@@ -2,6 +2,6 @@ import { logger } from './logger.js';
 import { run } from './main.js';
 
 run(['worker']).catch((err) => {
-  logger.fatal({ err: (err as Error).message }, 'worker failed to start');
+  logger.fatal({ err }, 'worker failed to start');
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { createActivities, createChatwootBulkActivities, createTwentyActivities, createTwentyBulkActivities, createTwentyErasureActivities, createTwentyPaymentStatusActivities, type ActivityDeps } from './activities/index.js';
+import { sanitiseFailures } from './activities/failure-interceptor.js';
 import { heartbeatWhileRunning } from './activities/heartbeat-interceptor.js';
 import { chatwootBulkTaskQueue, twentyBulkTaskQueue, twentyTaskQueue } from './contracts/task-queues.js';
 
@@ -26,12 +27,14 @@ export interface WorkerSetup {
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   const { connection, namespace, taskQueue, deps } = setup;
   const code = setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath };
+  const sanitised = { activity: [sanitiseFailures] };
   const main = await Worker.create({
     connection,
     namespace,
     taskQueue,
     ...code,
     activities: createActivities(deps),
+    interceptors: sanitised,
     maxConcurrentActivityTaskExecutions: 50,
     maxConcurrentWorkflowTaskExecutions: 40,
     // The SDK derives the cache from the heap limit, which gives 10 under the default 128 MiB cap
@@ -44,13 +47,15 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     namespace,
     taskQueue: twentyTaskQueue(taskQueue),
     activities: { ...createTwentyActivities(deps), ...createTwentyPaymentStatusActivities(deps), ...createTwentyErasureActivities(deps) },
+    interceptors: sanitised,
     maxConcurrentActivityTaskExecutions: 10,
     maxTaskQueueActivitiesPerSecond: setup.twentyRequestsPerMinute / 60,
     shutdownGraceTime: '10s',
   });
   const bulk = setup.bulkSync ?? { twentyShare: 0.9, chatwootRequestsPerMinute: 1500 };
   // initialBulkSync gives these activities a short heartbeatTimeout: a killed worker costs seconds, not minutes.
-  const interceptors = { activity: [heartbeatWhileRunning(2_000)] };
+  // The first interceptor is the outermost: failures are sanitised whatever the heartbeat interceptor lets through.
+  const interceptors = { activity: [sanitiseFailures, heartbeatWhileRunning(2_000)] };
   // A bulk sync gets its own queues: live partnerSync calls never wait behind thousands of batches.
   const twentyBulk = await Worker.create({
     connection,

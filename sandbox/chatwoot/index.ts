@@ -131,10 +131,10 @@ export async function startChatwootStandIn(options: ChatwootStandInOptions = {})
       faults,
       stats,
       reset,
-      respondToFault: (res, status, retryAfter) => {
+      respondToFault: (res, status, retryAfter, body) => {
         const headers: Record<string, string> = retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {};
         if (status === 429 || status === 'LIMIT_REACHED') return sendText(res, 429, 'Retry later\n', headers);
-        sendJson(res, status, { status, error: 'Internal Server Error' }, headers);
+        sendJson(res, status, body ?? { status, error: 'Internal Server Error' }, headers);
       },
       handle: async (req, res) => {
         const path = (req.url ?? '/').split('?')[0] ?? '/';

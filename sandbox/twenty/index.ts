@@ -34,6 +34,8 @@ export interface TwentyStandIn {
   /** One row by singular name and id, soft-deleted included; undefined once destroyed. */
   getRecord(objectNameSingular: string, id: string): Rec | undefined;
   objects(): ObjectMeta[];
+  /** An administrator deletes a custom field (Settings → Data model): writes that still send it are refused. */
+  deleteField(objectNameSingular: string, name: string): boolean;
   reset(): void;
   /** Tests: awaited before each record request runs, so a test can hold a write while it sets up a race. */
   beforeRecordRequest(hook: ((body: GraphQLBody) => Promise<void> | void) | undefined): void;
@@ -148,6 +150,7 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
       return meta && ctx.store.of(meta).rows.get(id);
     },
     objects: () => model.objects,
+    deleteField: (objectNameSingular, name) => model.deleteField(objectNameSingular, name),
     reset,
     beforeRecordRequest(hook) {
       beforeRecordRequest = hook;

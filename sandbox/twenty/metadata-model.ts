@@ -213,6 +213,17 @@ export class MetadataModel {
     return field;
   }
 
+  /** What deleting a custom field in Twenty's settings does to the API: the field leaves every input type. */
+  deleteField(objectNameSingular: string, name: string): boolean {
+    const object = this.objectBySingular(objectNameSingular);
+    const before = object?.fields.length;
+    if (!object) return false;
+    object.fields = object.fields.filter((f) => f.name !== name || !f.isCustom);
+    if (object.fields.length === before) return false;
+    this.version += 1;
+    return true;
+  }
+
   private fieldIssues(object: ObjectMeta, name: string): MetadataIssue[] {
     const issues: MetadataIssue[] = [];
     if (!CAMEL_CASE_NAME.test(name)) {

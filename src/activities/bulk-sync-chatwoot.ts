@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { inArray } from 'drizzle-orm';
+import { configured } from '../clients/errors.js';
 import { customerSchema } from '../contracts/kgc-events.js';
 import { partnerLinks } from '../db/schema.js';
 import { bulkBatchSize, erasedAmong, recordBulkLinks, recordDeadLetters } from './bulk-sync-records.js';
@@ -18,7 +19,7 @@ export function createChatwootBulkActivities({ db, kgc, chatwoot }: ActivityDeps
   return {
     async upsertContactsPage(input: { runId: string; cursor: string | null }): Promise<{ nextCursor: string | null; written: number; failed: number; moduleOff?: boolean }> {
       if (!(await readModuleStates(db)).support) return { nextCursor: null, written: 0, failed: 0, moduleOff: true };
-      if (!chatwoot) throw ApplicationFailure.nonRetryable('CHATWOOT_API_URL / CHATWOOT_API_KEY are not configured', 'ConfigurationError');
+      const client = configured(chatwoot, 'CHATWOOT_API_URL / CHATWOOT_API_KEY');
       const page = await kgc.listPage('customers', customerSchema, { cursor: input.cursor, limit: bulkBatchSize });
       await recordDeadLetters(db, input.runId, page.invalid.map((id) => ({ system: 'kgc' as const, recordKind: 'customer' as const, kgcId: id, customerId: id, reason: 'KGC customer fails the customer schema' })));
       const erased = await erasedAmong(db, page.records.map((c) => c.customer_id));
@@ -31,7 +32,7 @@ export function createChatwootBulkActivities({ db, kgc, chatwoot }: ActivityDeps
       const results: Array<PromiseSettledResult<{ contactId: string; warnings: string[] }>> = [];
       for (let i = 0; i < customers.length; i += parallelContacts) {
         const slice = customers.slice(i, i + parallelContacts);
-        results.push(...(await Promise.allSettled(slice.map((c) => writeChatwootContact(chatwoot, c, contactOf.get(c.customer_id))))));
+        results.push(...(await Promise.allSettled(slice.map((c) => writeChatwootContact(client, c, contactOf.get(c.customer_id))))));
       }
       const links = customers.flatMap((c, i) => {
         const r = results[i]!;

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { configured } from '../clients/errors.js';
 import type { TwentyClient } from '../clients/twenty-client.js';
 import { customerSchema } from '../contracts/kgc-events.js';
 import { historyLedger, partnerLinks, type HistoryKind } from '../db/schema.js';
@@ -52,8 +53,7 @@ export interface BatchOutcome {
 const isRejection = (err: unknown): err is ApplicationFailure => err instanceof ApplicationFailure && err.type === 'TwentyRejected';
 
 function requireTwenty(twenty: TwentyClient | undefined): TwentyClient {
-  if (!twenty) throw ApplicationFailure.nonRetryable('TWENTY_API_URL / TWENTY_API_KEY are not configured', 'ConfigurationError');
-  return twenty;
+  return configured(twenty, 'TWENTY_API_URL / TWENTY_API_KEY');
 }
 
 /**

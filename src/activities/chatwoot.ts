@@ -1,6 +1,6 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
-import { ChatwootValidationError, type ChatwootClient } from '../clients/chatwoot-client.js';
+import type { ChatwootClient } from '../clients/chatwoot-client.js';
+import { ChatwootValidationError, configured, failure } from '../clients/errors.js';
 import { partnerLinks } from '../db/schema.js';
 import { toChatwootContact } from '../mapping/chatwoot-contact.js';
 import type { KgcCustomer } from '../contracts/kgc-events.js';
@@ -11,8 +11,7 @@ type Shareable = 'email' | 'phone_number';
 const shareable = new Set<string>(['email', 'phone_number']);
 
 function requireChatwoot(chatwoot: ChatwootClient | undefined): ChatwootClient {
-  if (!chatwoot) throw ApplicationFailure.nonRetryable('CHATWOOT_API_URL / CHATWOOT_API_KEY are not configured', 'ConfigurationError');
-  return chatwoot;
+  return configured(chatwoot, 'CHATWOOT_API_URL / CHATWOOT_API_KEY');
 }
 
 /**
@@ -39,18 +38,18 @@ export async function writeChatwootContact(client: ChatwootClient, customer: Kgc
       if (!(err instanceof ChatwootValidationError)) throw err;
       if (err.attributes.includes('identifier')) {
         const existing = await client.findContactByIdentifier(customer.customer_id);
-        if (!existing) throw ApplicationFailure.retryable('Chatwoot says the identifier is taken but search does not find it yet', 'ChatwootInconsistent');
+        if (!existing) throw failure('ChatwootInconsistent', 'Chatwoot says the identifier is taken but search does not find it yet');
         contactId = existing.id;
         continue;
       }
       const unknown = err.attributes.filter((a) => !shareable.has(a));
       if (unknown.length > 0) {
-        throw ApplicationFailure.nonRetryable(`Chatwoot rejected the contact: invalid ${unknown.join(', ')}`, 'ChatwootRejected');
+        throw failure('ChatwootRejected', `Chatwoot rejected the contact: invalid ${unknown.join(', ')}`, { detail: { system: 'Chatwoot', status: 422, path: unknown } });
       }
       for (const a of err.attributes) omit.add(a as Shareable);
     }
   }
-  throw ApplicationFailure.retryable('Chatwoot contact upsert did not settle', 'ChatwootInconsistent');
+  throw failure('ChatwootInconsistent', 'Chatwoot contact upsert did not settle');
 }
 
 export function createChatwootActivities({ db, kgc, chatwoot }: ActivityDeps) {

@@ -1,7 +1,7 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { consentAllows } from '../campaigns/consent.js';
 import { emailKey, messageIdFor } from '../campaigns/email-keys.js';
+import { failure, sanitisedFailure } from '../clients/errors.js';
 import type { KgcCustomer } from '../contracts/kgc-events.js';
 import { emailCampaignSubjects, emailOutbox, integrationLog } from '../db/schema.js';
 import { splitHungarianName } from '../mapping/hungarian-name.js';
@@ -59,7 +59,7 @@ export function createEmailActivities({ db, kgc, smtp }: ActivityDeps) {
       .select({ details: emailCampaignSubjects.details })
       .from(emailCampaignSubjects)
       .where(and(eq(emailCampaignSubjects.campaign, template.campaign), eq(emailCampaignSubjects.subjectId, input.subjectId)));
-    if (!subject) throw ApplicationFailure.nonRetryable(`No stored ${template.campaign} subject ${input.subjectId}`, 'EmailSubjectMissing');
+    if (!subject) throw failure('EmailSubjectMissing', `No stored ${template.campaign} subject ${input.subjectId}`);
     const greeting = greetingFor(customer.name, splitHungarianName(customer.name).firstName, customer.is_business);
     const d = subject.details;
     switch (input.kind) {
@@ -107,7 +107,7 @@ export function createEmailActivities({ db, kgc, smtp }: ActivityDeps) {
       if (!claimed) {
         const [now] = await db.select().from(emailOutbox).where(eq(emailOutbox.key, key));
         if (now?.state === 'sent' || now?.state === 'rejected') return { key, status: now.state, reason: now.reason ?? undefined };
-        throw ApplicationFailure.retryable(`email ${key} is being sent by another attempt`, 'EmailInFlight');
+        throw failure('EmailInFlight', `email ${key} is being sent by another attempt`);
       }
 
       let outcome;
@@ -115,7 +115,7 @@ export function createEmailActivities({ db, kgc, smtp }: ActivityDeps) {
         outcome = await smtp.send({ to: customer.email, ...email, messageId: claimed.messageId, headers: { 'X-KGC-Email-Key': key } });
       } catch (err) {
         // Nothing was accepted: release the claim so the retry does not wait for the lease.
-        await db.update(emailOutbox).set({ state: 'pending', leaseUntil: null, reason: (err as Error).message, updatedAt: new Date() }).where(eq(emailOutbox.key, key));
+        await db.update(emailOutbox).set({ state: 'pending', leaseUntil: null, reason: sanitisedFailure(err).message, updatedAt: new Date() }).where(eq(emailOutbox.key, key));
         throw err;
       }
       if (outcome.outcome === 'rejected') {

@@ -1,5 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { eq, inArray } from 'drizzle-orm';
+import { configured } from '../clients/errors.js';
 import { classificationJsonSchema, classificationSchema } from '../contracts/koko-classification.js';
 import type { CustomerContext } from '../contracts/kgc-customer-context.js';
 import type { KokoIntent } from '../contracts/koko.js';
@@ -39,7 +39,7 @@ export function createGeminiActivities({ db, kgc, gemini }: ActivityDeps) {
     async classifyCustomerMessages(input: { conversationId: number; suggestionId: string; messageIds: number[] }): Promise<ClassifyResult> {
       const [stored] = await db.select().from(kokoSuggestions).where(eq(kokoSuggestions.id, input.suggestionId));
       if (stored) return storedResult(stored);
-      if (!gemini) throw ApplicationFailure.nonRetryable('GEMINI_API_KEY / GEMINI_MODEL are not configured', 'ConfigurationError');
+      const client = configured(gemini, 'GEMINI_API_KEY / GEMINI_MODEL');
 
       const [conversation] = await db.select().from(kokoConversations).where(eq(kokoConversations.conversationId, input.conversationId));
       const rows = await db.select().from(kokoMessages).where(inArray(kokoMessages.messageId, input.messageIds));
@@ -47,7 +47,7 @@ export function createGeminiActivities({ db, kgc, gemini }: ActivityDeps) {
       const context = await verifiedContext(conversation);
       const customerId = context?.customer_id ?? conversation?.customerId ?? undefined;
 
-      const answer = await gemini.generateJson({ system: classificationInstruction, user: classificationPrompt(texts, context), schema: classificationJsonSchema });
+      const answer = await client.generateJson({ system: classificationInstruction, user: classificationPrompt(texts, context), schema: classificationJsonSchema });
       const parsed = answer.kind === 'ok' ? classificationSchema.safeParse(answer.json) : undefined;
       const reason = answer.kind === 'unusable' ? answer.reason : parsed?.success ? undefined : 'schema_invalid';
       const base = {
@@ -75,7 +75,7 @@ export function createGeminiActivities({ db, kgc, gemini }: ActivityDeps) {
       });
       const [row] = await db.select().from(kokoSuggestions).where(eq(kokoSuggestions.id, input.suggestionId));
       const result = storedResult(row!);
-      logger.info({ conversationId: input.conversationId, suggestionId: input.suggestionId, model: gemini.model, ...scores(result) }, 'koko classified');
+      logger.info({ conversationId: input.conversationId, suggestionId: input.suggestionId, model: client.model, ...scores(result) }, 'koko classified');
       return result;
     },
   };

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
 import type { MessageInput } from '../clients/chatwoot-client.js';
+import { configured, failure } from '../clients/errors.js';
 import { kokoMessageMarker, type EscalationReason, type KokoIntent } from '../contracts/koko.js';
 import { kokoAdminTexts, kokoOutbox, kokoSuggestions } from '../db/schema.js';
 import { escalationNote, suggestionNote } from '../templates/koko.js';
@@ -12,8 +12,7 @@ export type SendResult = { sent: true; messageId: number } | { sent: false; reas
 /** Koko's writes to Chatwoot: the reply, the suggestion note and the handoff to a human team. */
 export function createKokoChatwootActivities({ db, chatwoot, chatwootBot }: ActivityDeps) {
   const bot = () => {
-    if (!chatwootBot) throw ApplicationFailure.nonRetryable('CHATWOOT_API_URL / CHATWOOT_API_KEY are not configured', 'ConfigurationError');
-    return chatwootBot;
+    return configured(chatwootBot, 'CHATWOOT_API_URL / CHATWOOT_API_KEY');
   };
 
   /**
@@ -44,7 +43,7 @@ export function createKokoChatwootActivities({ db, chatwoot, chatwootBot }: Acti
 
   async function suggestion(id: string) {
     const [row] = await db.select().from(kokoSuggestions).where(eq(kokoSuggestions.id, id));
-    if (!row) throw ApplicationFailure.nonRetryable(`Koko suggestion ${id} does not exist`, 'KokoSuggestionMissing');
+    if (!row) throw failure('KokoSuggestionMissing', `Koko suggestion ${id} does not exist`);
     return row;
   }
 
@@ -75,7 +74,7 @@ export function createKokoChatwootActivities({ db, chatwoot, chatwootBot }: Acti
         const [edit] = await db.select().from(kokoAdminTexts).where(eq(kokoAdminTexts.id, input.textId));
         text = edit?.text ?? null;
       }
-      if (!text) throw ApplicationFailure.nonRetryable(`Koko suggestion ${s.id} has no reply text`, 'KokoSuggestionMissing');
+      if (!text) throw failure('KokoSuggestionMissing', `Koko suggestion ${s.id} has no reply text`);
       const messageId = await postOnce(key, s.conversationId, { content: text, private: false });
       return messageId === null ? { sent: false, reason: 'conversation_gone' } : { sent: true, messageId };
     },

@@ -1,5 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
+import { configured, failure } from '../clients/errors.js';
 import { notificationMessageMarker } from '../contracts/koko.js';
 import { customerNotifications, integrationLog } from '../db/schema.js';
 import { renderNotification, type NotificationEvent } from '../templates/notifications.js';
@@ -8,7 +8,7 @@ import { isErased } from './erasure.js';
 
 async function notification(db: ActivityDeps['db'], key: string) {
   const [row] = await db.select().from(customerNotifications).where(eq(customerNotifications.key, key));
-  if (!row) throw ApplicationFailure.nonRetryable(`No stored notification ${key}`, 'NotificationMissing');
+  if (!row) throw failure('NotificationMissing', `No stored notification ${key}`);
   return row;
 }
 
@@ -56,24 +56,25 @@ export function createNotificationActivities({ db, kgc, chatwoot, chatwootInboxI
      * so a retry after Chatwoot accepted the message but before we recorded it does not post it again.
      */
     async sendChatwootNotification({ key, contactId }: { key: string; contactId: string }): Promise<{ conversationId: string; messageId: string }> {
-      if (!chatwoot || !chatwootInboxId) throw ApplicationFailure.nonRetryable('CHATWOOT_API_* and CHATWOOT_INBOX_ID are required for notifications', 'ConfigurationError');
+      const client = configured(chatwoot, 'CHATWOOT_API_URL / CHATWOOT_API_KEY');
+      const inboxId = configured(chatwootInboxId, 'CHATWOOT_INBOX_ID');
       const row = await notification(db, key);
       if (row.status === 'sent' && row.chatwootConversationId && row.chatwootMessageId) {
         return { conversationId: row.chatwootConversationId, messageId: row.chatwootMessageId };
       }
-      const conversations = await chatwoot.contactConversations(Number(contactId));
-      const open = conversations.find((c) => c.inbox_id === chatwootInboxId && c.status !== 'resolved');
-      const conversationId = open?.id ?? (await chatwoot.createConversation({ inboxId: chatwootInboxId, contactId: Number(contactId) })).id;
+      const conversations = await client.contactConversations(Number(contactId));
+      const open = conversations.find((c) => c.inbox_id === inboxId && c.status !== 'resolved');
+      const conversationId = open?.id ?? (await client.createConversation({ inboxId, contactId: Number(contactId) })).id;
 
-      const earlier = (await chatwoot.listMessages(conversationId)).find((m) => m.content_attributes?.[notificationMessageMarker] === key);
+      const earlier = (await client.listMessages(conversationId)).find((m) => m.content_attributes?.[notificationMessageMarker] === key);
       const messageId =
         earlier?.id ??
-        (await chatwoot.postMessage(conversationId, {
+        (await client.postMessage(conversationId, {
           content: renderNotification(row.eventType as NotificationEvent, row.payload),
           private: false,
           contentAttributes: { [notificationMessageMarker]: key },
         }))?.id;
-      if (messageId === undefined) throw ApplicationFailure.retryable(`Chatwoot conversation ${conversationId} vanished`, 'ChatwootInconsistent');
+      if (messageId === undefined) throw failure('ChatwootInconsistent', `Chatwoot conversation ${conversationId} vanished`);
       await db
         .update(customerNotifications)
         .set({ status: 'sent', chatwootConversationId: String(conversationId), chatwootMessageId: String(messageId), sentAt: new Date() })

@@ -1,4 +1,5 @@
-import { TwentyNotFoundError, type TwentyClient } from '../clients/twenty-client.js';
+import { TwentyNotFoundError } from '../clients/errors.js';
+import type { TwentyClient } from '../clients/twenty-client.js';
 import { e164 } from '../mapping/erasure.js';
 import { twentyRecordId } from '../mapping/ids.js';
 import type { ActivityDeps } from './context.js';

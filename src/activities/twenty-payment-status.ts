@@ -1,5 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
-import { TwentyNotFoundError } from '../clients/twenty-client.js';
+import { configured, TwentyNotFoundError } from '../clients/errors.js';
 import { integrationLog } from '../db/schema.js';
 import { twentyRecordId } from '../mapping/ids.js';
 import { currentRun, type ActivityDeps } from './context.js';
@@ -16,11 +15,11 @@ export function createTwentyPaymentStatusActivities({ db, twenty }: ActivityDeps
      * KGC's payment_status overrides it, KGC being the master). A person not yet in Twenty is left to the next sync.
      */
     async markTwentyPaymentLate({ customerId, rentalId }: { customerId: string; rentalId: string }): Promise<{ updated: boolean }> {
-      if (!twenty) throw ApplicationFailure.nonRetryable('TWENTY_API_URL / TWENTY_API_KEY are not configured', 'ConfigurationError');
+      const client = configured(twenty, 'TWENTY_API_URL / TWENTY_API_KEY');
       if (await isErased(db, customerId)) return { updated: false };
       let updated = true;
       try {
-        await twenty.query(setPaymentStatus, { id: twentyRecordId('person', customerId), data: { paymentStatus: 'LATE' } });
+        await client.query(setPaymentStatus, { id: twentyRecordId('person', customerId), data: { paymentStatus: 'LATE' } });
       } catch (err) {
         if (!(err instanceof TwentyNotFoundError)) throw err;
         updated = false;

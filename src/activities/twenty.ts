@@ -1,5 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { configured } from '../clients/errors.js';
 import type { TwentyClient } from '../clients/twenty-client.js';
 import { historyLedger, type HistoryKind } from '../db/schema.js';
 import { historyObjectOf, huf, toTwentyHistoryRecord } from '../mapping/history.js';
@@ -23,8 +23,7 @@ const updatePerson = /* GraphQL */ `
 const historyBatchSize = 60;
 
 function requireTwenty(twenty: TwentyClient | undefined): TwentyClient {
-  if (!twenty) throw ApplicationFailure.nonRetryable('TWENTY_API_URL / TWENTY_API_KEY are not configured', 'ConfigurationError');
-  return twenty;
+  return configured(twenty, 'TWENTY_API_URL / TWENTY_API_KEY');
 }
 
 /**

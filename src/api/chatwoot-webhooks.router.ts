@@ -61,7 +61,7 @@ export function chatwootWebhooksRouter(deps: Omit<KokoIntakeDeps, 'koko'> & { ko
         return (await signalConversationEvent(intake, action)) ? { status: 'accepted' } : { status: 'ignored', reason: 'no_koko_run' };
       });
     } catch (err) {
-      logger.warn({ conversationId: action.conversationId, kind: action.kind, err: (err as Error).message }, 'Chatwoot webhook could not be handed to Temporal');
+      logger.warn({ conversationId: action.conversationId, kind: action.kind, err }, 'Chatwoot webhook could not be handed to Temporal');
       throw new ApiError(500, 'temporal_unavailable', 'The webhook could not be handed to Temporal; retry');
     }
   }

@@ -38,6 +38,6 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
     res.status(400).json({ error: { code: 'invalid_json', message: 'Request body is not valid JSON', details: [] } });
     return;
   }
-  logger.error({ err: { message: (err as Error).message, name: (err as Error).name } }, 'unhandled API error');
+  logger.error({ err }, 'unhandled API error');
   res.status(500).json({ error: { code: 'internal', message: 'Internal error', details: [] } });
 };

@@ -90,7 +90,7 @@ export async function intakeKgcEvent(deps: IntakeDeps, event: VerifiedEvent): Pr
       route.handoff(deps.temporal, deps.taskQueue, { type: event.type, data: event.data, eventId }, db),
     ));
   } catch (err) {
-    logger.warn({ eventId, eventType: event.type, customerId, err: (err as Error).message }, 'hand-off to Temporal failed; KGC will retry');
+    logger.warn({ eventId, eventType: event.type, customerId, err }, 'hand-off to Temporal failed; KGC will retry');
     throw new ApiError(503, 'temporal_unavailable', 'The event could not be handed to Temporal; retry later', [], { 'Retry-After': '5' });
   }
   deps.metrics.handoffSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
@@ -102,7 +102,7 @@ async function record(db: Db, row: typeof kgcEvents.$inferInsert): Promise<void>
   try {
     await db.insert(kgcEvents).values({ ...row, handedOffAt: new Date() }).onConflictDoNothing({ target: kgcEvents.deliveryKey });
   } catch (err) {
-    logger.error({ eventId: row.eventId, err: (err as Error).message }, 'could not record a KGC delivery');
+    logger.error({ eventId: row.eventId, err }, 'could not record a KGC delivery');
     throw new ApiError(503, 'database_unavailable', 'The event could not be recorded; retry later', [], { 'Retry-After': '5' });
   }
 }

@@ -86,7 +86,7 @@ export function kokoRouter(deps: { db: Db; temporal: Client; adminApiKey: string
         const [now] = await deps.db.select({ status: kokoSuggestions.status }).from(kokoSuggestions).where(eq(kokoSuggestions.id, s.id));
         throw alreadyDecided(s.id, now?.status ?? 'expired');
       }
-      logger.error({ suggestionId: s.id, err: (err as Error).message }, 'Koko decision could not reach Temporal');
+      logger.error({ suggestionId: s.id, err }, 'Koko decision could not reach Temporal');
       throw new ApiError(503, 'temporal_unavailable', 'The decision could not be handed to Temporal; retry', [], { 'Retry-After': '5' });
     }
   }

@@ -1,6 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
-import { httpFailure, networkFailure } from './errors.js';
+import { ChatwootValidationError, failure, httpFailure, networkFailure } from './errors.js';
 
 export interface ChatwootContact {
   id: number;
@@ -33,15 +32,11 @@ export interface MessageInput {
   senderType?: 'AgentBot';
 }
 
-/** A 422 from Chatwoot's model validation: which attributes collided (chatwoot.md §2). */
-export class ChatwootValidationError extends Error {
-  override readonly name = 'ChatwootValidationError';
-  constructor(readonly attributes: string[], message: string) {
-    super(message);
-  }
-}
-
-/** Chatwoot application API (chatwoot.md §1–§5) with the administrator's user token. */
+/**
+ * Chatwoot application API (chatwoot.md §1–§5) with the administrator's user token. Chatwoot's error bodies are
+ * never passed on ("Jane is Online", `full_messages` of a RecordInvalid, an exception's message): only status
+ * and the attributes at fault leave this client.
+ */
 export class ChatwootClient {
   private readonly http: AxiosInstance;
 
@@ -108,7 +103,7 @@ export class ChatwootClient {
     }
     if (res.status === 404) return false;
     if (res.status === 422) {
-      throw ApplicationFailure.retryable('Chatwoot refuses to delete a contact that is online; retrying later', 'ChatwootContactOnline');
+      throw failure('ChatwootContactOnline', 'Chatwoot refuses to delete a contact that is online; retrying later', { detail: { system: 'Chatwoot', status: 422 } });
     }
     if (res.status >= 400) throw httpFailure('Chatwoot', 'contact delete', res.status, res.headers['retry-after'] as string | undefined);
     return true;
@@ -176,7 +171,7 @@ export class ChatwootClient {
       throw err;
     }
     if (res.status === 422 && Array.isArray(res.data?.attributes)) {
-      throw new ChatwootValidationError(res.data.attributes as string[], `Chatwoot ${what} rejected: ${res.data.message}`);
+      throw new ChatwootValidationError((res.data.attributes as unknown[]).map(String).filter((a) => /^\w{1,64}$/.test(a)), what);
     }
     if (res.status >= 400 && res.status !== 404) throw httpFailure('Chatwoot', what, res.status, res.headers['retry-after'] as string | undefined);
     return res;

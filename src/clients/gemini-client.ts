@@ -1,7 +1,6 @@
 import { ApiError, GoogleGenAI } from '@google/genai';
-import { ApplicationFailure } from '@temporalio/common';
 import { geminiDailyQuotaType } from '../contracts/koko.js';
-import { httpFailure, networkFailure } from './errors.js';
+import { failure, httpFailure, networkFailure } from './errors.js';
 
 
 export type GeminiOutcome = { kind: 'ok'; json: unknown } | { kind: 'unusable'; reason: string };
@@ -60,12 +59,11 @@ function toFailure(err: unknown): Error {
   const details = errorDetails(err.message);
   const perDay = details.some((d) => d.violations?.some((v) => /PerDay/i.test(v.quotaId ?? '')));
   if (perDay) {
-    return ApplicationFailure.create({ type: geminiDailyQuotaType, message: 'Gemini daily quota exhausted', nonRetryable: true, category: 'BENIGN' });
+    return failure(geminiDailyQuotaType, 'Gemini daily quota exhausted', { detail: { system: 'Gemini', status: 429 }, category: 'BENIGN' });
   }
   const delay = details.find((d) => d['@type']?.endsWith('google.rpc.RetryInfo'))?.retryDelay;
-  return ApplicationFailure.create({
-    type: 'RateLimited',
-    message: 'Gemini generateContent answered HTTP 429',
+  return failure('RateLimited', 'Gemini generateContent answered HTTP 429', {
+    detail: { system: 'Gemini', status: 429 },
     nextRetryDelay: delay && /^\d+(\.\d+)?s$/.test(delay) ? `${Math.ceil(Number.parseFloat(delay))}s` : undefined,
   });
 }

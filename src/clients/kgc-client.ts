@@ -1,10 +1,9 @@
-import { ApplicationFailure } from '@temporalio/common';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
 import type { z } from 'zod';
 import { customerSchema, type KgcCustomer } from '../contracts/kgc-events.js';
 import { customerContextSchema, type CustomerContext } from '../contracts/kgc-customer-context.js';
 import { activeRentalSchema, rentalStatusSchema, type ActiveRental, type RentalStatus } from '../contracts/kgc-rentals.js';
-import { httpFailure, networkFailure } from './errors.js';
+import { failure, httpFailure, networkFailure } from './errors.js';
 
 /** The list endpoints of kgc-erp.md §2 that a bulk sync pages through, with their fixed filters. */
 const kgcLists = {
@@ -34,7 +33,7 @@ export class KgcClient {
     const parsed = customerSchema.safeParse(body);
     if (!parsed.success) {
       const fields = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
-      throw ApplicationFailure.nonRetryable(`KGC customer ${customerId} has invalid fields: ${fields}`, 'InvalidKgcData');
+      throw failure('InvalidKgcData', `KGC customer ${customerId} has invalid fields: ${fields}`, { detail: { system: 'KGC', path: parsed.error.issues.map((i) => i.path.join('.')) } });
     }
     return parsed.data;
   }
@@ -44,7 +43,7 @@ export class KgcClient {
     const body = await this.get(`/api/customers/by-phone/${encodeURIComponent(phone)}`, 'customer by phone', { notFound: null });
     if (body === null) return null;
     const parsed = customerContextSchema.safeParse(body);
-    if (!parsed.success) throw ApplicationFailure.nonRetryable('KGC customer-by-phone answer has invalid fields', 'InvalidKgcData');
+    if (!parsed.success) throw failure('InvalidKgcData', 'KGC customer-by-phone answer has invalid fields');
     return parsed.data;
   }
 
@@ -62,7 +61,7 @@ export class KgcClient {
     if (params.since && spec.since) query.set(spec.since, params.since);
     if (params.cursor) query.set('cursor', params.cursor);
     const body = (await this.get(`${spec.path}?${query}`, `${list} list`, { notFound: null })) as { data?: unknown[]; next_cursor?: string | null } | null;
-    if (!body || !Array.isArray(body.data)) throw ApplicationFailure.nonRetryable(`KGC ${list} list answered without data`, 'InvalidKgcData');
+    if (!body || !Array.isArray(body.data)) throw failure('InvalidKgcData', `KGC ${list} list answered without data`);
     const records: Array<z.infer<S>> = [];
     const invalid: string[] = [];
     for (const item of body.data) {
@@ -78,7 +77,7 @@ export class KgcClient {
     const body = await this.get(`/api/rentals/${encodeURIComponent(rentalId)}/status`, 'rental status', { notFound: null });
     if (body === null) return null;
     const parsed = rentalStatusSchema.safeParse(body);
-    if (!parsed.success) throw ApplicationFailure.nonRetryable(`KGC rental ${rentalId} status has invalid fields`, 'InvalidKgcData');
+    if (!parsed.success) throw failure('InvalidKgcData', `KGC rental ${rentalId} status has invalid fields`);
     return parsed.data;
   }
 
@@ -87,7 +86,7 @@ export class KgcClient {
     const query = new URLSearchParams({ status: 'active', ends_on: endsOn, limit: String(page.limit) });
     if (page.cursor) query.set('cursor', page.cursor);
     const body = (await this.get(`/api/rentals?${query}`, 'active rentals', { notFound: null })) as { data?: unknown[]; next_cursor?: string | null } | null;
-    if (!body || !Array.isArray(body.data)) throw ApplicationFailure.nonRetryable('KGC active rentals list answered without data', 'InvalidKgcData');
+    if (!body || !Array.isArray(body.data)) throw failure('InvalidKgcData', 'KGC active rentals list answered without data');
     const rentals: ActiveRental[] = [];
     const invalid: string[] = [];
     for (const item of body.data) {

@@ -1,5 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { failure } from './errors.js';
 
 export interface OutgoingEmail {
   to: string;
@@ -49,15 +49,17 @@ export class SmtpClient {
     try {
       const info = await this.transport.sendMail({ from: this.opts.from, ...email });
       if ((info.accepted ?? []).length === 0 || (info.rejected ?? []).length > 0) {
-        return { outcome: 'rejected', reason: `recipient rejected: ${withoutAddresses(String(info.response ?? ''))}` };
+        return { outcome: 'rejected', reason: 'recipient rejected' };
       }
       return { outcome: 'accepted', response: withoutAddresses(String(info.response ?? '')) };
     } catch (err) {
+      // The server's reply text may quote the recipient's name or address: only the codes leave here.
       const e = err as SmtpError;
-      const detail = withoutAddresses(`${e.code ?? 'error'}${e.responseCode ? ` ${e.responseCode}` : ''}: ${e.response ?? e.message}`);
+      const systemCode = /\bE[A-Z]{3,}\b/.exec(e.message ?? '')?.[0];
+      const detail = [e.code ?? 'error', e.responseCode, systemCode !== e.code && systemCode].filter(Boolean).join(' ');
       const refused = (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') && (e.permanent ?? (e.responseCode !== undefined && e.responseCode >= 500 && e.responseCode !== 503));
       if (refused) return { outcome: 'rejected', code: e.responseCode, reason: detail };
-      throw ApplicationFailure.create({ type: 'SmtpTransient', message: `SMTP send failed: ${detail}`, details: [{ code: e.code, responseCode: e.responseCode }] });
+      throw failure('SmtpTransient', `SMTP send failed: ${detail}`, { detail: { system: 'SMTP', code: e.code, status: e.responseCode } });
     }
   }
 

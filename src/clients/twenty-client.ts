@@ -1,9 +1,9 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { ClientError, GraphQLClient } from 'graphql-request';
-import { httpFailure, networkFailure } from './errors.js';
+import { failure, httpFailure, networkFailure, TwentyNotFoundError, type FailureDetail } from './errors.js';
 
 interface TwentyGraphQLError {
   message: string;
+  path?: Array<string | number>;
   extensions?: { code?: string; subCode?: string; conflictingRecordId?: string };
 }
 
@@ -25,8 +25,17 @@ export function limitReachedDelayMs(message: string, fallbackPerMinute: number):
   return Math.ceil(perToken);
 }
 
-export class TwentyNotFoundError extends Error {
-  override readonly name = 'TwentyNotFoundError';
+/**
+ * Where a GraphQL error points, without the value it quotes: graphql-js words a refused variable as
+ * `Variable "$data" got invalid value {…the whole record…} at "data.emails"; Field "x" is not defined by type "T".`
+ */
+export function graphqlErrorPath(error: TwentyGraphQLError): string[] | undefined {
+  if (error.path?.length) return error.path.map(String);
+  const variable = /^Variable "\$(\w+)"/.exec(error.message)?.[1];
+  if (!variable) return undefined;
+  const at = /got invalid value [\s\S]* at "([\w.[\]]+)";/.exec(error.message)?.[1] ?? variable;
+  const field = /Field "(\w+)" is not defined by type/.exec(error.message)?.[1];
+  return field ? [...at.split('.'), field] : at.split('.');
 }
 
 /**
@@ -62,30 +71,21 @@ export class TwentyClient {
     }
   }
 
+  /** Twenty's message is never passed on: it quotes the refused variables, that is the customer's record. */
   private toFailure(err: unknown): Error {
     if (!(err instanceof ClientError)) return networkFailure('Twenty', 'GraphQL', err);
     const errors = (err.response.errors ?? []) as TwentyGraphQLError[];
     const first = errors[0];
     const status = err.response.status;
     if (!first) return httpFailure('Twenty', 'GraphQL', status, err.response.headers?.get?.('retry-after'));
-    const { code, subCode } = first.extensions ?? {};
-    const text = `Twenty ${code ?? 'error'}${subCode ? `/${subCode}` : ''}: ${first.message}`;
+    const { code, subCode, conflictingRecordId } = first.extensions ?? {};
+    const detail: FailureDetail = { system: 'Twenty', status, code, subCode, path: graphqlErrorPath(first), conflictingRecordId };
+    const text = `Twenty ${code ?? 'error'}${subCode ? `/${subCode}` : ''}${detail.path ? ` at ${detail.path.join('.')}` : ''}`;
     if (subCode === 'LIMIT_REACHED' || /limit reached/i.test(first.message)) {
-      return ApplicationFailure.create({
-        type: 'RateLimited',
-        message: text,
-        nextRetryDelay: limitReachedDelayMs(first.message, this.opts.requestsPerMinute),
-      });
+      return failure('RateLimited', text, { detail, nextRetryDelay: limitReachedDelayMs(first.message, this.opts.requestsPerMinute) });
     }
-    if (code === 'NOT_FOUND') return new TwentyNotFoundError(text);
-    if (status >= 500 || !code || !permanentCodes.has(code)) {
-      return ApplicationFailure.create({ type: 'TwentyUnavailable', message: text });
-    }
-    return ApplicationFailure.create({
-      type: 'TwentyRejected',
-      message: text,
-      nonRetryable: true,
-      details: [{ code, subCode, conflictingRecordId: first.extensions?.conflictingRecordId }],
-    });
+    if (code === 'NOT_FOUND') return new TwentyNotFoundError(detail);
+    if (status >= 500 || !code || !permanentCodes.has(code)) return failure('TwentyUnavailable', text, { detail });
+    return failure('TwentyRejected', text, { detail });
   }
 }

@@ -1,3 +1,5 @@
+import type { ErrorType } from '../clients/errors.js';
+
 /** Koko's shared names; free of zod so that the workflow bundle can import it. */
 /** Koko's intents (seed 001 "Koko AI ↔ Chatwoot flow"); KOKO_TEAMS maps each to a Chatwoot team. */
 export const kokoIntents = ['berles', 'szerviz', 'ertekesites', 'altalanos'] as const;
@@ -22,7 +24,7 @@ export type EscalationReason =
   | 'reply_not_sent';
 
 /** A daily Gemini quota does not clear with backoff, only with the next day: the conversation goes to a human. */
-export const geminiDailyQuotaType = 'GeminiDailyQuotaExhausted';
+export const geminiDailyQuotaType = 'GeminiDailyQuotaExhausted' satisfies ErrorType;
 
 /** Marks every message Koko posts, so its own webhooks are never taken for a customer's or an agent's. */
 export const kokoMessageMarker = 'koko_key';

@@ -1,7 +1,10 @@
+import type { ApplicationFailure } from '@temporalio/common';
+import { DrizzleQueryError } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { errorCode, failure } from '../clients/errors.js';
 import * as schema from './schema.js';
 
 export type Db = ReturnType<typeof drizzle<typeof schema>>;
@@ -24,4 +27,20 @@ export async function migrateDatabase(url: string): Promise<void> {
   } finally {
     await sql.end({ timeout: 5 });
   }
+}
+
+/**
+ * A database error as the vocabulary's DatabaseError, or undefined when it is not one. Drizzle's message holds the
+ * SQL and every parameter, Postgres's detail the refused row ("Failing row contains (…)", "Key (email)=(…)"):
+ * only SQLSTATE, table, column and constraint names pass.
+ */
+export function databaseFailure(err: unknown): ApplicationFailure | undefined {
+  const pg = err instanceof DrizzleQueryError ? err.cause : err;
+  if (!(err instanceof DrizzleQueryError) && !(pg instanceof postgres.PostgresError)) return undefined;
+  const e = pg as Partial<postgres.PostgresError> | undefined;
+  const code = errorCode(pg) ?? 'unknown';
+  const where = e?.constraint_name ?? e?.table_name;
+  return failure('DatabaseError', `database statement failed (${code}${where ? ` on ${where}` : ''})`, {
+    detail: { system: 'Postgres', code, table: e?.table_name, constraint: e?.constraint_name, path: e?.column_name ? [e.column_name] : undefined },
+  });
 }

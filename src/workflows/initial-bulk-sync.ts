@@ -1,6 +1,5 @@
 import {
   allHandlersFinished,
-  ApplicationFailure,
   CancellationScope,
   condition,
   ContinueAsNew,
@@ -16,7 +15,7 @@ import {
 } from '@temporalio/workflow';
 import type { BulkSyncActivities, ChatwootBulkActivities, TwentyBulkActivities } from '../activities/index.js';
 import type { CustomerBatch } from '../activities/bulk-sync-twenty.js';
-import { nonRetryableErrorTypes } from '../clients/errors.js';
+import { failure, nonRetryableErrorTypes } from '../clients/errors.js';
 import { chatwootBulkTaskQueue, twentyBulkTaskQueue } from '../contracts/task-queues.js';
 import type { HistoryKind } from '../db/schema.js';
 
@@ -235,7 +234,7 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
     }
     await main.finishBulkSyncRun({ runId, status: 'failed' });
     checkpoint(true);
-    throw ApplicationFailure.nonRetryable(`bulk sync ${runId} failed: ${err instanceof Error ? (err.cause?.toString() ?? err.message) : String(err)}`, 'BulkSyncFailed');
+    throw failure('BulkSyncFailed', `bulk sync ${runId} failed: ${err instanceof Error ? (err.cause?.toString() ?? err.message) : String(err)}`);
   }
 
   async function handOver(): Promise<never> {

@@ -81,7 +81,7 @@ const { offerSuggestion, sendKokoReply, escalateToHuman, recordKokoDecision } = 
 /** The customer is waiting: a few quick attempts, then a human takes over. */
 const { classifyCustomerMessages } = proxyActivities<MainActivities>({
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 4, nonRetryableErrorTypes: [...nonRetryableErrorTypes, geminiDailyQuotaType] },
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 4, nonRetryableErrorTypes },
 });
 
 /**

@@ -1,6 +1,5 @@
 import {
   ActivityFailure,
-  ApplicationFailure,
   continueAsNew,
   isCancellation,
   defineQuery,
@@ -11,7 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { MainActivities, TwentyActivities } from '../activities/index.js';
-import { nonRetryableErrorTypes } from '../clients/errors.js';
+import { failure, nonRetryableErrorTypes } from '../clients/errors.js';
 import { kgcEventTypeKey } from '../contracts/search-attributes.js';
 import { twentyTaskQueue } from '../contracts/task-queues.js';
 import type { HistoryKind } from '../db/schema.js';
@@ -110,7 +109,7 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
       if (isCancellation(err)) throw err;
       const reason = err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : String(err);
       await recordPartnerSyncStopped({ customerId, eventType: lastEventType, status: 'failed', error: reason });
-      throw ApplicationFailure.nonRetryable(`partner ${customerId} could not be synced: ${reason}`, 'PartnerSyncFailed');
+      throw failure('PartnerSyncFailed', `partner ${customerId} could not be synced: ${reason}`);
     }
   }
   phase = 'done';

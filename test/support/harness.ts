@@ -8,6 +8,7 @@ import { signKgcWebhook } from '../../sandbox/kgc/webhook.js';
 import { TwentyClient } from '../../src/clients/twenty-client.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
+import { logStreams } from '../../src/logger.js';
 import { twentyRecordId } from '../../src/mapping/ids.js';
 import { startService } from '../../src/service.js';
 import { provisionTwentyDataModel } from '../../src/twenty/provision.js';
@@ -138,6 +139,13 @@ export async function startHarness(opts: HarnessOptions = {}) {
 }
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+/** Every line the service logs from now on, as written (JSON). */
+export function captureLogs(): string[] {
+  const lines: string[] = [];
+  logStreams.add({ level: 'trace', stream: { write: (line: string) => void lines.push(line) } });
+  return lines;
+}
 
 let seq = 0;
 /** A KGC customer with a unique id; personal data chosen to be easy to search for in histories and logs. */
