@@ -2,7 +2,7 @@ import { Context, heartbeat } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { eq, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { customerNotifications, deadLetters, emailCampaignSubjects, emailOutbox, erasures, historyLedger, integrationLog, kgcEvents, partnerLinks, type ErasedSystem } from '../db/schema.js';
+import { customerNotifications, deadLetters, emailCampaignSubjects, emailOutbox, erasures, historyLedger, integrationLog, kgcEvents, partnerLinks, twentyEmailClaims, type ErasedSystem } from '../db/schema.js';
 import { customerHash } from '../mapping/erasure.js';
 import { workflowIds } from '../mapping/ids.js';
 import { currentRun, type ActivityDeps } from './context.js';
@@ -26,6 +26,7 @@ const customerRows: Record<string, [PgTable, PgColumn]> = {
   emailSubjects: [emailCampaignSubjects, emailCampaignSubjects.customerId],
   emailLog: [emailOutbox, emailOutbox.customerId],
   deadLetters: [deadLetters, deadLetters.customerId],
+  emailClaims: [twentyEmailClaims, twentyEmailClaims.customerId],
 };
 
 export function createErasureActivities({ db }: ActivityDeps) {
