@@ -148,6 +148,25 @@ describe('partnerSync', () => {
     for (const c of pair) expect((await link(c.customer_id))?.twentyPersonId).toBe(twentyRecordId('person', c.customer_id));
   });
 
+  it('a customer that changes its email frees the old one for the next customer', async () => {
+    const old = `regi.${Date.now()}@example.hu`;
+    const a = newCustomer({ email: old });
+    h.kgc.putCustomer(a);
+    await h.send('customer.created', a);
+    await h.partnerSyncResult(a.customer_id);
+    const moved = { ...a, email: `uj.${Date.now()}@example.hu` };
+    h.kgc.putCustomer(moved);
+    await h.send('customer.updated', moved);
+    await h.partnerSyncResult(a.customer_id);
+    const b = newCustomer({ email: old });
+    h.kgc.putCustomer(b);
+    await h.send('customer.created', b);
+    await h.partnerSyncResult(b.customer_id);
+    expect(person(a.customer_id)?.emails).toMatchObject({ primaryEmail: moved.email });
+    expect(person(b.customer_id)?.emails, 'the old email is no longer claimed by the first customer').toMatchObject({ primaryEmail: old });
+    expect((await link(b.customer_id))?.warnings).not.toContain('twenty_email_shared');
+  });
+
   it('never merges into a trashed person that holds the email: it stays in the trash, untouched', async () => {
     const email = `kukaban.${Date.now()}@example.hu`;
     const trashedId = await foreignPerson(email, { trashed: true });
