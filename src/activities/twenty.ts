@@ -17,7 +17,7 @@ const findByEmail = /* GraphQL */ `
   query EmailOwner($email: String!) {
     people(
       filter: { emails: { primaryEmail: { eq: $email } }, or: [{ deletedAt: { is: NULL } }, { deletedAt: { is: NOT_NULL } }] }
-      first: 1
+      first: 2
     ) { edges { node { id } } }
   }`;
 
@@ -51,9 +51,11 @@ export function createTwentyActivities({ db, kgc, twenty }: ActivityDeps) {
       const email = normaliseEmail(customer.email);
       if (!email) return { emailOwner: 'none' };
       const res = await requireTwenty(twenty).query<{ people: { edges: Array<{ node: { id: string } }> } }>(findByEmail, { email });
-      const owner = res.people.edges[0]?.node.id;
-      if (!owner) return { emailOwner: 'none' };
-      return { emailOwner: owner === twentyRecordId('person', customerId) ? 'self' : 'other' };
+      const owners = res.people.edges.map((e) => e.node.id);
+      if (owners.length === 0) return { emailOwner: 'none' };
+      // Any other holder (a trashed one next to ours, should the unique index leave trashed rows out) makes the
+      // email unsafe to send: the upsert would match two rows.
+      return { emailOwner: owners.every((id) => id === twentyRecordId('person', customerId)) ? 'self' : 'other' };
     },
 
     /**
