@@ -4,6 +4,7 @@ import type { Filter } from './filter.js';
 import { matching } from './find.js';
 import type { MetadataModel, ObjectMeta } from './metadata-model.js';
 import { uniqueKeys, type ObjectRecords, type Rec, type RecordStore } from './record-store.js';
+import { transformInput } from './transforms.js';
 import { applyInput, newRecord } from './values.js';
 
 type Data = Record<string, unknown>;
@@ -29,7 +30,8 @@ export function createMany(ctx: WriteContext, meta: ObjectMeta, rows: Data[], up
   }
   const records = ctx.store.of(meta);
   const keys = uniqueKeys(meta);
-  const plans: Plan[] = rows.map((data) => {
+  const plans: Plan[] = rows.map((input) => {
+    const data = transformInput(meta, input);
     const byId = typeof data.id === 'string' ? records.rows.get(data.id) : undefined;
     const byKey = keys.map((k) => records.findByKey(k, k.get(data))).find(Boolean);
     if (!upsert) {
@@ -48,13 +50,16 @@ export function createMany(ctx: WriteContext, meta: ObjectMeta, rows: Data[], up
   rejectDuplicatesWithinBatch(meta, plans.filter((p) => !p.existing).map((p) => p.data));
   plans.forEach((p) => checkForeignKeys(ctx, meta, p.data));
 
-  return plans.map(({ data, existing }) => {
-    if (existing) return write(records, existing, { ...data, id: existing.id, deletedAt: null });
+  // Twenty answers the updated rows first, then the inserted ones (common-create-many-query-runner.service.ts).
+  const updated = plans.flatMap(({ data, existing }) => (existing ? [write(records, existing, { ...data, id: existing.id, deletedAt: null })] : []));
+  const inserted = plans.flatMap(({ data, existing }) => {
+    if (existing) return [];
     const record = newRecord(meta, (data.id as string | undefined) ?? uuidv4(), records.rows.size + 1, ctx.createdBy);
     applyInput(meta, record, data);
     records.put(record);
-    return record;
+    return [record];
   });
+  return [...updated, ...inserted];
 }
 
 function rejectDuplicatesWithinBatch(meta: ObjectMeta, inserts: Data[]): void {
@@ -102,7 +107,8 @@ function liveRow(records: ObjectRecords, id: string): Rec {
   return row;
 }
 
-export function updateOne(ctx: WriteContext, meta: ObjectMeta, id: string, data: Data): Rec {
+export function updateOne(ctx: WriteContext, meta: ObjectMeta, id: string, input: Data): Rec {
+  const data = transformInput(meta, input);
   const records = ctx.store.of(meta);
   const row = liveRow(records, id);
   assertUniqueFree(records, id, data);
@@ -110,7 +116,8 @@ export function updateOne(ctx: WriteContext, meta: ObjectMeta, id: string, data:
   return write(records, row, data);
 }
 
-export function updateMany(ctx: WriteContext, meta: ObjectMeta, filter: Filter, data: Data): Rec[] {
+export function updateMany(ctx: WriteContext, meta: ObjectMeta, filter: Filter, input: Data): Rec[] {
+  const data = transformInput(meta, input);
   const records = ctx.store.of(meta);
   const rows = matching(records, filter);
   if (rows.length > ctx.maxBatch) throw badInput(`Cannot update more than ${ctx.maxBatch} records at once`, 'TOO_MANY_RECORDS_TO_UPDATE');

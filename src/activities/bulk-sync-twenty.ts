@@ -7,10 +7,12 @@ import { historyLedger, partnerLinks, type HistoryKind } from '../db/schema.js';
 import { historyObjectOf, huf, toTwentyHistoryRecord } from '../mapping/history.js';
 import { twentyRecordId } from '../mapping/ids.js';
 import { addEmailClaims, claimedInFlight, customersWithSharedEmail, type EmailClaims } from '../mapping/twenty-email-owners.js';
-import { normaliseEmail, toTwentyPerson } from '../mapping/twenty-person.js';
+import { normaliseEmail, toTwentyPerson, twentyPersonWarnings } from '../mapping/twenty-person.js';
 import { bulkBatchSize, erasedAmong, readCustomerBatch, recordBulkLinks, recordDeadLetters } from './bulk-sync-records.js';
 import { currentRun, type ActivityDeps } from './context.js';
 import { readModuleStates } from './store.js';
+import { claimPrimaryEmails } from './twenty-email-claims.js';
+import { twentyIdMismatchFailure } from './twenty-returned-ids.js';
 
 /** Batches per group: one email-owner query serves this many person batches (1 500 people, 25 requests). */
 const groupBatches = 25;
@@ -155,6 +157,16 @@ export function createTwentyBulkActivities({ db, kgc, twenty }: ActivityDeps) {
         if (taken.has(email)) shared.add(c.customer_id);
         else taken.add(email);
       }
+      // The claim decides: a live sync may have claimed one of these emails since the group was prepared (the
+      // email then stays with it, even for a customer the group put second).
+      const holders = await claimPrimaryEmails(
+        db,
+        customers.map((c) => ({ customerId: c.customer_id, email: normaliseEmail(c.email), claim: !shared.has(c.customer_id) })),
+      );
+      for (const c of customers) {
+        if (holders.has(c.customer_id)) shared.delete(c.customer_id);
+        else if (normaliseEmail(c.email)) shared.add(c.customer_id);
+      }
       const aggregates = await aggregatesOf(customers.map((c) => c.customer_id));
       const data = customers.map((c) => {
         const agg = aggregates.get(c.customer_id);
@@ -166,8 +178,9 @@ export function createTwentyBulkActivities({ db, kgc, twenty }: ActivityDeps) {
           lastServiceDate: agg?.lastService ?? null,
         };
       });
+      let returned: Array<{ id: string }>;
       try {
-        await requireTwenty(twenty).query(upsertPeople, { data });
+        returned = (await requireTwenty(twenty).query<{ createPeople: Array<{ id: string }> }>(upsertPeople, { data })).createPeople;
       } catch (err) {
         if (!isRejection(err)) throw err;
         if (customers.length > 1) return { written: 0, failed: 0, rejected: true };
@@ -175,13 +188,34 @@ export function createTwentyBulkActivities({ db, kgc, twenty }: ActivityDeps) {
         await recordDeadLetters(db, input.runId, [{ system: 'twenty', recordKind: 'customer', kgcId: id, customerId: id, reason: err.message }]);
         return { written: 0, failed: 1 };
       }
+      // Twenty answers updates first, then inserts: ids are compared as a set. A customer whose id is missing was
+      // upserted into another person (TwentyIdMismatch): a dead letter, and no link to an id that is not ours.
+      const returnedIds = new Set(returned.map((r) => r.id));
+      const foreign = [...returnedIds].filter((id) => !data.some((d) => d.id === id));
+      const merged = customers.filter((c) => !returnedIds.has(twentyRecordId('person', c.customer_id)));
+      await recordDeadLetters(
+        db,
+        input.runId,
+        merged.map((c) => ({
+          system: 'twenty' as const,
+          recordKind: 'customer' as const,
+          kgcId: c.customer_id,
+          customerId: c.customer_id,
+          reason: twentyIdMismatchFailure('person', twentyRecordId('person', c.customer_id), foreign.join(', ') || 'unknown').message,
+        })),
+      );
+      const written = customers.filter((c) => !merged.includes(c));
       await recordBulkLinks(
         db,
         currentRun(),
         'twenty',
-        customers.map((c) => ({ customerId: c.customer_id, externalId: twentyRecordId('person', c.customer_id), warnings: shared.has(c.customer_id) ? ['twenty_email_shared'] : [] })),
+        written.map((c) => ({
+          customerId: c.customer_id,
+          externalId: twentyRecordId('person', c.customer_id),
+          warnings: twentyPersonWarnings(c, { emailOwnedByOther: shared.has(c.customer_id) }),
+        })),
       );
-      return { written: customers.length, failed: 0 };
+      return { written: written.length, failed: merged.length };
     },
 
     /**

@@ -15,6 +15,7 @@ import {
   integrationLog,
   kgcEvents,
   partnerLinks,
+  twentyEmailClaims,
   type ErasedSystem,
   type ErasureSystem,
 } from '../db/schema.js';
@@ -67,6 +68,7 @@ const customerRows: Record<string, [PgTable, PgColumn]> = {
   emailSubjects: [emailCampaignSubjects, emailCampaignSubjects.customerId],
   emailLog: [emailOutbox, emailOutbox.customerId],
   deadLetters: [deadLetters, deadLetters.customerId],
+  emailClaims: [twentyEmailClaims, twentyEmailClaims.customerId],
 };
 
 const doneStatuses = new Set<ErasedSystem['status']>(['erased', 'nothing_found']);

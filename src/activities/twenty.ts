@@ -5,12 +5,18 @@ import { historyLedger, type HistoryKind } from '../db/schema.js';
 import { historyObjectOf, huf, toTwentyHistoryRecord } from '../mapping/history.js';
 import { twentyRecordId } from '../mapping/ids.js';
 import { isErased } from './erasure.js';
-import { normaliseEmail, toTwentyPerson } from '../mapping/twenty-person.js';
+import { normaliseEmail, toTwentyPerson, twentyPersonWarnings, type TwentyPersonWarning } from '../mapping/twenty-person.js';
 import type { ActivityDeps } from './context.js';
+import { claimPrimaryEmails } from './twenty-email-claims.js';
+import { twentyIdMismatchFailure } from './twenty-returned-ids.js';
 
+/** Trashed people count too: Twenty's upsert matches them, and a filter without deletedAt hides them. */
 const findByEmail = /* GraphQL */ `
   query EmailOwner($email: String!) {
-    people(filter: { emails: { primaryEmail: { eq: $email } } }, first: 1) { edges { node { id } } }
+    people(
+      filter: { emails: { primaryEmail: { eq: $email } }, or: [{ deletedAt: { is: NULL } }, { deletedAt: { is: NOT_NULL } }] }
+      first: 2
+    ) { edges { node { id } } }
   }`;
 
 const upsertPerson = /* GraphQL */ `
@@ -32,25 +38,42 @@ function requireTwenty(twenty: TwentyClient | undefined): TwentyClient {
  */
 export function createTwentyActivities({ db, kgc, twenty }: ActivityDeps) {
   return {
-    /** Whether the customer's email is already the primary email of another Twenty person (emails are unique there). */
+    /** Whether the customer's email is already the primary email of a Twenty person, trashed ones included (unique there). */
     async findTwentyEmailOwner({ customerId }: { customerId: string }): Promise<{ emailOwner: 'none' | 'self' | 'other' | 'customer_gone' }> {
       const customer = (await isErased(db, customerId)) ? null : await kgc.getCustomer(customerId);
       if (!customer) return { emailOwner: 'customer_gone' };
       const email = normaliseEmail(customer.email);
       if (!email) return { emailOwner: 'none' };
       const res = await requireTwenty(twenty).query<{ people: { edges: Array<{ node: { id: string } }> } }>(findByEmail, { email });
-      const owner = res.people.edges[0]?.node.id;
-      if (!owner) return { emailOwner: 'none' };
-      return { emailOwner: owner === twentyRecordId('person', customerId) ? 'self' : 'other' };
+      const owners = res.people.edges.map((e) => e.node.id);
+      if (owners.length === 0) return { emailOwner: 'none' };
+      // Any other holder (a trashed one next to ours, should the unique index leave trashed rows out) makes the
+      // email unsafe to send: the upsert would match two rows.
+      return { emailOwner: owners.every((id) => id === twentyRecordId('person', customerId)) ? 'self' : 'other' };
     },
 
-    async upsertTwentyPerson(input: { customerId: string; emailOwnedByOther: boolean }): Promise<{ personId?: string; customerGone: boolean }> {
+    /**
+     * Claims the customer's email (see claimPrimaryEmails), then upserts the person on its deterministic id. The
+     * lookup before this and the claim are separate steps, so an email the lookup found free may by now be claimed
+     * by another customer: then it goes to additionalEmails. Twenty answers with the id of the row it wrote; any
+     * other id means the upsert matched another person, a non-retryable TwentyIdMismatch.
+     */
+    async upsertTwentyPerson(input: { customerId: string; emailOwnedByOther: boolean; emailOwnedBySelf?: boolean }): Promise<{
+      personId?: string;
+      customerGone: boolean;
+      warnings?: TwentyPersonWarning[];
+    }> {
       // The tombstone check sits right before the write: an erased customer is never written again.
       const customer = (await isErased(db, input.customerId)) ? null : await kgc.getCustomer(input.customerId);
       if (!customer) return { customerGone: true };
-      const data = toTwentyPerson(customer, { emailOwnedByOther: input.emailOwnedByOther });
+      const email = normaliseEmail(customer.email);
+      const claim = { customerId: customer.customer_id, email, claim: !input.emailOwnedByOther };
+      const holders = await claimPrimaryEmails(db, [claim], { takeOver: input.emailOwnedBySelf === true });
+      const emailOwnedByOther = input.emailOwnedByOther || !holders.has(customer.customer_id);
+      const data = toTwentyPerson(customer, { emailOwnedByOther });
       const res = await requireTwenty(twenty).query<{ createPerson: { id: string } }>(upsertPerson, { data });
-      return { personId: res.createPerson.id, customerGone: false };
+      if (res.createPerson.id !== data.id) throw twentyIdMismatchFailure('person', data.id, res.createPerson.id);
+      return { personId: data.id, customerGone: false, warnings: twentyPersonWarnings(customer, { emailOwnedByOther }) };
     },
 
     /**

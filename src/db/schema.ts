@@ -137,6 +137,22 @@ export const historyLedger = pgTable(
 export type HistoryKind = 'rental' | 'service' | 'order';
 
 /**
+ * Which KGC customer may send an email as its Twenty person's primary email. Twenty's upsert matches on id OR
+ * primary email and updates the row it finds, so two customers sending one email become one person: every writer
+ * (live sync and bulk sync) takes the claim in one statement before its upsert, and only the holder sends it as
+ * primary. Keyed by a hash of the normalised email, so no address is stored; erased with the customer.
+ */
+export const twentyEmailClaims = pgTable(
+  'twenty_email_claims',
+  {
+    emailHash: text('email_hash').primaryKey(),
+    customerId: text('customer_id').notNull(),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('twenty_email_claims_customer_idx').on(t.customerId)],
+);
+
+/**
  * Koko (AI triage of Chatwoot conversations). Message texts, suggestions and edited replies live here, never in
  * workflow history; every row carries the conversation and Chatwoot contact ids (and the KGC customer id once
  * known) so the GDPR cascade can erase them.

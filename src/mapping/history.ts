@@ -52,6 +52,9 @@ export const historyObjectOf: Record<HistoryKind, { singular: 'rentalRecord' | '
   order: { singular: 'salesRecord', createMany: 'createSalesRecords', input: 'SalesRecordCreateInput' },
 };
 
+/** Twenty shows a custom object's records by their `name` (its label identifier); without one they are "Untitled". */
+const title = (kgcId: string, what: string) => `${kgcId} · ${what}`;
+
 /** Ledger row → Twenty record input, with the deterministic id that makes every write an upsert. */
 export function toTwentyHistoryRecord(kind: HistoryKind, kgcId: string, payload: Record<string, unknown>, personId: string) {
   const id = twentyRecordId(historyObjectOf[kind].singular, kgcId);
@@ -59,6 +62,7 @@ export function toTwentyHistoryRecord(kind: HistoryKind, kgcId: string, payload:
     const d = payload as KgcEventData<'rental.completed'>;
     return {
       id,
+      name: title(d.rental_id, d.machine_name),
       personId,
       kgcRentalId: d.rental_id,
       machineName: d.machine_name,
@@ -73,6 +77,7 @@ export function toTwentyHistoryRecord(kind: HistoryKind, kgcId: string, payload:
     const d = payload as KgcEventData<'service.completed'>;
     return {
       id,
+      name: title(d.worklog_id, d.machine_type),
       personId,
       kgcWorklogId: d.worklog_id,
       machineType: d.machine_type,
@@ -83,11 +88,13 @@ export function toTwentyHistoryRecord(kind: HistoryKind, kgcId: string, payload:
     };
   }
   const d = payload as KgcEventData<'order.delivered'>;
+  const itemsSummary = d.items.map((i) => `${i.quantity}× ${i.name}`).join(', ');
   return {
     id,
+    name: title(d.order_id, itemsSummary),
     personId,
     kgcOrderId: d.order_id,
-    itemsSummary: d.items.map((i) => `${i.quantity}× ${i.name}`).join(', '),
+    itemsSummary,
     totalAmount: huf(d.total_amount),
     orderDate: day(d.order_date),
     deliveredAt: new Date(d.delivered_at).toISOString(),

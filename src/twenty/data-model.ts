@@ -37,6 +37,7 @@ export const personFields: FieldSpec[] = [
   { name: 'isBusiness', label: 'Is Business', type: 'BOOLEAN' },
 ];
 
+/** Twenty also gives each custom object a text `name`, its record title (label identifier): the sync fills it. */
 export const customObjects: ObjectSpec[] = [
   {
     nameSingular: 'rentalRecord',

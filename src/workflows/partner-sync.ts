@@ -127,9 +127,10 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
     if (modules.crm && (partnerDirty || !personWritten)) {
       const { emailOwner } = await twenty.findTwentyEmailOwner({ customerId });
       if (emailOwner === 'customer_gone') return 'deleted_in_kgc';
-      if (emailOwner === 'other') warnings.push('twenty_email_shared');
-      const person = await twenty.upsertTwentyPerson({ customerId, emailOwnedByOther: emailOwner === 'other' });
+      const person = await twenty.upsertTwentyPerson({ customerId, emailOwnedByOther: emailOwner === 'other', emailOwnedBySelf: emailOwner === 'self' });
       if (person.customerGone) return 'deleted_in_kgc';
+      // Runs recorded before the activity reported its warnings: the lookup's answer was the only one.
+      warnings.push(...(person.warnings ?? (emailOwner === 'other' ? ['twenty_email_shared'] : [])));
       twentyPersonId = person.personId;
       personWritten = true;
     }

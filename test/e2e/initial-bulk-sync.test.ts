@@ -80,6 +80,7 @@ describe('initial bulk sync', () => {
 
     expect(peopleOf(ids)).toHaveLength(ids.length);
     for (const r of rentals) expect(h.twenty.getRecord('rentalRecord', twentyRecordId('rentalRecord', r))).toBeDefined();
+    expect(h.twenty.getRecord('rentalRecord', twentyRecordId('rentalRecord', rentals[0]!))?.name, 'records are titled, not "Untitled"').toBe(`${rentals[0]} · Makita talajvágó`);
     expect(h.person(ids[0]!)).toMatchObject({ totalRentals: 1, totalRevenue: { amountMicros: 45_000_000_000, currencyCode: 'HUF' }, lastRentalDate: daysAgo(37) });
     expect(h.person(first.customer_id)!.emails).toMatchObject({ primaryEmail: sharedEmail });
     expect(h.person(second.customer_id)!.emails).toMatchObject({ primaryEmail: null, additionalEmails: [sharedEmail] });
@@ -95,6 +96,32 @@ describe('initial bulk sync', () => {
     // The memo carries the last checkpoint for the Web UI.
     const memo = (await h.client.workflow.getHandle(workflowId).describe()).memo as { bulkSync: BulkSyncProgress };
     expect(memo.bulkSync).toMatchObject({ phase: 'done', done: true });
+  });
+
+  it('a bulk sync and a live sync racing for one email keep two people; exactly one holds the email', async () => {
+    const email = `verseny.${Date.now()}@example.hu`;
+    const inBulk = newCustomer({ email });
+    const live = newCustomer({ email: email.toUpperCase() });
+    h.kgc.putCustomer(inBulk);
+    h.kgc.putCustomer(live);
+    // Slow Twenty answers: the bulk's email-owner query and the live sync's lookup both run before either upsert.
+    h.twenty.faults.set({ latencyMs: 1500 });
+    try {
+      const { runId } = await startRun();
+      expect((await h.send('customer.created', live)).status).toBe(202);
+      expect((await h.partnerSyncResult(live.customer_id)).outcome).toBe('synced');
+      expect(await finish(runId)).toMatchObject({ done: true, failed: 0 });
+    } finally {
+      h.twenty.faults.clear();
+    }
+    const pair = [inBulk, live];
+    for (const c of pair) expect(h.person(c.customer_id)?.kgcCustomerId, `${c.customer_id} has a person of its own`).toBe(c.customer_id);
+    const holders = pair.filter((c) => h.person(c.customer_id)!.emails.primaryEmail === email);
+    expect(holders, 'exactly one person holds the email').toHaveLength(1);
+    const other = pair.find((c) => c !== holders[0])!;
+    expect(h.person(other.customer_id)!.emails).toMatchObject({ primaryEmail: null, additionalEmails: [email] });
+    const links = await h.db.select().from(partnerLinks).where(eq(partnerLinks.customerId, other.customer_id));
+    expect(links[0]!.warnings).toContain('twenty_email_shared');
   });
 
   it('a rerun duplicates nothing', async () => {

@@ -1,5 +1,10 @@
 import { eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActivityDeps } from '../../src/activities/context.js';
+import { createTwentyActivities } from '../../src/activities/twenty.js';
+import { KgcClient } from '../../src/clients/kgc-client.js';
+import { TwentyClient } from '../../src/clients/twenty-client.js';
 import { integrationLog, partnerLinks } from '../../src/db/schema.js';
 import { twentyRecordId } from '../../src/mapping/ids.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
@@ -16,6 +21,16 @@ afterAll(async () => {
 const person = (customerId: string) => h.person(customerId);
 const contactOf = (customerId: string) => h.contactOf(customerId);
 const link = async (customerId: string) => (await h.db.select().from(partnerLinks).where(eq(partnerLinks.customerId, customerId)))[0];
+const twentyApi = () => new TwentyClient({ apiUrl: h.twenty.url, apiKey: h.twenty.apiKey, requestsPerMinute: 6000 });
+/** A person someone created by hand in Twenty, not one of ours. */
+async function foreignPerson(email: string, opts: { trashed?: boolean } = {}): Promise<string> {
+  const id = randomUUID();
+  await twentyApi().query(`mutation($data: PersonCreateInput!) { createPerson(data: $data) { id } }`, {
+    data: { id, name: { firstName: 'Kézi', lastName: 'Kata' }, emails: { primaryEmail: email } },
+  });
+  if (opts.trashed) await twentyApi().query(`mutation { deletePerson(id: "${id}") { id } }`);
+  return id;
+}
 
 describe('partnerSync', () => {
   it('turns a signed customer.created into a Twenty person and a Chatwoot contact (end to end)', async () => {
@@ -110,6 +125,85 @@ describe('partnerSync', () => {
     await h.send('customer.updated', second);
     await h.partnerSyncResult(second.customer_id);
     expect(person(first.customer_id)?.emails).toMatchObject({ primaryEmail: email });
+  });
+
+  it('two customers with the same new email created at the same instant stay two people; exactly one holds the email', async () => {
+    const email = `egyszerre.${Date.now()}@example.hu`;
+    const pair = [newCustomer({ email }), newCustomer({ email: email.toUpperCase() })];
+    pair.forEach((c) => h.kgc.putCustomer(c));
+    // Slow Twenty answers put both email-owner lookups before either upsert, as a paced queue does.
+    h.twenty.faults.set({ latencyMs: 400 });
+    try {
+      await Promise.all(pair.map((c) => h.send('customer.created', c)));
+      for (const c of pair) expect((await h.partnerSyncResult(c.customer_id)).outcome).toBe('synced');
+    } finally {
+      h.twenty.faults.clear();
+    }
+    for (const c of pair) expect(person(c.customer_id)?.kgcCustomerId, `${c.customer_id} has a person of its own`).toBe(c.customer_id);
+    const holders = pair.filter((c) => person(c.customer_id)?.emails.primaryEmail === email);
+    expect(holders, 'exactly one person holds the email').toHaveLength(1);
+    const other = pair.find((c) => c !== holders[0])!;
+    expect(person(other.customer_id)?.emails).toMatchObject({ primaryEmail: null, additionalEmails: [email] });
+    expect((await link(other.customer_id))?.warnings).toContain('twenty_email_shared');
+    for (const c of pair) expect((await link(c.customer_id))?.twentyPersonId).toBe(twentyRecordId('person', c.customer_id));
+  });
+
+  it('a customer that changes its email frees the old one for the next customer', async () => {
+    const old = `regi.${Date.now()}@example.hu`;
+    const a = newCustomer({ email: old });
+    h.kgc.putCustomer(a);
+    await h.send('customer.created', a);
+    await h.partnerSyncResult(a.customer_id);
+    const moved = { ...a, email: `uj.${Date.now()}@example.hu` };
+    h.kgc.putCustomer(moved);
+    await h.send('customer.updated', moved);
+    await h.partnerSyncResult(a.customer_id);
+    const b = newCustomer({ email: old });
+    h.kgc.putCustomer(b);
+    await h.send('customer.created', b);
+    await h.partnerSyncResult(b.customer_id);
+    expect(person(a.customer_id)?.emails).toMatchObject({ primaryEmail: moved.email });
+    expect(person(b.customer_id)?.emails, 'the old email is no longer claimed by the first customer').toMatchObject({ primaryEmail: old });
+    expect((await link(b.customer_id))?.warnings).not.toContain('twenty_email_shared');
+  });
+
+  it('never merges into a trashed person that holds the email: it stays in the trash, untouched', async () => {
+    const email = `kukaban.${Date.now()}@example.hu`;
+    const trashedId = await foreignPerson(email, { trashed: true });
+    const c = newCustomer({ email });
+    h.kgc.putCustomer(c);
+    await h.send('customer.created', c);
+    expect((await h.partnerSyncResult(c.customer_id)).outcome).toBe('synced');
+    expect(person(c.customer_id)?.emails).toMatchObject({ primaryEmail: null, additionalEmails: [email] });
+    expect(h.twenty.getRecord('person', trashedId)).toMatchObject({ name: { firstName: 'Kézi', lastName: 'Kata' }, emails: { primaryEmail: email } });
+    expect(h.twenty.getRecord('person', trashedId)?.deletedAt, 'the trashed person was not restored').not.toBeNull();
+    expect((await link(c.customer_id))?.warnings).toContain('twenty_email_shared');
+  });
+
+  it('an upsert Twenty answers with another person\'s id is a non-retryable TwentyIdMismatch, never a stored id', async () => {
+    // The email-owner lookup came first; the person was created by hand right after it, before the upsert.
+    const email = `kezi.${Date.now()}@example.hu`;
+    const c = newCustomer({ email });
+    h.kgc.putCustomer(c);
+    const foreignId = await foreignPerson(email);
+    const deps = { db: h.db, kgc: new KgcClient({ apiUrl: h.kgc.url, apiKey: h.kgc.apiKey }), twenty: twentyApi() } as ActivityDeps;
+    await expect(createTwentyActivities(deps).upsertTwentyPerson({ customerId: c.customer_id, emailOwnedByOther: false })).rejects.toMatchObject({
+      type: 'TwentyIdMismatch',
+      nonRetryable: true,
+      message: expect.stringContaining(foreignId),
+    });
+    expect(person(c.customer_id)).toBeUndefined();
+    expect(await link(c.customer_id)).toBeUndefined();
+  });
+
+  it('leaves off a phone Twenty would refuse, with a warning on the partner link, and still syncs the person', async () => {
+    const c = newCustomer({ phone: '+80012345678' });
+    h.kgc.putCustomer(c);
+    await h.send('customer.created', c);
+    expect((await h.partnerSyncResult(c.customer_id)).outcome).toBe('synced');
+    expect(person(c.customer_id)).toMatchObject({ kgcCustomerId: c.customer_id, emails: { primaryEmail: c.email } });
+    expect(person(c.customer_id)?.phones.primaryPhoneNumber ?? '').toBe('');
+    expect((await link(c.customer_id))?.warnings).toContain('twenty_phone_invalid');
   });
 
   it('coalesces a burst of updates for one customer into fewer syncs', async () => {

@@ -50,6 +50,48 @@ describe('Twenty stand-in: auth and records', () => {
     expect(res.data?.createPeople[0]).toMatchObject({ id: ID_A, city: 'Pécs', deletedAt: null });
   });
 
+  it('canonicalises emails like Twenty: an upsert with another id and the email in capitals updates the owner and answers its id', async () => {
+    await core(upsert, { data: [{ id: ID_A, emails: { primaryEmail: 'Ada@X.com' }, city: 'Eger' }] });
+    expect(twenty.getRecord('person', ID_A)).toMatchObject({ emails: { primaryEmail: 'ada@x.com' } });
+    const res = await core(upsert, { data: [{ id: ID_B, emails: { primaryEmail: 'ADA@x.COM' }, city: 'Pécs' }] });
+    expect(res.data?.createPeople[0]).toMatchObject({ id: ID_A, city: 'Pécs' });
+    expect(twenty.getRecord('person', ID_B)).toBeUndefined();
+  });
+
+  it('finds a trashed email owner only when the filter names deletedAt', async () => {
+    await core(upsert, { data: [{ id: ID_A, emails: { primaryEmail: 'trash@x.com' } }] });
+    await core(`mutation { deletePerson(id: "${ID_A}") { id } }`);
+    const owner = (filter: string) => core(`{ people(filter: ${filter}) { edges { node { id } } } }`);
+    expect((await owner('{ emails: { primaryEmail: { eq: "trash@x.com" } } }')).data?.people.edges).toEqual([]);
+    const withTrash = await owner('{ emails: { primaryEmail: { eq: "trash@x.com" } }, or: [{ deletedAt: { is: NULL } }, { deletedAt: { is: NOT_NULL } }] }');
+    expect(withTrash.data?.people.edges).toEqual([{ node: { id: ID_A } }]);
+  });
+
+  it('answers the updated rows of an upsert batch first, then the inserted ones, as Twenty does', async () => {
+    await core(upsert, { data: [{ id: ID_B, city: 'Eger' }] });
+    const res = await core(upsert, { data: [{ id: ID_A, city: 'Pécs' }, { id: ID_B, city: 'Győr' }] });
+    expect(res.data?.createPeople.map((p: { id: string }) => p.id)).toEqual([ID_B, ID_A]);
+  });
+
+  it('validates phones like Twenty: a calling code must map to a country and the number must parse under it', async () => {
+    const phone = (phones: Record<string, string>) => core(upsert, { data: [{ id: ID_A, phones }] });
+    const refused = async (phones: Record<string, string>) => (await phone(phones)).errors?.[0]?.extensions;
+    expect(await refused({ primaryPhoneNumber: '12345678', primaryPhoneCallingCode: '+800', primaryPhoneCountryCode: '' })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      subCode: 'INVALID_PHONE_CALLING_CODE',
+    });
+    expect(await refused({ primaryPhoneNumber: '301234567', primaryPhoneCallingCode: '+36', primaryPhoneCountryCode: 'XX' })).toMatchObject({ subCode: 'INVALID_PHONE_COUNTRY_CODE' });
+    expect(await refused({ primaryPhoneNumber: '301234567', primaryPhoneCallingCode: '+36', primaryPhoneCountryCode: 'FR' })).toMatchObject({
+      subCode: 'CONFLICTING_PHONE_CALLING_CODE_AND_COUNTRY_CODE',
+    });
+    expect(await refused({ primaryPhoneNumber: 'not-a-number', primaryPhoneCallingCode: '+36', primaryPhoneCountryCode: 'HU' })).toMatchObject({ subCode: 'INVALID_PHONE_NUMBER' });
+    expect(await refused({ primaryPhoneNumber: '+33123456789', primaryPhoneCountryCode: 'HU' })).toMatchObject({ subCode: 'CONFLICTING_PHONE_COUNTRY_CODE' });
+    expect(twenty.getRecord('person', ID_A), 'a refused phone fails the whole record').toBeUndefined();
+
+    expect((await phone({ primaryPhoneNumber: '+36301234567' })).errors).toBeUndefined();
+    expect(twenty.getRecord('person', ID_A)).toMatchObject({ phones: { primaryPhoneNumber: '301234567', primaryPhoneCountryCode: 'HU', primaryPhoneCallingCode: '+36' } });
+  });
+
   it('refuses an upsert whose id and email point at different rows', async () => {
     await core(upsert, { data: [{ id: ID_A, emails: { primaryEmail: 'a@x.com' } }, { id: ID_B, emails: { primaryEmail: 'b@x.com' } }] });
     const res = await core(upsert, { data: [{ id: ID_A, emails: { primaryEmail: 'b@x.com' } }] });

@@ -5,7 +5,8 @@ import { toChatwootContact } from '../../src/mapping/chatwoot-contact.js';
 import { splitHungarianName } from '../../src/mapping/hungarian-name.js';
 import { twentyRecordId } from '../../src/mapping/ids.js';
 import { toTwentyPhone } from '../../src/mapping/phone.js';
-import { toTwentyPerson } from '../../src/mapping/twenty-person.js';
+import { toTwentyHistoryRecord } from '../../src/mapping/history.js';
+import { toTwentyPerson, twentyPersonWarnings } from '../../src/mapping/twenty-person.js';
 
 const customer = {
   customer_id: 'C-1001',
@@ -41,6 +42,39 @@ describe('Twenty person mapping', () => {
 
   it('splits a Hungarian mobile into calling code, country and national number', () => {
     expect(toTwentyPhone('+36301234567')).toEqual({ primaryPhoneNumber: '301234567', primaryPhoneCountryCode: 'HU', primaryPhoneCallingCode: '+36' });
+  });
+
+  it('leaves off numbers Twenty refuses: a calling code without a country (+800, +882, +999)', () => {
+    for (const n of ['+80012345678', '+88213000000', '+999123456789']) expect(toTwentyPhone(n), n).toBeUndefined();
+    expect(toTwentyPhone('+12025550123')).toEqual({ primaryPhoneNumber: '2025550123', primaryPhoneCountryCode: 'US', primaryPhoneCallingCode: '+1' });
+    expect(toTwentyPhone('+15555550123'), 'a +1 number of no one country keeps its calling code').toEqual({
+      primaryPhoneNumber: '5555550123',
+      primaryPhoneCountryCode: '',
+      primaryPhoneCallingCode: '+1',
+    });
+  });
+
+  it('sends a person with a refused phone without one, and says so in its warnings', () => {
+    const freephone = { ...customer, phone: '+80012345678' };
+    expect(toTwentyPerson(freephone, { emailOwnedByOther: false }).phones).toEqual({
+      primaryPhoneNumber: '',
+      primaryPhoneCountryCode: '',
+      primaryPhoneCallingCode: '',
+      additionalPhones: [],
+    });
+    expect(twentyPersonWarnings(freephone, { emailOwnedByOther: true })).toEqual(['twenty_email_shared', 'twenty_phone_invalid']);
+    expect(twentyPersonWarnings(customer, { emailOwnedByOther: false })).toEqual([]);
+    expect(twentyPersonWarnings({ ...customer, email: null }, { emailOwnedByOther: true }), 'no email, nothing shared').toEqual([]);
+  });
+
+  it('titles history records with the KGC id and what they are about', () => {
+    const personId = twentyRecordId('person', 'C-1001');
+    const rental = { rental_id: 'R-2025-001', customer_id: 'C-1001', machine_name: 'Makita fúró', rental_start: '2025-01-02', rental_end: '2025-01-05', total_days: 3, total_cost: 9000, status: 'completed' };
+    expect(toTwentyHistoryRecord('rental', 'R-2025-001', rental, personId).name).toBe('R-2025-001 · Makita fúró');
+    const worklog = { worklog_id: 'W-7', customer_id: 'C-1001', machine_type: 'Stihl láncfűrész', issue_description: 'Lánccsere', repair_cost: 9000, completed_at: '2025-01-05T10:00:00Z', status: 'completed' };
+    expect(toTwentyHistoryRecord('service', 'W-7', worklog, personId).name).toBe('W-7 · Stihl láncfűrész');
+    const order = { order_id: 'O-9', customer_id: 'C-1001', items: [{ name: 'Fúrószár', quantity: 2 }], total_amount: 4000, order_date: '2025-01-01', delivered_at: '2025-01-03T09:00:00Z' };
+    expect(toTwentyHistoryRecord('order', 'O-9', order, personId).name).toBe('O-9 · 2× Fúrószár');
   });
 
   it('maps only what may leave KGC, with a lower-case email and the payment status as a select value', () => {
