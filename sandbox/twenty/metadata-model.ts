@@ -213,6 +213,21 @@ export class MetadataModel {
     return field;
   }
 
+  /**
+   * What an admin's "deactivate, then delete" of a custom field in Settings leaves behind: the field is gone from the
+   * generated GraphQL schema (with a relation's inverse side). Returns whether the field existed.
+   */
+  dropField(objectNameSingular: string, fieldName: string): boolean {
+    const object = this.objectBySingular(objectNameSingular);
+    const field = object?.fields.find((f) => f.name === fieldName);
+    if (!object || !field) return false;
+    object.fields = object.fields.filter((f) => f !== field);
+    const target = field.relation && this.objectById(field.relation.targetObjectId);
+    if (target) target.fields = target.fields.filter((f) => f.id !== field.relation!.targetFieldId);
+    this.version += 1;
+    return true;
+  }
+
   private fieldIssues(object: ObjectMeta, name: string): MetadataIssue[] {
     const issues: MetadataIssue[] = [];
     if (!CAMEL_CASE_NAME.test(name)) {

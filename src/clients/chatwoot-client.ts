@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
-import { httpFailure, networkFailure } from './errors.js';
+import { credentialedHttpFailure, networkFailure } from './errors.js';
 
 export interface ChatwootContact {
   id: number;
@@ -97,7 +97,7 @@ export class ChatwootClient {
     if (res.status === 422) {
       throw ApplicationFailure.retryable('Chatwoot refuses to delete a contact that is online; retrying later', 'ChatwootContactOnline');
     }
-    if (res.status >= 400) throw httpFailure('Chatwoot', 'contact delete', res.status, res.headers['retry-after'] as string | undefined);
+    if (res.status >= 400) throw credentialedHttpFailure('Chatwoot', 'contact delete', res.status, res.headers['retry-after'] as string | undefined);
     return true;
   }
 
@@ -165,7 +165,7 @@ export class ChatwootClient {
     if (res.status === 422 && Array.isArray(res.data?.attributes)) {
       throw new ChatwootValidationError(res.data.attributes as string[], `Chatwoot ${what} rejected: ${res.data.message}`);
     }
-    if (res.status >= 400 && res.status !== 404) throw httpFailure('Chatwoot', what, res.status, res.headers['retry-after'] as string | undefined);
+    if (res.status >= 400 && res.status !== 404) throw credentialedHttpFailure('Chatwoot', what, res.status, res.headers['retry-after'] as string | undefined);
     return res;
   }
 }

@@ -1,18 +1,26 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ClientError, GraphQLClient } from 'graphql-request';
-import { httpFailure, networkFailure } from './errors.js';
+import { httpFailure, networkFailure, setupFailure } from './errors.js';
 
 interface TwentyGraphQLError {
   message: string;
   extensions?: { code?: string; subCode?: string; conflictingRecordId?: string };
 }
 
-/** GraphQL codes that a retry cannot fix (twenty.md §9). */
+/**
+ * Codes that fail every record alike until someone fixes the deployment, with what to fix: UNAUTHENTICATED for an
+ * invalid or expired key, FORBIDDEN for a revoked key or a role without the permission, GRAPHQL_VALIDATION_FAILED
+ * for a field or object the data model lacks (the generated schema has no such name).
+ */
+const setupHints: Record<string, string> = {
+  UNAUTHENTICATED: 'TWENTY_API_KEY is invalid or expired',
+  FORBIDDEN: "TWENTY_API_KEY is revoked, or its role lacks the permission (Settings → Roles)",
+  GRAPHQL_VALIDATION_FAILED: 'the data model lacks what this service writes; run `npm run twenty:provision`',
+};
+
+/** GraphQL codes of the record or request that a retry cannot fix (twenty.md §9). */
 const permanentCodes = new Set([
   'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
   'BAD_USER_INPUT',
   'METADATA_VALIDATION_FAILED',
   'METHOD_NOT_ALLOWED',
@@ -78,6 +86,11 @@ export class TwentyClient {
       });
     }
     if (code === 'NOT_FOUND') return new TwentyNotFoundError(text);
+    if (code && setupHints[code]) {
+      // Validation names every unknown field at once; the messages quote names from the query, never record data.
+      const messages = [...new Set(errors.filter((e) => e.extensions?.code === code).map((e) => e.message))].join('; ');
+      return setupFailure('Twenty', code, `Twenty ${code}${subCode ? `/${subCode}` : ''}: ${messages} (${setupHints[code]})`);
+    }
     if (status >= 500 || !code || !permanentCodes.has(code)) {
       return ApplicationFailure.create({ type: 'TwentyUnavailable', message: text });
     }
