@@ -47,8 +47,11 @@ export interface TwentyStandIn {
   /** One row by singular name and id, soft-deleted included; undefined once destroyed. */
   getRecord(objectNameSingular: string, id: string): Rec | undefined;
   objects(): ObjectMeta[];
-  /** Revokes the API key (Settings → APIs): every request with it is then answered FORBIDDEN until reset(). */
-  revokeApiKey(): void;
+  /**
+   * Revokes the API key (Settings → APIs): every request with it is then answered FORBIDDEN. `false` stands for the
+   * operator configuring a newly issued key.
+   */
+  setApiKeyRevoked(revoked: boolean): void;
   /** Assigns the key another role; the fields left out keep the Admin role's value. reset() restores Admin. */
   setRole(role: Partial<ApiKeyRole>): void;
   /** Deletes a field from the data model, as an admin can in Settings; false when there was no such field. */
@@ -181,8 +184,8 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
       return meta && ctx.store.of(meta).rows.get(id);
     },
     objects: () => model.objects,
-    revokeApiKey: () => {
-      revoked = true;
+    setApiKeyRevoked: (next) => {
+      revoked = next;
     },
     setRole: (next) => {
       role = { ...adminRole, ...next };

@@ -168,14 +168,14 @@ describe('Twenty stand-in: metadata', () => {
 describe('Twenty stand-in: setup errors (the deployment, not a record)', () => {
   beforeEach(() => start());
 
-  it('answers every request with a revoked key with HTTP 200 and FORBIDDEN, until reset', async () => {
-    twenty.revokeApiKey();
+  it('answers every request with a revoked key with HTTP 200 and FORBIDDEN', async () => {
+    twenty.setApiKeyRevoked(true);
     for (const path of ['/graphql', '/metadata'] as const) {
       const res = await gql(path, '{ __typename }');
       expect(res.errors?.[0], path).toMatchObject({ message: 'This API Key is revoked', extensions: { code: 'FORBIDDEN', userFriendlyMessage: 'This API key has been revoked.' } });
       expect(res.data, 'the middleware runs nothing').toBeUndefined();
     }
-    twenty.reset();
+    twenty.setApiKeyRevoked(false);
     expect((await core('{ people { totalCount } }')).errors).toBeUndefined();
   });
 
