@@ -181,8 +181,8 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
   /** Progress for operators in the Web UI: "Current details" on every batch, the memo every few batches. */
   const checkpoint = (force = false) => {
     const p = progress();
-    const pause = p.paused ? ` (paused: ${p.pauseReason})` : p.pausing ? ` (pausing: ${p.pauseReason})` : '';
-    setCurrentDetails(`**${p.phase}**${pause}: ${p.processed} / ${p.total ?? '?'} records, ${p.failed} failed, ${p.perSecond}/s, ETA ${p.etaSeconds ?? '?'} s`);
+    const pauseNote = p.paused ? ` (paused: ${p.pauseReason})` : p.pausing ? ` (pausing: ${p.pauseReason})` : '';
+    setCurrentDetails(`**${p.phase}**${pauseNote}: ${p.processed} / ${p.total ?? '?'} records, ${p.failed} failed, ${p.perSecond}/s, ETA ${p.etaSeconds ?? '?'} s`);
     if (force || ++batchesSinceMemo >= memoEveryBatches) {
       batchesSinceMemo = 0;
       upsertMemo({ bulkSync: p });
@@ -217,7 +217,7 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
    */
   async function step<T>(call: () => Promise<T>): Promise<T> {
     for (;;) {
-      await condition(() => !s.paused);
+      if (s.paused) await condition(() => !s.paused);
       activitiesInFlight++;
       try {
         return await call();
