@@ -18,6 +18,13 @@ const setupHints: Record<string, string> = {
   GRAPHQL_VALIDATION_FAILED: 'the data model lacks what this service writes; run `npm run twenty:provision`',
 };
 
+/**
+ * A field the workspace schema lacks, sent in the variables: graphql-js refuses it while coercing them, before any
+ * resolver runs, and Twenty answers that as BAD_USER_INPUT. It is the data model, not the record, that is wrong.
+ * Only the two names are kept: the rest of that message quotes the record.
+ */
+const unknownInputField = /Field "(\w+)" is not defined by type "(\w+)"/;
+
 /** GraphQL codes of the record or request that a retry cannot fix (twenty.md §9). */
 const permanentCodes = new Set([
   'GRAPHQL_PARSE_FAILED',
@@ -90,6 +97,11 @@ export class TwentyClient {
       // Validation names every unknown field at once; the messages quote names from the query, never record data.
       const messages = [...new Set(errors.filter((e) => e.extensions?.code === code).map((e) => e.message))].join('; ');
       return setupFailure('Twenty', code, `Twenty ${code}${subCode ? `/${subCode}` : ''}: ${messages} (${setupHints[code]})`);
+    }
+    const unknownField = unknownInputField.exec(first.message);
+    if (unknownField) {
+      const [, field, type] = unknownField;
+      return setupFailure('Twenty', 'DATA_MODEL_INCOMPLETE', `Twenty ${code}: field "${field}" is not defined by type "${type}" (${setupHints.GRAPHQL_VALIDATION_FAILED})`);
     }
     if (status >= 500 || !code || !permanentCodes.has(code)) {
       return ApplicationFailure.create({ type: 'TwentyUnavailable', message: text });

@@ -203,6 +203,11 @@ describe('Twenty stand-in: setup errors (the deployment, not a record)', () => {
     expect(res.errors?.[0]?.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(res.errors?.[0]?.message).toMatch(/"city"/);
     expect(res.errors?.[0]?.message).not.toMatch(/Győr/);
+    // Sent in the variables, graphql-js refuses it while coercing them (quoting the value), before any resolver runs.
+    const sent = await core(`mutation($data: [PersonCreateInput!]!) { createPeople(data: $data, upsert: true) { id } }`, { data: [{ id: ID_A, city: 'Győr' }] });
+    expect(sent.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
+    expect(sent.errors?.[0]?.message).toMatch(/Field "city" is not defined by type "PersonCreateInput"/);
+    expect(twenty.listRecords('people')).toHaveLength(0);
     expect(twenty.dropField('person', 'city')).toBe(false);
   });
 });
