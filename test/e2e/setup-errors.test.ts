@@ -9,8 +9,9 @@ import { eventually } from '../support/eventually.js';
 import { adminApiKey, newCustomer, startHarness, webhookSecret, type Harness } from '../support/harness.js';
 
 /**
- * A revoked key, a role without permission and a data model missing a field are errors of the deployment: syncs
- * wait and say why, the bulk sync pauses itself, /ready answers 503, and no record goes to the dead letters.
+ * A revoked key, a role without permission, a data model missing a field and a Chatwoot 401/403 are errors of the
+ * deployment: syncs wait and say why, the bulk sync pauses itself, /ready answers 503, and no record goes to the
+ * dead letters.
  */
 let h: Harness;
 beforeAll(async () => {
@@ -45,7 +46,7 @@ function seed(count: number): string[] {
   });
 }
 
-describe('Twenty setup errors', () => {
+describe('setup errors (Twenty and Chatwoot)', () => {
   it('a live sync waits while the key’s role may not write, says why, and syncs once the role is fixed', async () => {
     h.twenty.setRole({ update: false, softDelete: false, destroy: false });
     const c = newCustomer();
@@ -115,6 +116,25 @@ describe('Twenty setup errors', () => {
     await h.client.workflow.getHandle(`initial-bulk-sync/${runId}`).result();
     expect(await progressOf(runId)).toMatchObject({ done: true, failed: 0, paused: false, pausing: false, pauseReason: null });
     expect(ids.every((id) => h.person(id)?.isBusiness === false)).toBe(true);
+    expect(await allDeadLetters()).toEqual([]);
+  });
+
+  it('a Chatwoot 401 pauses the bulk sync with the reason instead of dead-lettering contacts', async () => {
+    const ids = seed(20);
+    h.chatwoot.faults.set({ failNext: { count: 8, status: 401 } });
+    try {
+      const { runId } = (await h.admin('POST', '/admin/bulk-sync', {})).body as { runId: string };
+      const paused = await eventually(async () => {
+        const p = await progressOf(runId);
+        return p.pauseReason?.includes('Chatwoot') && p;
+      }, 'a pause for the Chatwoot 401');
+      expect(paused.pauseReason).toContain('answered HTTP 401: the API key is invalid');
+      await h.client.workflow.getHandle(`initial-bulk-sync/${runId}`).result();
+      expect(await progressOf(runId)).toMatchObject({ done: true, failed: 0, contacts: { failed: 0 } });
+    } finally {
+      h.chatwoot.faults.clear();
+    }
+    expect(ids.every((id) => h.contactOf(id))).toBe(true);
     expect(await allDeadLetters()).toEqual([]);
   });
 
