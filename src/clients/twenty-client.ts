@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ClientError, GraphQLClient } from 'graphql-request';
-import { httpFailure, networkFailure, setupFailure } from './errors.js';
+import { credentialedHttpFailure, networkFailure, setupFailure } from './errors.js';
 
 interface TwentyGraphQLError {
   message: string;
@@ -12,11 +12,11 @@ interface TwentyGraphQLError {
  * invalid or expired key, FORBIDDEN for a revoked key or a role without the permission, GRAPHQL_VALIDATION_FAILED
  * for a field or object the data model lacks (the generated schema has no such name).
  */
-const setupHints: Record<string, string> = {
-  UNAUTHENTICATED: 'TWENTY_API_KEY is invalid or expired',
-  FORBIDDEN: "TWENTY_API_KEY is revoked, or its role lacks the permission (Settings → Roles)",
-  GRAPHQL_VALIDATION_FAILED: 'the data model lacks what this service writes; run `npm run twenty:provision`',
-};
+const setupHints = new Map([
+  ['UNAUTHENTICATED', 'TWENTY_API_KEY is invalid or expired'],
+  ['FORBIDDEN', 'TWENTY_API_KEY is revoked, or its role lacks the permission (Settings → Roles)'],
+  ['GRAPHQL_VALIDATION_FAILED', 'the data model lacks what this service writes; run `npm run twenty:provision`'],
+]);
 
 /**
  * A field the workspace schema lacks, sent in the variables: graphql-js refuses it while coercing them, before any
@@ -82,7 +82,7 @@ export class TwentyClient {
     const errors = (err.response.errors ?? []) as TwentyGraphQLError[];
     const first = errors[0];
     const status = err.response.status;
-    if (!first) return httpFailure('Twenty', 'GraphQL', status, err.response.headers?.get?.('retry-after'));
+    if (!first) return credentialedHttpFailure('Twenty', 'GraphQL', status, err.response.headers?.get?.('retry-after'));
     const { code, subCode } = first.extensions ?? {};
     const text = `Twenty ${code ?? 'error'}${subCode ? `/${subCode}` : ''}: ${first.message}`;
     if (subCode === 'LIMIT_REACHED' || /limit reached/i.test(first.message)) {
@@ -93,15 +93,16 @@ export class TwentyClient {
       });
     }
     if (code === 'NOT_FOUND') return new TwentyNotFoundError(text);
-    if (code && setupHints[code]) {
+    const hint = code && setupHints.get(code);
+    if (hint) {
       // Validation names every unknown field at once; the messages quote names from the query, never record data.
       const messages = [...new Set(errors.filter((e) => e.extensions?.code === code).map((e) => e.message))].join('; ');
-      return setupFailure('Twenty', code, `Twenty ${code}${subCode ? `/${subCode}` : ''}: ${messages} (${setupHints[code]})`);
+      return setupFailure('Twenty', code, `Twenty ${code}${subCode ? `/${subCode}` : ''}: ${messages} (${hint})`);
     }
     const unknownField = unknownInputField.exec(first.message);
     if (unknownField) {
       const [, field, type] = unknownField;
-      return setupFailure('Twenty', 'DATA_MODEL_INCOMPLETE', `Twenty ${code}: field "${field}" is not defined by type "${type}" (${setupHints.GRAPHQL_VALIDATION_FAILED})`);
+      return setupFailure('Twenty', 'DATA_MODEL_INCOMPLETE', `Twenty ${code}: field "${field}" is not defined by type "${type}" (${setupHints.get('GRAPHQL_VALIDATION_FAILED')})`);
     }
     if (status >= 500 || !code || !permanentCodes.has(code)) {
       return ApplicationFailure.create({ type: 'TwentyUnavailable', message: text });
