@@ -18,7 +18,7 @@ import { useErasureHashKey } from './mapping/erasure.js';
 import { ModuleFlags, seedModuleFlags } from './modules.js';
 import { ensureSchedules, scheduleDefinitions } from './schedules.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
-import { missingDataModel } from './twenty/provision.js';
+import { checkTwentySetup, missingDataModel, provisionTwentyDataModel } from './twenty/provision.js';
 import { createWorkers, type WorkerSetup } from './worker.js';
 
 export type Role = 'api' | 'worker';
@@ -63,7 +63,7 @@ export async function startService(
   const database = openDatabase(config.databaseUrl);
   await seedModuleFlags(database.db, config.modules);
   const clients = buildClients(config);
-  await checkTwentyModel(clients.twenty, config.modules.crm);
+  await ensureTwentyModel(clients.twenty, config.modules.crm);
 
   const closers: Array<() => Promise<void>> = [];
   let workers: Worker[] = [];
@@ -117,10 +117,12 @@ export async function startService(
         chatwootUrl: config.chatwoot.apiUrl,
         geminiUrl: config.gemini.apiKey ? config.gemini.apiUrl : undefined,
         smtp: clients.smtp && (() => clients.smtp!.verify()),
+        twentySetup: clients.twenty && (() => checkTwentySetup(clients.twenty!)),
       },
       chatwootWebhookSecret: config.chatwoot.webhookSecret,
       koko: config.koko,
       bulkSyncHistoryMonths: config.bulkSync.historyMonths,
+      bulkSyncSetupRetryMs: config.bulkSync.setupRetryMs,
     });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(opts.port ?? config.port, () => resolve(s));
@@ -144,15 +146,20 @@ export async function startService(
   };
 }
 
-/** A start-up check, not a migration: provisioning is `npm run twenty:provision` (or automatic under `npm run dev`). */
-async function checkTwentyModel(twenty: TwentyClient | undefined, crmEnabled: boolean): Promise<void> {
+/**
+ * Provisions what the Twenty data model lacks, as `npm run twenty:provision` does (idempotent), when the key's role
+ * may change the data model. Otherwise the service still starts: /ready answers 503 naming what is missing, and
+ * syncs wait instead of failing records.
+ */
+async function ensureTwentyModel(twenty: TwentyClient | undefined, crmEnabled: boolean): Promise<void> {
   if (!twenty || !crmEnabled) return;
+  let missing: string[] = [];
   try {
-    const missing = await missingDataModel(twenty);
-    if (missing.length > 0) {
-      logger.warn({ missing }, 'Twenty lacks part of the KGC data model; run `npm run twenty:provision`');
-    }
+    missing = await missingDataModel(twenty);
+    if (missing.length === 0) return;
+    const { created } = await provisionTwentyDataModel(twenty);
+    logger.info({ created }, 'Twenty data model provisioned at start-up');
   } catch (err) {
-    logger.warn({ err }, 'Twenty data model could not be checked at start-up');
+    logger.warn({ missing, err }, 'Twenty data model could not be checked or provisioned at start-up; /ready answers 503 until it is');
   }
 }

@@ -9,9 +9,14 @@ import type { Rec } from './record-store.js';
 import { UUIDScalar } from './scalars.js';
 import { buildSharedTypes } from './shared-types.js';
 
+/** The object-record permissions of a role that a root resolver needs (create and update both need `update`). */
+export type RecordPermission = 'read' | 'update' | 'softDelete' | 'destroy';
+
 export interface CoreContext {
   /** Takes one rate-limit token; throws LIMIT_REACHED when a bucket is empty. */
   throttle(): void;
+  /** Throws FORBIDDEN when the API key's role lacks the permission (checked after the token is taken, as Twenty does). */
+  permit(permission: RecordPermission): void;
 }
 
 type Args = Record<string, unknown>;
@@ -41,9 +46,10 @@ export function buildCoreSchema(model: MetadataModel, ctx: write.WriteContext): 
   const query: Record<string, Field> = {};
   const mutation: Record<string, Field> = {};
   const limited =
-    (run: (args: Args) => unknown): Field['resolve'] =>
+    (permission: RecordPermission, run: (args: Args) => unknown): Field['resolve'] =>
     (_src, args, context) => {
       context.throttle();
+      context.permit(permission);
       return run(args);
     };
 
@@ -62,56 +68,56 @@ export function buildCoreSchema(model: MetadataModel, ctx: write.WriteContext): 
     query[meta.namePlural] = {
       type: new GraphQLNonNull(t.connection),
       args: connectionArgs(() => t),
-      resolve: limited((args) => findMany(records(), args as FindManyArgs, ctx.maxBatch)),
+      resolve: limited('read', (args) => findMany(records(), args as FindManyArgs, ctx.maxBatch)),
     };
-    query[meta.nameSingular] = { type: one, args: byFilter, resolve: limited((args) => findOne(records(), filterOf(args))) };
+    query[meta.nameSingular] = { type: one, args: byFilter, resolve: limited('read', (args) => findOne(records(), filterOf(args))) };
 
     const upsertArg = { upsert: { type: GraphQLBoolean } };
     mutation[`create${P}`] = {
       type: one,
       args: { data: { type: new GraphQLNonNull(t.create) }, ...upsertArg },
-      resolve: limited((args) => write.createMany(ctx, meta, [args.data as Args], args.upsert === true)[0]),
+      resolve: limited('update', (args) => write.createMany(ctx, meta, [args.data as Args], args.upsert === true)[0]),
     };
     mutation[`create${Plural}`] = {
       type: many,
       args: { data: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(t.create))) }, ...upsertArg },
-      resolve: limited((args) => write.createMany(ctx, meta, args.data as Args[], args.upsert === true)),
+      resolve: limited('update', (args) => write.createMany(ctx, meta, args.data as Args[], args.upsert === true)),
     };
     mutation[`update${P}`] = {
       type: one,
       args: { ...byId, data: { type: new GraphQLNonNull(t.update) } },
-      resolve: limited((args) => write.updateOne(ctx, meta, id(args), args.data as Args)),
+      resolve: limited('update', (args) => write.updateOne(ctx, meta, id(args), args.data as Args)),
     };
     mutation[`update${Plural}`] = {
       type: many,
       args: { ...byFilter, data: { type: new GraphQLNonNull(t.update) } },
-      resolve: limited((args) => write.updateMany(ctx, meta, filterOf(args), args.data as Args)),
+      resolve: limited('update', (args) => write.updateMany(ctx, meta, filterOf(args), args.data as Args)),
     };
-    mutation[`delete${P}`] = { type: one, args: byId, resolve: limited((args) => write.deleteOne(ctx, meta, id(args))) };
+    mutation[`delete${P}`] = { type: one, args: byId, resolve: limited('softDelete', (args) => write.deleteOne(ctx, meta, id(args))) };
     mutation[`delete${Plural}`] = {
       type: many,
       args: byFilter,
-      resolve: limited((args) => write.softDelete(ctx, meta, matching(records(), filterOf(args)))),
+      resolve: limited('softDelete', (args) => write.softDelete(ctx, meta, matching(records(), filterOf(args)))),
     };
     mutation[`destroy${P}`] = {
       type: one,
       args: byId,
-      resolve: limited((args) => write.destroy(ctx, meta, [write.rowIncludingDeleted(ctx, meta, id(args))])[0]),
+      resolve: limited('destroy', (args) => write.destroy(ctx, meta, [write.rowIncludingDeleted(ctx, meta, id(args))])[0]),
     };
     mutation[`destroy${Plural}`] = {
       type: many,
       args: byFilter,
-      resolve: limited((args) => write.destroy(ctx, meta, matching(records(), filterOf(args), undefined, true))),
+      resolve: limited('destroy', (args) => write.destroy(ctx, meta, matching(records(), filterOf(args), undefined, true))),
     };
     mutation[`restore${P}`] = {
       type: one,
       args: byId,
-      resolve: limited((args) => write.restore(ctx, meta, [write.rowIncludingDeleted(ctx, meta, id(args))])[0]),
+      resolve: limited('softDelete', (args) => write.restore(ctx, meta, [write.rowIncludingDeleted(ctx, meta, id(args))])[0]),
     };
     mutation[`restore${Plural}`] = {
       type: many,
       args: byFilter,
-      resolve: limited((args) => write.restore(ctx, meta, matching(records(), filterOf(args), (r) => r.deletedAt !== null, true))),
+      resolve: limited('softDelete', (args) => write.restore(ctx, meta, matching(records(), filterOf(args), (r) => r.deletedAt !== null, true))),
     };
   }
 

@@ -57,3 +57,14 @@ export function metadataValidationFailed(kind: MetadataKind, entity: Record<stri
     userFriendlyMessage: 'Metadata validation failed',
   });
 }
+
+/** A revoked (or deleted) API key: the auth middleware answers HTTP 200 with FORBIDDEN, not UNAUTHENTICATED. */
+export const apiKeyRevoked = () =>
+  new TwentyError('This API Key is revoked', 'FORBIDDEN', { userFriendlyMessage: 'This API key has been revoked.' });
+
+/** The key's role lacks the object or settings permission the operation needs (PermissionsException). */
+export const permissionDenied = () =>
+  new TwentyError('Entity performing the request does not have permission', 'FORBIDDEN', {
+    subCode: 'PERMISSION_DENIED',
+    userFriendlyMessage: 'User does not have permission.',
+  });

@@ -2,8 +2,8 @@ import type { ServerResponse } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import { Faults } from '../faults.js';
 import { listen, readBody, sendJson, type ListenOptions, type RequestStats } from '../http.js';
-import { buildCoreSchema, type CoreContext } from './core-schema.js';
-import { limitReached } from './errors.js';
+import { buildCoreSchema, type CoreContext, type RecordPermission } from './core-schema.js';
+import { apiKeyRevoked, limitReached, permissionDenied, type TwentyError } from './errors.js';
 import { GraphQLEndpoint, type GraphQLBody } from './graphql-endpoint.js';
 import { buildMetadataSchema, metadataRoot } from './metadata-schema.js';
 import { MetadataModel, type ObjectMeta } from './metadata-model.js';
@@ -13,6 +13,19 @@ import { RecordStore, type Rec } from './record-store.js';
 
 export type { Rec as TwentyRecord } from './record-store.js';
 export type { RateLimitOptions } from './rate-limit.js';
+
+/**
+ * What the API key's role may do (Settings → Roles): object-record permissions for every object, and the DATA_MODEL
+ * settings permission that the metadata API's create/update mutations require. The default is the Admin role.
+ */
+export interface ApiKeyRole {
+  read: boolean;
+  update: boolean;
+  softDelete: boolean;
+  destroy: boolean;
+  dataModel: boolean;
+}
+const adminRole: ApiKeyRole = { read: true, update: true, softDelete: true, destroy: true, dataModel: true };
 
 export interface TwentyStandInOptions extends ListenOptions {
   apiKey?: string;
@@ -34,8 +47,15 @@ export interface TwentyStandIn {
   /** One row by singular name and id, soft-deleted included; undefined once destroyed. */
   getRecord(objectNameSingular: string, id: string): Rec | undefined;
   objects(): ObjectMeta[];
-  /** An administrator deletes a custom field (Settings → Data model): writes that still send it are refused. */
-  deleteField(objectNameSingular: string, name: string): boolean;
+  /**
+   * Revokes the API key (Settings → APIs): every request with it is then answered FORBIDDEN. `false` stands for the
+   * operator configuring a newly issued key.
+   */
+  setApiKeyRevoked(revoked: boolean): void;
+  /** Assigns the key another role; the fields left out keep the Admin role's value. reset() restores Admin. */
+  setRole(role: Partial<ApiKeyRole>): void;
+  /** Deletes a field from the data model, as an admin can in Settings; false when there was no such field. */
+  dropField(objectNameSingular: string, fieldName: string): boolean;
   reset(): void;
   /** Tests: awaited before each record request runs, so a test can hold a write while it sets up a race. */
   beforeRecordRequest(hook: ((body: GraphQLBody) => Promise<void> | void) | undefined): void;
@@ -49,6 +69,9 @@ export interface TwentyStandIn {
 const graphqlError = (res: ServerResponse, status: number, message: string, extensions: Record<string, unknown>) =>
   sendJson(res, status, { errors: [{ message, extensions }], data: null });
 
+/** The auth middleware writes its error without running the operation, so without `data`. */
+const middlewareError = (res: ServerResponse, error: TwentyError) => sendJson(res, 200, { errors: [{ message: error.message, extensions: error.extensions }] });
+
 export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Promise<TwentyStandIn> {
   const apiKey = options.apiKey ?? 'twenty-sandbox-key';
   const rateLimit = options.rateLimit === false ? null : { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
@@ -57,6 +80,8 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
   const metadataSchema = buildMetadataSchema();
 
   let model = new MetadataModel();
+  let role: ApiKeyRole = { ...adminRole };
+  let revoked = false;
   let throttle = rateLimit && new WorkspaceThrottle(rateLimit);
   const ctx: WriteContext = {
     model,
@@ -72,9 +97,16 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
     return built;
   };
   const core = new GraphQLEndpoint<CoreContext>(coreSchema);
+  const requireDataModel = <A, R>(run: (args: A) => R) => (args: A): R => {
+    if (!role.dataModel) throw permissionDenied();
+    return run(args);
+  };
   const metadata = new GraphQLEndpoint<unknown>(
     () => ({ schema: metadataSchema, version: 0 }),
-    () => metadataRoot(model),
+    () => {
+      const root = metadataRoot(model);
+      return { ...root, createOneObject: requireDataModel(root.createOneObject), createOneField: requireDataModel(root.createOneField) };
+    },
   );
   let limited = 0;
   let coreRequests = 0;
@@ -88,6 +120,9 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
         throw err;
       }
     },
+    permit: (permission: RecordPermission) => {
+      if (!role[permission]) throw permissionDenied();
+    },
   };
 
   const reset = () => {
@@ -95,6 +130,8 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
     ctx.model = model;
     ctx.store = new RecordStore();
     throttle = rateLimit && new WorkspaceThrottle(rateLimit);
+    role = { ...adminRole };
+    revoked = false;
     stats.count = 0;
     limited = 0;
     coreRequests = 0;
@@ -122,6 +159,7 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
         if (req.headers.authorization !== `Bearer ${apiKey}`) {
           return graphqlError(res, 200, 'Token invalid.', { code: 'UNAUTHENTICATED', userFriendlyMessage: 'Token invalid.' });
         }
+        if (revoked) return middlewareError(res, apiKeyRevoked());
         let body: GraphQLBody;
         try {
           body = JSON.parse(await readBody(req)) as GraphQLBody;
@@ -150,7 +188,13 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
       return meta && ctx.store.of(meta).rows.get(id);
     },
     objects: () => model.objects,
-    deleteField: (objectNameSingular, name) => model.deleteField(objectNameSingular, name),
+    setApiKeyRevoked: (next) => {
+      revoked = next;
+    },
+    setRole: (next) => {
+      role = { ...adminRole, ...next };
+    },
+    dropField: (objectNameSingular, fieldName) => model.dropField(objectNameSingular, fieldName),
     reset,
     beforeRecordRequest(hook) {
       beforeRecordRequest = hook;

@@ -213,13 +213,17 @@ export class MetadataModel {
     return field;
   }
 
-  /** What deleting a custom field in Twenty's settings does to the API: the field leaves every input type. */
-  deleteField(objectNameSingular: string, name: string): boolean {
+  /**
+   * What an admin's "deactivate, then delete" of a custom field in Settings leaves behind: the field is gone from the
+   * generated GraphQL schema (with a relation's inverse side). Returns whether the field existed.
+   */
+  dropField(objectNameSingular: string, fieldName: string): boolean {
     const object = this.objectBySingular(objectNameSingular);
-    const before = object?.fields.length;
-    if (!object) return false;
-    object.fields = object.fields.filter((f) => f.name !== name || !f.isCustom);
-    if (object.fields.length === before) return false;
+    const field = object?.fields.find((f) => f.name === fieldName);
+    if (!object || !field) return false;
+    object.fields = object.fields.filter((f) => f !== field);
+    const target = field.relation && this.objectById(field.relation.targetObjectId);
+    if (target) target.fields = target.fields.filter((f) => f.id !== field.relation!.targetFieldId);
     this.version += 1;
     return true;
   }

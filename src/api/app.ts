@@ -18,6 +18,8 @@ export interface AppDeps extends IntakeDeps {
   koko?: KokoSettings;
   /** BULK_SYNC_HISTORY_MONTHS: the default history window of a bulk sync. */
   bulkSyncHistoryMonths?: number;
+  /** BULK_SYNC_SETUP_RETRY: how long a bulk sync paused by a setup error waits before it tries again. */
+  bulkSyncSetupRetryMs?: number;
 }
 
 /** The intake API: one router per caller. */

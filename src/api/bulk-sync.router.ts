@@ -20,6 +20,7 @@ export interface BulkSyncRouterDeps {
   taskQueue: string;
   adminApiKey: string;
   bulkSyncHistoryMonths?: number;
+  bulkSyncSetupRetryMs?: number;
 }
 
 /** Admin control of initialBulkSync: start (one at a time), progress, pause, resume, cancel. */
@@ -75,7 +76,7 @@ export function bulkSyncRouter(deps: BulkSyncRouterDeps): Router {
     const workflowId = workflowIds.initialBulkSync(runId);
     await claimSlot(runId, historyMonths);
     try {
-      await deps.temporal.workflow.start<typeof initialBulkSync>('initialBulkSync', { workflowId, taskQueue: deps.taskQueue, args: [{ runId, historyMonths }] });
+      await deps.temporal.workflow.start<typeof initialBulkSync>('initialBulkSync', { workflowId, taskQueue: deps.taskQueue, args: [{ runId, historyMonths, setupRetryMs: deps.bulkSyncSetupRetryMs }] });
     } catch (err) {
       await deps.db.delete(bulkSyncRuns).where(eq(bulkSyncRuns.runId, runId));
       throw new ApiError(503, 'temporal_unavailable', `The bulk sync could not be started: ${(err as Error).message}`, [], { 'Retry-After': '5' });
@@ -96,7 +97,10 @@ export function bulkSyncRouter(deps: BulkSyncRouterDeps): Router {
     }
     if (!progress) throw new ApiError(503, 'progress_unavailable', 'No progress recorded yet; retry shortly', [], { 'Retry-After': '2' });
     const { phase, processed, total, failed, perSecond, etaSeconds, paused, done, contacts } = progress;
-    res.json({ runId: run.runId, workflowId: run.workflowId, status: run.status, phase, processed, total, failed, perSecond, etaSeconds, paused, done, contacts });
+    // Progress recorded before these fields existed has neither.
+    const pausing = progress.pausing ?? false;
+    const pauseReason = progress.pauseReason ?? null;
+    res.json({ runId: run.runId, workflowId: run.workflowId, status: run.status, phase, processed, total, failed, perSecond, etaSeconds, paused, pausing, pauseReason, done, contacts });
   });
 
   for (const action of ['pause', 'resume', 'cancel'] as const) {

@@ -2,10 +2,11 @@ import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import type { TwentySetup, TwentySetupProblem } from '../twenty/provision.js';
 import type { ModuleFlags } from '../modules.js';
 import type { Metrics } from './metrics.js';
 
-type Check = 'ok' | 'unreachable' | 'not configured';
+type Check = 'ok' | 'unreachable' | 'not configured' | 'setup_error';
 
 async function reachable(url: string | undefined): Promise<Check> {
   if (!url) return 'not configured';
@@ -24,6 +25,8 @@ export interface ReadyTargets {
   geminiUrl?: string;
   /** Verifies the SMTP connection (nodemailer `verify`), when SMTP is configured. */
   smtp?: () => Promise<boolean>;
+  /** Whether Twenty accepts the key and has the whole data model (a setup error stops every sync alike). */
+  twentySetup?: () => Promise<TwentySetup>;
 }
 
 /** Liveness, readiness of Temporal, the database and each enabled system, and Prometheus metrics. */
@@ -48,14 +51,28 @@ export function healthRouter(deps: { db: Db; temporal: Client; metrics: Metrics;
       modules.support && deps.targets.geminiUrl ? reachable(deps.targets.geminiUrl) : Promise.resolve<Check>('not configured'),
       smtpCheck ? smtpCheck().then((ok): Check => (ok ? 'ok' : 'unreachable'), (): Check => 'unreachable') : Promise.resolve<Check>('not configured'),
     ]);
+    let twentyCheck = twenty;
+    let setup: TwentySetupProblem | undefined;
+    const setupCheck = deps.targets.twentySetup;
+    if (modules.crm && twenty === 'ok' && setupCheck) {
+      const result = await setupCheck().catch((): 'unreachable' => 'unreachable');
+      if (result === 'unreachable') twentyCheck = 'unreachable';
+      else if (!result.ok) {
+        twentyCheck = 'setup_error';
+        setup = { code: result.code, message: result.message, ...(result.missing && { missing: result.missing }) };
+      }
+    }
     const body = {
       temporal,
       database,
-      modules: { crm: { enabled: modules.crm, twenty }, support: { enabled: modules.support, chatwoot, gemini, smtp } },
+      modules: {
+        crm: { enabled: modules.crm, twenty: twentyCheck, ...(setup && { setup }) },
+        support: { enabled: modules.support, chatwoot, gemini, smtp },
+      },
     };
     const ok = (c: Check) => c !== 'unreachable';
     const ready =
-      temporal === 'ok' && database === 'ok' && (!modules.crm || twenty === 'ok') && (!modules.support || (chatwoot === 'ok' && ok(gemini))) && ok(smtp);
+      temporal === 'ok' && database === 'ok' && (!modules.crm || twentyCheck === 'ok') && (!modules.support || (chatwoot === 'ok' && ok(gemini))) && ok(smtp);
     res.status(ready ? 200 : 503).json(body);
   });
 

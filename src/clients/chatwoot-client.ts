@@ -1,5 +1,5 @@
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
-import { ChatwootValidationError, failure, httpFailure, networkFailure } from './errors.js';
+import { ChatwootValidationError, credentialedHttpFailure, failure, networkFailure } from './errors.js';
 
 export interface ChatwootContact {
   id: number;
@@ -105,7 +105,7 @@ export class ChatwootClient {
     if (res.status === 422) {
       throw failure('ChatwootContactOnline', 'Chatwoot refuses to delete a contact that is online; retrying later', { detail: { system: 'Chatwoot', status: 422 } });
     }
-    if (res.status >= 400) throw httpFailure('Chatwoot', 'contact delete', res.status, res.headers['retry-after'] as string | undefined);
+    if (res.status >= 400) throw credentialedHttpFailure('Chatwoot', 'contact delete', res.status, res.headers['retry-after'] as string | undefined);
     return true;
   }
 
@@ -173,7 +173,7 @@ export class ChatwootClient {
     if (res.status === 422 && Array.isArray(res.data?.attributes)) {
       throw new ChatwootValidationError((res.data.attributes as unknown[]).map(String).filter((a) => /^\w{1,64}$/.test(a)), what);
     }
-    if (res.status >= 400 && res.status !== 404) throw httpFailure('Chatwoot', what, res.status, res.headers['retry-after'] as string | undefined);
+    if (res.status >= 400 && res.status !== 404) throw credentialedHttpFailure('Chatwoot', what, res.status, res.headers['retry-after'] as string | undefined);
     return res;
   }
 }

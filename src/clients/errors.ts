@@ -1,4 +1,4 @@
-import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, TemporalFailure } from '@temporalio/common';
 
 /**
  * The one error vocabulary of the service (ARCHITECTURE.md principle 3). Every failure that leaves a client, the
@@ -38,6 +38,8 @@ export const errorTypes = {
   EmailInFlight: { retryable: true },
   PartnerSyncFailed: { retryable: false },
   BulkSyncFailed: { retryable: false },
+  /** A fault of the deployment (key, role, data model), not of a record: syncs wait, the bulk sync pauses. */
+  SetupError: { retryable: true },
 } as const satisfies Record<string, { retryable: boolean }>;
 
 export type ErrorType = keyof typeof errorTypes;
@@ -156,4 +158,33 @@ export function errorSummary(err: unknown, depth = 0): Record<string, unknown> |
     ...(err instanceof ApplicationFailure && err.details?.length && { details: err.details }),
     ...(err.cause !== undefined && depth < 3 && { cause: errorSummary(err.cause, depth + 1) }),
   };
+}
+
+/**
+ * A fault of the deployment, not of a record (a revoked or invalid API key, a role without permission, a data
+ * model missing a field): every record would fail alike. Retryable, so live syncs wait with backoff and the
+ * message (data-free) shows in the Web UI as the pending activity's last failure; the bulk sync pauses on it. Never
+ * a reason to dead-letter a record.
+ */
+export const setupErrorType: ErrorType = 'SetupError';
+
+export type SetupSystem = 'Twenty' | 'Chatwoot';
+
+export function setupFailure(system: SetupSystem, code: string, message: string): ApplicationFailure {
+  return failure('SetupError', message.slice(0, 500), { detail: { system, code } });
+}
+
+/** A 401/403 answered to the deployment's own key: a setup error rather than a refusal of the record. */
+export function credentialedHttpFailure(system: SetupSystem, what: string, status: number, retryAfter?: string | null): ApplicationFailure {
+  if (status === 401 || status === 403) {
+    const why = status === 401 ? 'the API key is invalid' : 'the API key lacks a permission';
+    return setupFailure(system, `HTTP_${status}`, `${system} ${what} answered HTTP ${status}: ${why}`);
+  }
+  return httpFailure(system, what, status, retryAfter);
+}
+
+/** The setup failure an activity ended with, as a workflow sees it; undefined for any other error. */
+export function setupFailureOf(err: unknown): ApplicationFailure | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure && cause.type === setupErrorType ? cause : undefined;
 }

@@ -1,5 +1,5 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
-import { failure, httpFailure, networkFailure, TwentyNotFoundError, type FailureDetail } from './errors.js';
+import { credentialedHttpFailure, failure, networkFailure, setupFailure, TwentyNotFoundError, type FailureDetail } from './errors.js';
 
 interface TwentyGraphQLError {
   message: string;
@@ -7,12 +7,27 @@ interface TwentyGraphQLError {
   extensions?: { code?: string; subCode?: string; conflictingRecordId?: string };
 }
 
-/** GraphQL codes that a retry cannot fix (twenty.md §9). */
+/**
+ * Codes that fail every record alike until someone fixes the deployment, with what to fix: UNAUTHENTICATED for an
+ * invalid or expired key, FORBIDDEN for a revoked key or a role without the permission, GRAPHQL_VALIDATION_FAILED
+ * for a field or object the data model lacks (the generated schema has no such name).
+ */
+const setupHints = new Map([
+  ['UNAUTHENTICATED', 'TWENTY_API_KEY is invalid or expired'],
+  ['FORBIDDEN', 'TWENTY_API_KEY is revoked, or its role lacks the permission (Settings → Roles)'],
+  ['GRAPHQL_VALIDATION_FAILED', 'the data model lacks what this service writes; run `npm run twenty:provision`'],
+]);
+
+/**
+ * A field the workspace schema lacks, sent in the variables: graphql-js refuses it while coercing them, before any
+ * resolver runs, and Twenty answers that as BAD_USER_INPUT. It is the data model, not the record, that is wrong.
+ * Only the two names are kept: the rest of that message quotes the record.
+ */
+const unknownInputField = /Field "(\w+)" is not defined by type "(\w+)"/;
+
+/** GraphQL codes of the record or request that a retry cannot fix (twenty.md §9). */
 const permanentCodes = new Set([
   'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
   'BAD_USER_INPUT',
   'METADATA_VALIDATION_FAILED',
   'METHOD_NOT_ALLOWED',
@@ -77,7 +92,7 @@ export class TwentyClient {
     const errors = (err.response.errors ?? []) as TwentyGraphQLError[];
     const first = errors[0];
     const status = err.response.status;
-    if (!first) return httpFailure('Twenty', 'GraphQL', status, err.response.headers?.get?.('retry-after'));
+    if (!first) return credentialedHttpFailure('Twenty', 'GraphQL', status, err.response.headers?.get?.('retry-after'));
     const { code, subCode, conflictingRecordId } = first.extensions ?? {};
     const detail: FailureDetail = { system: 'Twenty', status, code, subCode, path: graphqlErrorPath(first), conflictingRecordId };
     const text = `Twenty ${code ?? 'error'}${subCode ? `/${subCode}` : ''}${detail.path ? ` at ${detail.path.join('.')}` : ''}`;
@@ -85,6 +100,17 @@ export class TwentyClient {
       return failure('RateLimited', text, { detail, nextRetryDelay: limitReachedDelayMs(first.message, this.opts.requestsPerMinute) });
     }
     if (code === 'NOT_FOUND') return new TwentyNotFoundError(detail);
+    const hint = code && setupHints.get(code);
+    if (hint) {
+      // Validation names every unknown field at once; the messages quote names from the query, never record data.
+      const messages = code === 'GRAPHQL_VALIDATION_FAILED' ? `: ${[...new Set(errors.filter((e) => e.extensions?.code === code).map((e) => e.message))].join('; ')}` : '';
+      return setupFailure('Twenty', code, `Twenty ${code}${subCode ? `/${subCode}` : ''}${messages} (${hint})`);
+    }
+    const unknownField = unknownInputField.exec(first.message);
+    if (unknownField) {
+      const [, field, type] = unknownField;
+      return setupFailure('Twenty', 'DATA_MODEL_INCOMPLETE', `Twenty ${code}: field "${field}" is not defined by type "${type}" (${setupHints.get('GRAPHQL_VALIDATION_FAILED')})`);
+    }
     if (status >= 500 || !code || !permanentCodes.has(code)) return failure('TwentyUnavailable', text, { detail });
     return failure('TwentyRejected', text, { detail });
   }

@@ -1,3 +1,4 @@
+import { setupFailureOf } from '../clients/errors.js';
 import type { TwentyClient } from '../clients/twenty-client.js';
 import { customObjects, personFields, type FieldSpec } from './data-model.js';
 
@@ -37,6 +38,29 @@ export async function missingDataModel(twenty: TwentyClient): Promise<string[]> 
   check('person', personFields);
   for (const o of customObjects) check(o.nameSingular, o.fields);
   return missing;
+}
+
+export interface TwentySetupProblem {
+  code: string;
+  message: string;
+  missing?: string[];
+}
+export type TwentySetup = { ok: true } | ({ ok: false } & TwentySetupProblem);
+
+/**
+ * Whether the key is accepted and the data model complete, without writing anything: what /ready reports. A role
+ * without write permission shows only when a sync writes (the sync then waits, its reason in the Web UI).
+ */
+export async function checkTwentySetup(twenty: TwentyClient): Promise<TwentySetup> {
+  try {
+    const missing = await missingDataModel(twenty);
+    if (missing.length === 0) return { ok: true };
+    return { ok: false, code: 'DATA_MODEL_INCOMPLETE', message: 'Twenty lacks part of the KGC data model; run `npm run twenty:provision`', missing };
+  } catch (err) {
+    const setup = setupFailureOf(err);
+    if (!setup) throw err;
+    return { ok: false, code: (setup.details?.[0] as { code: string }).code, message: setup.message };
+  }
 }
 
 /** Creates whatever of the data model is missing; running it again changes nothing. */

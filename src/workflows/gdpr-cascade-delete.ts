@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, defineQuery, proxyActivities, setHandler, sleep, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
 import type { MainActivities, TwentyErasureActivities } from '../activities/index.js';
 import { historyObjects } from '../activities/twenty-history-objects.js';
-import { nonRetryableErrorTypes } from '../clients/errors.js';
+import { nonRetryableErrorTypes, setupErrorType } from '../clients/errors.js';
 import { twentyTaskQueue } from '../contracts/task-queues.js';
 import type { ErasedSystem, ErasureSystem } from '../db/schema.js';
 
@@ -24,10 +24,11 @@ export interface GdprDeleteStatus {
 export const gdprDeleteStatus = defineQuery<GdprDeleteStatus>('status');
 
 /**
- * A system that is down delays its own step (backing off to 10 minutes, for up to a day), never the others'; a
- * permanent refusal (not an admin's token, a key that may not destroy) ends the step at once as `failed`.
+ * A system that is down delays its own step (backing off to 10 minutes, for up to a day), never the others'. A
+ * permanent refusal or a setup error (not an admin's token, a key that may not destroy) ends the step at once as
+ * `failed`: syncs wait for the operator's fix, but an erasure reports what it could not do and is retried after it.
  */
-const erasureRetry = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10m', nonRetryableErrorTypes };
+const erasureRetry = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10m', nonRetryableErrorTypes: [...nonRetryableErrorTypes, setupErrorType] };
 const stepTimeouts = { startToCloseTimeout: '1m', scheduleToCloseTimeout: '24h', retry: erasureRetry } as const;
 const main = proxyActivities<MainActivities>({ ...stepTimeouts, heartbeatTimeout: '30s' });
 /** Reading what KGC still knows is a help, not a step: KGC may already have deleted the customer. */
@@ -36,12 +37,12 @@ const kgcKeys = proxyActivities<MainActivities>({ startToCloseTimeout: '30s', re
 type Counts = Record<string, number>;
 type StepRun = () => Promise<Counts | 'not_configured'>;
 
-/** Why a step failed, as a code for the certificate: the failure's type and HTTP status, never its message. */
+/** Why a step failed, as a code for the certificate: the failure's type, HTTP status and code, never its message. */
 function failureCode(err: unknown): string {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) {
-    const status = (cause.details?.[0] as { status?: number } | undefined)?.status;
-    return `${cause.type ?? 'Error'}${status ? `:${status}` : ''}`;
+    const { status, code } = (cause.details?.[0] ?? {}) as { status?: number; code?: string };
+    return [cause.type ?? 'Error', status, code].filter(Boolean).join(':');
   }
   if (cause instanceof TimeoutFailure) return 'timeout';
   return 'unknown';

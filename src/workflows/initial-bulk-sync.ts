@@ -15,7 +15,7 @@ import {
 } from '@temporalio/workflow';
 import type { BulkSyncActivities, ChatwootBulkActivities, TwentyBulkActivities } from '../activities/index.js';
 import type { CustomerBatch } from '../activities/bulk-sync-twenty.js';
-import { failure, nonRetryableErrorTypes } from '../clients/errors.js';
+import { failure, nonRetryableErrorTypes, setupErrorType, setupFailureOf } from '../clients/errors.js';
 import { chatwootBulkTaskQueue, twentyBulkTaskQueue } from '../contracts/task-queues.js';
 import type { HistoryKind } from '../db/schema.js';
 
@@ -31,7 +31,11 @@ export interface BulkSyncProgress {
   failed: number;
   perSecond: number;
   etaSeconds: number | null;
+  /** True once paused and no batch is in flight any more; `pausing` while the batches in flight finish. */
   paused: boolean;
+  pausing: boolean;
+  /** Why the run is paused: the operator, or a setup error of Twenty or Chatwoot (retried by itself). */
+  pauseReason: string | null;
   done: boolean;
   contacts: { written: number; failed: number };
 }
@@ -53,6 +57,8 @@ export interface BulkSyncState {
   /** Time spent writing, pauses excluded: the base of perSecond. */
   activeMs: number;
   paused: boolean;
+  /** Set while the run is paused by a setup error rather than by the operator; it then resumes by itself. */
+  setupError?: string | null;
 }
 
 interface PeopleGroup {
@@ -65,6 +71,8 @@ interface PeopleGroup {
 export interface BulkSyncInput {
   runId: string;
   historyMonths: number;
+  /** How long a run paused by a setup error waits before it tries the failed step again (default 5 min). */
+  setupRetryMs?: number;
   state?: BulkSyncState;
 }
 
@@ -73,6 +81,8 @@ export const resumeBulkSync = defineSignal('resume');
 export const bulkSyncProgress = defineQuery<BulkSyncProgress>('progress');
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes };
+/** A setup error reaches the workflow at once: the run pauses on it instead of retrying each batch on its own. */
+const externalRetry = { ...retry, nonRetryableErrorTypes: [...nonRetryableErrorTypes, setupErrorType] };
 const main = proxyActivities<BulkSyncActivities>({ startToCloseTimeout: '2m', retry });
 const counting = proxyActivities<BulkSyncActivities>({ startToCloseTimeout: '2h', heartbeatTimeout: '30s', retry });
 
@@ -130,12 +140,15 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
   const { runId } = input;
   const taskQueue = workflowInfo().taskQueue;
   // The bulk workers heartbeat for every activity (heartbeatWhileRunning): a lost worker is noticed in seconds.
-  const twenty = proxyActivities<TwentyBulkActivities>({ taskQueue: twentyBulkTaskQueue(taskQueue), startToCloseTimeout: '2m', heartbeatTimeout: '10s', retry });
-  const chatwoot = proxyActivities<ChatwootBulkActivities>({ taskQueue: chatwootBulkTaskQueue(taskQueue), startToCloseTimeout: '10m', heartbeatTimeout: '10s', retry });
+  const twenty = proxyActivities<TwentyBulkActivities>({ taskQueue: twentyBulkTaskQueue(taskQueue), startToCloseTimeout: '2m', heartbeatTimeout: '10s', retry: externalRetry });
+  const chatwoot = proxyActivities<ChatwootBulkActivities>({ taskQueue: chatwootBulkTaskQueue(taskQueue), startToCloseTimeout: '10m', heartbeatTimeout: '10s', retry: externalRetry });
+  const setupRetryMs = input.setupRetryMs ?? 5 * 60_000;
   const s: BulkSyncState = input.state ?? initialState(input.historyMonths);
   let segmentStart = Date.now();
   let batchesSinceMemo = 0;
   let cancelled = false;
+  /** Activities started and not yet finished: a pause is complete only when none is left. */
+  let activitiesInFlight = 0;
 
   const activeMs = () => s.activeMs + (s.stage === 'writing' && !s.paused ? Date.now() - segmentStart : 0);
   const phase = (): BulkSyncPhase => {
@@ -157,7 +170,9 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
       failed: s.failed,
       perSecond: Math.round(perSecond * 10) / 10,
       etaSeconds: remaining === null || perSecond === 0 ? (s.stage === 'done' ? 0 : null) : Math.round(remaining / perSecond),
-      paused: s.paused,
+      paused: s.paused && activitiesInFlight === 0,
+      pausing: s.paused && activitiesInFlight > 0,
+      pauseReason: s.paused ? (s.setupError ?? 'paused by the operator') : null,
       done: s.stage === 'done',
       contacts: { written: s.contacts.written, failed: s.contacts.failed },
     };
@@ -165,7 +180,8 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
   /** Progress for operators in the Web UI: "Current details" on every batch, the memo every few batches. */
   const checkpoint = (force = false) => {
     const p = progress();
-    setCurrentDetails(`**${p.phase}**${p.paused ? ' (paused)' : ''}: ${p.processed} / ${p.total ?? '?'} records, ${p.failed} failed, ${p.perSecond}/s, ETA ${p.etaSeconds ?? '?'} s`);
+    const pauseNote = p.paused ? ` (paused: ${p.pauseReason})` : p.pausing ? ` (pausing: ${p.pauseReason})` : '';
+    setCurrentDetails(`**${p.phase}**${pauseNote}: ${p.processed} / ${p.total ?? '?'} records, ${p.failed} failed, ${p.perSecond}/s, ETA ${p.etaSeconds ?? '?'} s`);
     if (force || ++batchesSinceMemo >= memoEveryBatches) {
       batchesSinceMemo = 0;
       upsertMemo({ bulkSync: p });
@@ -173,18 +189,48 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
   };
 
   setHandler(bulkSyncProgress, progress);
-  setHandler(pauseBulkSync, () => {
-    if (s.paused) return;
-    s.activeMs = activeMs();
+  const pause = (setupError: string | null) => {
+    if (!s.paused) s.activeMs = activeMs();
     s.paused = true;
+    s.setupError = setupError;
     checkpoint(true);
-  });
-  setHandler(resumeBulkSync, () => {
-    if (!s.paused) return;
+  };
+  const resume = () => {
     s.paused = false;
+    s.setupError = null;
     segmentStart = Date.now();
     checkpoint(true);
+  };
+  // The operator's pause holds until the operator resumes, also over a pause for a setup error.
+  setHandler(pauseBulkSync, () => {
+    if (!s.paused || s.setupError) pause(null);
   });
+  setHandler(resumeBulkSync, () => {
+    if (s.paused) resume();
+  });
+
+  /**
+   * Every activity goes through here. None starts while the run is paused. A setup error (a revoked key, a role
+   * without permission, a data model missing a field) fails every record alike: the run pauses with it as the
+   * reason, unless the operator paused it already, and tries the step again after `setupRetryMs` or on resume.
+   */
+  async function step<T>(call: () => Promise<T>): Promise<T> {
+    for (;;) {
+      if (s.paused) await condition(() => !s.paused);
+      activitiesInFlight++;
+      try {
+        return await call();
+      } catch (err) {
+        const setup = setupFailureOf(err);
+        if (!setup) throw err;
+        if (!s.paused || s.setupError) pause(setup.message);
+      } finally {
+        activitiesInFlight--;
+        if (s.paused && activitiesInFlight === 0) checkpoint(true);
+      }
+      if (!(await condition(() => !s.paused, setupRetryMs)) && s.setupError) resume();
+    }
+  }
 
   const suspend = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyEventsPerRun;
   /** Between batches: wait while paused; false when this run should hand over to a new one. */
@@ -196,13 +242,13 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
   try {
     checkpoint(true);
     if (s.stage === 'counting') {
-      s.customersTotal = (await counting.countKgcCustomers()).total;
+      s.customersTotal = (await step(() => counting.countKgcCustomers())).total;
       s.stage = 'loading_history';
       checkpoint(true);
     }
     while (s.stage === 'loading_history') {
       if (!(await mayContinue())) return await handOver();
-      const page = await main.loadHistoryPage({ runId, kind: s.ledger.kind, since: s.since, cursor: s.ledger.cursor });
+      const page = await step(() => main.loadHistoryPage({ runId, kind: s.ledger.kind, since: s.since, cursor: s.ledger.cursor }));
       s.historyTotal += page.loaded;
       s.failed += page.invalid;
       if (page.nextCursor) s.ledger.cursor = page.nextCursor;
@@ -241,7 +287,7 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
     s.activeMs = activeMs();
     checkpoint(true);
     await condition(allHandlersFinished);
-    return continueAsNew<typeof initialBulkSync>({ runId, historyMonths: input.historyMonths, state: s });
+    return continueAsNew<typeof initialBulkSync>({ runId, historyMonths: input.historyMonths, setupRetryMs: input.setupRetryMs, state: s });
   }
 
   /**
@@ -286,7 +332,7 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
     }
     if (!s.history.counted) {
       // Only now is it known which customers have a person in Twenty: the history total is recounted.
-      s.historyTotal = (await main.countPendingHistory()).pending;
+      s.historyTotal = (await step(() => main.countPendingHistory())).pending;
       s.history.counted = true;
     }
     let moduleOff = false;
@@ -295,7 +341,7 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
         const cursor = s.history.cursors[kind];
         while (!cursor.done && !moduleOff) {
           if (!(await mayContinue())) return;
-          const out = await twenty.writeHistoryBatch({ runId, kind, after: cursor.after });
+          const out = await step(() => twenty.writeHistoryBatch({ runId, kind, after: cursor.after }));
           if (out.moduleOff) {
             moduleOff = true;
             return;
@@ -315,9 +361,10 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
 
   /** The group of customers from `cursor` on; `inFlight` starts the group being written meanwhile. */
   async function prepareGroup(cursor: string | null, inFlight?: string | null): Promise<PeopleGroup | 'module_off'> {
-    let prepared = await twenty.prepareCustomerGroup({ runId, cursor, inFlight });
+    let prepared = await step(() => twenty.prepareCustomerGroup({ runId, cursor, inFlight }));
     while (!prepared.moduleOff && prepared.ownersAfter) {
-      prepared = await twenty.prepareCustomerGroup({ runId, cursor, inFlight, ownersAfter: prepared.ownersAfter, claims: prepared.claims });
+      const { ownersAfter, claims } = prepared;
+      prepared = await step(() => twenty.prepareCustomerGroup({ runId, cursor, inFlight, ownersAfter, claims }));
     }
     if (prepared.moduleOff) return 'module_off';
     s.processed += prepared.erased + prepared.invalid;
@@ -333,7 +380,7 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
 
   /** A batch Twenty refuses as a whole is halved until the refused records stand alone (they go to the dead letters). */
   async function writePeople(batch: CustomerBatch, sharedEmail: string[]): Promise<{ failed: number } | 'module_off'> {
-    const out = await twenty.upsertPeopleBatch({ runId, batch, sharedEmail });
+    const out = await step(() => twenty.upsertPeopleBatch({ runId, batch, sharedEmail }));
     if (out.moduleOff) return 'module_off';
     if (!out.rejected) return { failed: out.failed };
     const mid = Math.ceil(batch.customerIds.length / 2);
@@ -351,7 +398,7 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
     let written = 0;
     let failed = 0;
     for (const ids of [kgcIds.slice(0, mid), kgcIds.slice(mid)]) {
-      const out = await twenty.writeHistoryBatch({ runId, kind, kgcIds: ids });
+      const out = await step(() => twenty.writeHistoryBatch({ runId, kind, kgcIds: ids }));
       const half = out.rejected && out.kgcIds ? await splitHistory(kind, out.kgcIds) : out;
       written += half.written;
       failed += half.failed;
@@ -362,7 +409,7 @@ export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncPro
   async function contactsTrack(): Promise<void> {
     while (!s.contacts.done) {
       if (!(await mayContinue())) return;
-      const out = await chatwoot.upsertContactsPage({ runId, cursor: s.contacts.cursor });
+      const out = await step(() => chatwoot.upsertContactsPage({ runId, cursor: s.contacts.cursor }));
       s.contacts.written += out.written;
       s.contacts.failed += out.failed;
       s.failed += out.failed;

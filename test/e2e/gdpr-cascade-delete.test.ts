@@ -173,7 +173,7 @@ describe('gdprCascadeDelete', () => {
       const { body } = await h.admin('GET', `/admin/erasures/${c.customer_id}`);
       expect(body.status).toBe('incomplete');
       const steps = Object.fromEntries(body.systems.map((s: { system: string; status: string; code?: string }) => [s.system, [s.status, s.code]]));
-      expect(steps).toEqual({ twenty: ['erased', undefined], chatwoot: ['failed', 'PermanentHttpError:401'], koko: ['nothing_found', undefined], integration_db: ['erased', undefined] });
+      expect(steps).toEqual({ twenty: ['erased', undefined], chatwoot: ['failed', 'SetupError:HTTP_401'], koko: ['nothing_found', undefined], integration_db: ['erased', undefined] });
       expect(person(c.customer_id), 'Twenty is erased although Chatwoot failed').toBeUndefined();
       expect(contactOf(c.customer_id)).toBeDefined();
       const metrics = await (await fetch(`${h.apiUrl}/metrics`)).text();
@@ -191,6 +191,23 @@ describe('gdprCascadeDelete', () => {
     expect(body.systems.find((s: { system: string }) => s.system === 'twenty').status, 'the retry reran only the failed step').toBe('erased');
     expect(await h.db.select().from(erasureKeys)).toEqual([]);
     expect((await h.admin('POST', `/admin/erasures/${c.customer_id}/retry`)).body).toMatchObject({ status: 'complete' });
+  });
+
+  it('a Twenty key whose role may not destroy fails only the Twenty step; a repeated delete finishes it once the role is fixed', async () => {
+    const c = await syncedCustomer();
+    h.twenty.setRole({ destroy: false });
+    try {
+      expect(await deleteAndWait(c.customer_id)).toMatchObject({ status: 'incomplete', pending: ['twenty'] });
+      const { body } = await h.admin('GET', `/admin/erasures/${c.customer_id}`);
+      expect(body.systems.find((s: { system: string }) => s.system === 'twenty')).toMatchObject({ status: 'failed', code: 'SetupError:FORBIDDEN' });
+      expect(contactOf(c.customer_id), 'Chatwoot is erased although Twenty refused').toBeUndefined();
+      expect(person(c.customer_id)).toBeDefined();
+    } finally {
+      h.twenty.setRole({});
+    }
+    expect((await h.send('customer.deleted', { customer_id: c.customer_id, gdpr_reason: 'customer_request' }, { id: `again-${c.customer_id}` })).status).toBe(202);
+    expect(await h.client.workflow.getHandle<typeof gdprCascadeDelete>(`gdpr-delete/${c.customer_id}`).result()).toMatchObject({ status: 'complete' });
+    expect(person(c.customer_id)).toBeUndefined();
   });
 
   it('a gdpr_reason with a NUL byte or personal text never blocks the erasure: the certificate keeps a reason code', async () => {

@@ -207,6 +207,53 @@ describe('Twenty stand-in: metadata', () => {
   });
 });
 
+describe('Twenty stand-in: setup errors (the deployment, not a record)', () => {
+  beforeEach(() => start());
+
+  it('answers every request with a revoked key with HTTP 200 and FORBIDDEN', async () => {
+    twenty.setApiKeyRevoked(true);
+    for (const path of ['/graphql', '/metadata'] as const) {
+      const res = await gql(path, '{ __typename }');
+      expect(res.errors?.[0], path).toMatchObject({ message: 'This API Key is revoked', extensions: { code: 'FORBIDDEN', userFriendlyMessage: 'This API key has been revoked.' } });
+      expect(res.data, 'the middleware runs nothing').toBeUndefined();
+    }
+    twenty.setApiKeyRevoked(false);
+    expect((await core('{ people { totalCount } }')).errors).toBeUndefined();
+  });
+
+  it('lets a read-only role read but answers its writes FORBIDDEN / PERMISSION_DENIED, metadata writes too', async () => {
+    twenty.setRole({ update: false, softDelete: false, destroy: false, dataModel: false });
+    expect((await core('{ people { totalCount } }')).data?.people.totalCount).toBe(0);
+    const write = await core(upsert, { data: [{ id: ID_A }] });
+    expect(write.errors?.[0]).toMatchObject({
+      message: 'Entity performing the request does not have permission',
+      path: ['createPeople'],
+      extensions: { code: 'FORBIDDEN', subCode: 'PERMISSION_DENIED', userFriendlyMessage: 'User does not have permission.' },
+    });
+    expect(twenty.listRecords('people')).toHaveLength(0);
+    const input = { object: { nameSingular: 'thing', namePlural: 'things', labelSingular: 'Thing', labelPlural: 'Things' } };
+    const created = await meta('mutation($input: CreateOneObjectInput!) { createOneObject(input: $input) { id } }', { input });
+    expect(created.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', subCode: 'PERMISSION_DENIED' });
+    twenty.setRole({ destroy: false });
+    expect((await core(upsert, { data: [{ id: ID_A }] })).errors).toBeUndefined();
+    expect((await core(`mutation { destroyPerson(id: "${ID_A}") { id } }`)).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('answers a field an admin deleted with GRAPHQL_VALIDATION_FAILED naming only the field', async () => {
+    expect(twenty.dropField('person', 'city')).toBe(true);
+    const res = await core(upsert, { data: [{ id: ID_A, city: 'Győr' }] });
+    expect(res.errors?.[0]?.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(res.errors?.[0]?.message).toMatch(/"city"/);
+    expect(res.errors?.[0]?.message).not.toMatch(/Győr/);
+    // Sent in the variables, graphql-js refuses it while coercing them (quoting the value), before any resolver runs.
+    const sent = await core(`mutation($data: [PersonCreateInput!]!) { createPeople(data: $data, upsert: true) { id } }`, { data: [{ id: ID_A, city: 'Győr' }] });
+    expect(sent.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
+    expect(sent.errors?.[0]?.message).toMatch(/Field "city" is not defined by type "PersonCreateInput"/);
+    expect(twenty.listRecords('people')).toHaveLength(0);
+    expect(twenty.dropField('person', 'city')).toBe(false);
+  });
+});
+
 describe('Twenty stand-in: limits', () => {
   it('rejects a batch above maxBatch', async () => {
     await start({ maxBatch: 3 });
