@@ -11,6 +11,8 @@ export interface ChatwootContact {
   custom_attributes?: Record<string, unknown>;
 }
 
+export type ContactFilterAttribute = 'identifier' | 'email' | 'phone_number';
+
 export interface ContactInput {
   name: string;
   email?: string | null;
@@ -69,11 +71,26 @@ export class ChatwootClient {
     return res.status === 404 ? null : (res.data.payload as ChatwootContact);
   }
 
-  /** Exact identifier match; search is a LIKE, so filter the page ourselves. */
+  /**
+   * Every contact whose attribute equals `value`, across all pages of `POST contacts/filter` (15 a page). Chatwoot
+   * compares lower-cased (so identifiers differing only in case both come back) and puts the `+` in front of a
+   * phone number itself, so the number is sent without it. Search is no lookup: substring matches, unordered.
+   */
+  async filterContacts(attribute: ContactFilterAttribute, value: string): Promise<ChatwootContact[]> {
+    const sent = attribute === 'phone_number' ? value.replace(/^\+/, '') : value;
+    const body = { payload: [{ attribute_key: attribute, filter_operator: 'equal_to', values: [sent], query_operator: null }] };
+    const found: ChatwootContact[] = [];
+    for (let page = 1; ; page++) {
+      const res = await this.send('post', `/contacts/filter?page=${page}`, 'contact filter', body);
+      const hits = (res.data.payload ?? []) as ChatwootContact[];
+      found.push(...hits);
+      if (hits.length === 0 || found.length >= Number(res.data.meta?.count ?? 0)) return found;
+    }
+  }
+
+  /** The contact holding exactly this identifier (Chatwoot's filter ignores case; identifiers do not). */
   async findContactByIdentifier(identifier: string): Promise<ChatwootContact | null> {
-    const res = await this.send('get', `/contacts/search?q=${encodeURIComponent(identifier)}`, 'contact search');
-    const hits = (res.data.payload ?? []) as ChatwootContact[];
-    return hits.find((c) => c.identifier === identifier) ?? null;
+    return (await this.filterContacts('identifier', identifier)).find((c) => c.identifier === identifier) ?? null;
   }
 
   async contactConversationCount(id: number): Promise<number> {

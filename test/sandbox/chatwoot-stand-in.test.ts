@@ -79,6 +79,30 @@ describe('Chatwoot stand-in: auth and contacts', () => {
     expect((await api('GET', '/contacts/search?q=')).json).toEqual({ error: 'Specify search string with parameter q' });
   });
 
+  it('lists search hits in no fixed order, so an exact identifier can sit past the first page', async () => {
+    for (const id of ['C1', ...Array.from({ length: 15 }, (_, i) => `C1${i}`)]) await createContact({ identifier: id });
+    const page1 = (await api('GET', '/contacts/search?q=C1')).json;
+    expect(page1.meta).toMatchObject({ current_page: 1, has_more: true });
+    expect(page1.payload.map((c: { identifier: string }) => c.identifier), 'C1 should be on page 2 only').not.toContain('C1');
+  });
+
+  it("filters like Chatwoot's equal_to: lower-cased, first value only, a phone sent without its +, unresolved contacts too", async () => {
+    await createContact({ name: 'Jane', email: 'jane@x.com', phone_number: '+36301234567', identifier: 'Kgc-1' });
+    await createContact({ name: 'Jane Doe', identifier: 'kgc-1' });
+    await createContact({ name: 'Nameless' });
+    const filter = async (attribute_key: string, values: unknown[], filter_operator = 'equal_to') =>
+      api('POST', '/contacts/filter', { payload: [{ attribute_key, filter_operator, values, query_operator: null }] });
+    const names = async (key: string, values: unknown[], op?: string) => (await filter(key, values, op)).json.payload.map((c: { name: string }) => c.name);
+    expect(await names('identifier', ['KGC-1'])).toEqual(['Jane', 'Jane Doe']);
+    expect(await names('email', ['JANE@X.COM', 'other@x.com'])).toEqual(['Jane']);
+    expect(await names('email', ['other@x.com', 'jane@x.com']), 'only the first value counts').toEqual([]);
+    expect(await names('phone_number', ['36301234567'])).toEqual(['Jane']);
+    expect(await names('phone_number', ['+36301234567']), 'Chatwoot prepends the +').toEqual([]);
+    expect(await names('name', ['nameless'])).toEqual(['Nameless']);
+    expect((await filter('identifier', ['kgc'], 'contains')).json).toEqual({ error: 'Invalid operator. The allowed operators for identifier are [equal_to,not_equal_to].' });
+    expect((await filter('email', [])).status).toBe(422);
+  });
+
   it('deletes a contact with its conversations, unless it is online', async () => {
     const { json } = await createContact({ name: 'Jane', phone_number: '+36301234567' });
     const id = json.payload.contact.id;
