@@ -40,8 +40,8 @@ export function buildClients(config: Config) {
   const botToken = config.chatwoot.botToken;
   const chatwootBot =
     apiUrl && accountId && botToken
-      ? { client: new ChatwootClient({ apiUrl, accountId, apiKey: botToken }), isBotToken: true }
-      : chatwoot && { client: chatwoot, isBotToken: false };
+      ? { client: new ChatwootClient({ apiUrl, accountId, apiKey: botToken }) }
+      : chatwoot && { client: chatwoot, asBotId: config.chatwoot.botId };
   const gemini = config.gemini.apiKey ? new GeminiClient({ apiUrl: config.gemini.apiUrl, apiKey: config.gemini.apiKey, model: config.gemini.model }) : undefined;
   const smtp = config.smtp.url ? new SmtpClient({ url: config.smtp.url, from: config.smtp.from! }) : undefined;
   return { kgc, twenty, chatwoot, chatwootBot, gemini, smtp };

@@ -5,7 +5,7 @@ import { ChatwootApp, ChatwootRequestError } from './app.js';
 import { authenticate } from './auth.js';
 import { contactRoutes } from './contact-routes.js';
 import { conversationRoutes, directoryRoutes } from './conversation-routes.js';
-import { ChatwootState, type Contact, type Conversation, type Message, type Team, type User } from './state.js';
+import { ChatwootState, type AttachmentType, type Contact, type Conversation, type Message, type Team, type User } from './state.js';
 import { contactView, conversationView, messageView } from './views.js';
 import { WebhookSender, type Delivery } from './webhooks.js';
 
@@ -19,6 +19,8 @@ export interface ChatwootStandInOptions extends ListenOptions {
   userToken?: string;
   /** The agent bot's access token; leave undefined for an installation without a bot token. */
   botToken?: string;
+  /** Chatwoot from mid-2026 (PR #14655) lets the bot token read a conversation and its labels; older ones answer 401. */
+  botReadsConversations?: boolean;
   /** The bot's outgoing_url; message_created goes there when set. */
   botWebhookUrl?: string;
   webhookSecret?: string;
@@ -37,6 +39,8 @@ export interface ChatwootStandIn {
   inboxId: number;
   userToken: string;
   botToken: string | undefined;
+  /** The agent bot's id: a user token posts as the bot with `sender_type: "AgentBot"` and this `sender_id`. */
+  botId: number;
   webhookSecret: string;
   faults: Faults;
   close(): Promise<void>;
@@ -48,7 +52,8 @@ export interface ChatwootStandIn {
   setContactOnline(contactId: number, online: boolean): void;
   setBotWebhookUrl(url: string | null): void;
   /** A customer writes: creates the contact/conversation if needed, then the incoming message and its webhook. */
-  receiveCustomerMessage(input: { content: string; conversationId?: number; contactId?: number; name?: string; phone?: string }): {
+  /** `content: null` with `attachments` is a photo, voice message or location without text. */
+  receiveCustomerMessage(input: { content: string | null; attachments?: AttachmentType[]; conversationId?: number; contactId?: number; name?: string; phone?: string }): {
     conversation: ReturnType<typeof conversationView>;
     message: ReturnType<typeof messageView>;
   };
@@ -102,7 +107,7 @@ export async function startChatwootStandIn(options: ChatwootStandInOptions = {})
     webhooks.deliveries.length = 0;
     stats.count = 0;
   };
-  const tokens = { user: userToken, userId: users[0]?.id ?? 1, bot: options.botToken };
+  const tokens = { user: userToken, userId: users[0]?.id ?? 1, bot: options.botToken, botReadsConversations: options.botReadsConversations ?? false };
 
   const server = await listen(
     {
@@ -160,6 +165,7 @@ export async function startChatwootStandIn(options: ChatwootStandInOptions = {})
     inboxId,
     userToken,
     botToken: options.botToken,
+    botId: state.bot.id,
     webhookSecret,
     faults,
     close: async () => {
@@ -183,7 +189,12 @@ export async function startChatwootStandIn(options: ChatwootStandInOptions = {})
         const open = state.conversationsOf(contact.id).find((c) => c.status !== 'resolved');
         conversation = open ?? app.createConversation(contact, {});
       }
-      const message = app.addMessage(conversation, { content: input.content, message_type: 'incoming', sender: { type: 'contact', id: conversation.contact_id } });
+      const message = app.addMessage(conversation, {
+        content: input.content,
+        message_type: 'incoming',
+        attachments: input.attachments,
+        sender: { type: 'contact', id: conversation.contact_id },
+      });
       return { conversation: conversationView(state, conversation), message: messageView(state, message) };
     },
     emitWebhook: (payload, url) => {

@@ -16,11 +16,16 @@ export function createKokoChatwootActivities({ db, chatwoot, chatwootBot }: Acti
     return chatwootBot;
   };
 
+  const requireUserClient = () => {
+    if (!chatwoot) throw ApplicationFailure.nonRetryable('CHATWOOT_API_URL / CHATWOOT_API_KEY are not configured', 'ConfigurationError');
+    return chatwoot;
+  };
+
   /**
    * Posts at most once per key. The outbox row is written before the post and completed after it; a retry that
    * finds it unfinished looks for the key among the conversation's messages before posting again.
    */
-  async function postOnce(key: string, conversationId: number, input: Omit<MessageInput, 'contentAttributes' | 'senderType'>): Promise<number | null> {
+  async function postOnce(key: string, conversationId: number, input: Omit<MessageInput, 'contentAttributes' | 'asBotId'>): Promise<number | null> {
     const created = await db.insert(kokoOutbox).values({ key, conversationId, state: 'sending' }).onConflictDoNothing().returning({ key: kokoOutbox.key });
     if (created.length === 0) {
       const [row] = await db.select().from(kokoOutbox).where(eq(kokoOutbox.key, key));
@@ -28,12 +33,8 @@ export function createKokoChatwootActivities({ db, chatwoot, chatwootBot }: Acti
       const earlier = chatwoot ? (await chatwoot.listMessages(conversationId)).find((m) => m.content_attributes?.[kokoMessageMarker] === key) : undefined;
       if (earlier) return complete(key, earlier.id);
     }
-    const { client, isBotToken } = bot();
-    const posted = await client.postMessage(conversationId, {
-      ...input,
-      contentAttributes: { [kokoMessageMarker]: key },
-      ...(!isBotToken && { senderType: 'AgentBot' as const }),
-    });
+    const { client, asBotId } = bot();
+    const posted = await client.postMessage(conversationId, { ...input, contentAttributes: { [kokoMessageMarker]: key }, asBotId });
     return posted ? complete(key, posted.id) : null;
   }
 
@@ -67,7 +68,8 @@ export function createKokoChatwootActivities({ db, chatwoot, chatwootBot }: Acti
       const key = `reply:${s.id}`;
       const [done] = await db.select().from(kokoOutbox).where(eq(kokoOutbox.key, key));
       if (done?.state === 'sent' && done.chatwootMessageId !== null) return { sent: true, messageId: done.chatwootMessageId };
-      const conversation = await bot().client.getConversation(s.conversationId);
+      // The user token reads: agent-bot tokens may read conversations only in Chatwoot versions from mid-2026 on.
+      const conversation = await requireUserClient().getConversation(s.conversationId);
       if (!conversation) return { sent: false, reason: 'conversation_gone' };
       if (conversation.status !== 'pending') return { sent: false, reason: `conversation_${conversation.status}` };
       let text = s.suggestedReply;

@@ -3,7 +3,8 @@ import { kokoMessageMarker, notificationMessageMarker } from '../contracts/koko.
 
 /** What one Chatwoot webhook means for Koko (chatwoot.md §6.3, §6.4, §7). */
 export type ChatwootAction =
-  | { kind: 'customer_message'; conversationId: number; messageId: number; contactId?: number; phone?: string; content: string }
+  /** `attachmentsOnly`: a photo, voice message or location without text, which Koko cannot read (content is ''). */
+  | { kind: 'customer_message'; conversationId: number; messageId: number; contactId?: number; phone?: string; content: string; attachmentsOnly?: true }
   | { kind: 'conversation_event'; conversationId: number; event: 'agent_replied' | 'handed_off' | 'resolved' }
   | { kind: 'ignore'; reason: string; conversationId?: number };
 
@@ -22,6 +23,7 @@ const messageEvent = z.object({
   message_type: z.union([z.string(), z.number()]),
   private: z.boolean().nullish(),
   content_attributes: z.unknown(),
+  attachments: z.array(z.unknown()).nullish(),
   sender,
   conversation: conversation.nullish(),
 });
@@ -60,8 +62,9 @@ export function interpretChatwootEvent(body: unknown): ChatwootAction {
     const type = msg.message_type;
     if (type === 'incoming' || type === 0) {
       if (conv.status !== 'pending') return { kind: 'ignore', reason: `conversation_${conv.status}`, conversationId };
-      const content = msg.content?.trim();
-      if (!content) return { kind: 'ignore', reason: 'no_text', conversationId };
+      const content = msg.content?.trim() ?? '';
+      const attachmentsOnly = !content && (msg.attachments?.length ?? 0) > 0;
+      if (!content && !attachmentsOnly) return { kind: 'ignore', reason: 'no_text', conversationId };
       return {
         kind: 'customer_message',
         conversationId,
@@ -69,6 +72,7 @@ export function interpretChatwootEvent(body: unknown): ChatwootAction {
         contactId: msg.sender?.id ?? conv.contact_inbox?.contact_id ?? conv.meta?.sender?.id,
         phone: msg.sender?.phone_number ?? conv.meta?.sender?.phone_number ?? undefined,
         content,
+        ...(attachmentsOnly && { attachmentsOnly: true as const }),
       };
     }
     if ((type === 'outgoing' || type === 1) && msg.sender?.type === 'user') return { kind: 'conversation_event', conversationId, event: 'agent_replied' };

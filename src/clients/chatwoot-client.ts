@@ -31,8 +31,11 @@ export interface MessageInput {
   content: string;
   private: boolean;
   contentAttributes?: Record<string, unknown>;
-  /** With a user token, post as the agent bot so the message is not taken for an agent's reply. */
-  senderType?: 'AgentBot';
+  /**
+   * With a user token, the agent bot's id to post as: Chatwoot takes `sender_type: "AgentBot"` only together with
+   * the id of an existing bot, otherwise the message is the token owner's, i.e. an agent's reply.
+   */
+  asBotId?: number;
 }
 
 /** A 422 from Chatwoot's model validation: which attributes collided (chatwoot.md §2). */
@@ -118,7 +121,7 @@ export class ChatwootClient {
     return true;
   }
 
-  /** Null when the conversation is gone (404). Works with the agent-bot token. */
+  /** Null when the conversation is gone (404). User token: bot tokens may read a conversation only since mid-2026. */
   async getConversation(conversationId: number): Promise<ChatwootConversation | null> {
     const res = await this.send('get', `/conversations/${conversationId}`, 'conversation lookup');
     return res.status === 404 ? null : (res.data as ChatwootConversation);
@@ -131,7 +134,7 @@ export class ChatwootClient {
       message_type: 'outgoing',
       private: input.private,
       content_attributes: input.contentAttributes ?? {},
-      ...(input.senderType && { sender_type: input.senderType }),
+      ...(input.asBotId !== undefined && { sender_type: 'AgentBot', sender_id: input.asBotId }),
     };
     const res = await this.send('post', `/conversations/${conversationId}/messages`, 'message create', body);
     return res.status === 404 ? null : { id: Number(res.data.id) };

@@ -133,16 +133,34 @@ describe('Chatwoot stand-in: conversations and messages', () => {
     expect(list.json.data.payload.map((c: { id: number }) => c.id).sort()).toEqual([1, 2]);
   });
 
-  it('lets the bot token hand off: toggle_status, team assignment, priority, labels', async () => {
+  it('lets the bot token hand off (toggle_status, team assignment, priority) but not read the conversation', async () => {
     const c = await conversationFor('+36301111111');
     const bot = (method: string, path: string, body?: unknown) => api(method, `/conversations/${c.id}${path}`, body, 'bot-token');
     expect((await bot('POST', '/toggle_status', { status: 'open' })).json.payload).toEqual({ success: true, conversation_id: c.id, current_status: 'open', snoozed_until: null });
     expect((await bot('POST', '/assignments', { team_id: 2 })).json).toMatchObject({ id: 2 });
     expect((await bot('POST', '/toggle_priority', { priority: 'high' })).text).toBe('');
+    expect((await api('GET', `/conversations/${c.id}`)).json).toMatchObject({ status: 'open', priority: 'high', meta: { team: { id: 2 } } });
+    for (const [method, path] of [['GET', ''], ['GET', '/labels'], ['POST', '/labels'], ['GET', '/messages']] as const) {
+      expect((await bot(method, path, method === 'POST' ? { labels: ['x'] } : undefined)).json, `${method} ${path}`).toEqual({ error: 'Access to this endpoint is not authorized for bots' });
+    }
+  });
+
+  it('lets the bot token read a conversation and manage labels from PR #14655 on (botReadsConversations)', async () => {
+    await cw.close();
+    cw = await startChatwootStandIn({ botToken: 'bot-token', botReadsConversations: true });
+    const c = await conversationFor('+36301111111');
+    const bot = (method: string, path: string, body?: unknown) => api(method, `/conversations/${c.id}${path}`, body, 'bot-token');
     expect((await bot('POST', '/labels', { labels: ['escalated'] })).json).toEqual({ payload: ['escalated'] });
-    const shown = (await bot('GET', '')).json;
-    expect(shown).toMatchObject({ status: 'open', priority: 'high', labels: ['escalated'], meta: { team: { id: 2 } } });
+    expect((await bot('GET', '')).json).toMatchObject({ id: c.id, labels: ['escalated'] });
     expect((await bot('GET', '/messages')).status).toBe(401);
+  });
+
+  it('posts as the bot with the user token only given sender_type AgentBot and the bot\'s sender_id', async () => {
+    const c = await conversationFor('+36301111111');
+    const post = async (extra: Record<string, unknown>) => (await api('POST', `/conversations/${c.id}/messages`, { content: 'Hi', ...extra })).json.sender.type;
+    expect(await post({ sender_type: 'AgentBot', sender_id: cw.botId })).toBe('agent_bot');
+    expect(await post({ sender_type: 'AgentBot' }), 'without sender_id the admin sends it').toBe('user');
+    expect(await post({ sender_type: 'AgentBot', sender_id: 999 }), 'an unknown bot id falls back to the admin').toBe('user');
   });
 
   it('returns REST messages with an integer message_type and 200, and posts a signed message_created webhook', async () => {
@@ -168,6 +186,14 @@ describe('Chatwoot stand-in: conversations and messages', () => {
     expect(payload).toMatchObject({ message_type: 'incoming', private: false, sender: { phone_number: '+36303333333' }, conversation: { id: conversation.id, status: 'pending', meta: { sender: { type: 'contact' } } } });
     expect(payload.sender).not.toHaveProperty('type');
     expect(cw.messages(conversation.id)[0]).toMatchObject({ message_type: 0 });
+  });
+
+  it('sends a message without text as content null with its attachments, in the webhook and over REST', async () => {
+    const { conversation } = cw.receiveCustomerMessage({ content: null, attachments: ['image', 'location'], phone: '+36303333334' });
+    await cw.webhooksIdle();
+    const payload = JSON.parse(received[0]!.body);
+    expect(payload).toMatchObject({ content: null, message_type: 'incoming', attachments: [{ file_type: 'image', data_url: expect.any(String) }, { file_type: 'location', coordinates_lat: expect.any(Number) }] });
+    expect(cw.messages(conversation.id)[0]!.attachments).toHaveLength(2);
   });
 
   it('opens a pending conversation with an activity note when the bot webhook keeps failing', async () => {
