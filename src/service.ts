@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { ActivityDeps } from './activities/index.js';
 import { createApp } from './api/app.js';
 import { createMetrics } from './api/metrics.js';
+import { unknownKokoTeams } from './api/koko-teams-check.js';
 import { ChatwootClient } from './clients/chatwoot-client.js';
 import { GeminiClient } from './clients/gemini-client.js';
 import { KgcClient } from './clients/kgc-client.js';
@@ -105,6 +106,7 @@ export async function startService(
       readyTargets: {
         twentyUrl: config.twenty.apiUrl,
         chatwootUrl: config.chatwoot.apiUrl,
+        chatwootProblems: clients.chatwoot && (() => unknownKokoTeams(clients.chatwoot!, config.koko.teams)),
         geminiUrl: config.gemini.apiKey ? config.gemini.apiUrl : undefined,
         smtp: clients.smtp && (() => clients.smtp!.verify()),
       },

@@ -94,7 +94,10 @@ export function createKokoChatwootActivities({ db, chatwoot, chatwootBot }: Acti
     }): Promise<{ handedOff: boolean }> {
       const { client } = bot();
       if (!(await client.toggleStatus(input.conversationId, 'open'))) return { handedOff: false };
-      if (input.teamId !== undefined) await client.assignTeam(input.conversationId, input.teamId);
+      if (input.teamId !== undefined && (await client.assignTeam(input.conversationId, input.teamId)) === 'unknown_team') {
+        // /ready reports this too; the handoff itself still stands, only without a team.
+        Context.current().log.warn('KOKO_TEAMS names a team Chatwoot does not know', { conversationId: input.conversationId, teamId: input.teamId });
+      }
       await client.togglePriority(input.conversationId, 'high');
       const note = escalationNote({ reason: input.reason, detail: input.detail, intent: input.intent, confidence: input.confidence });
       await postOnce(`escalation:${input.escalationId}`, input.conversationId, { content: note, private: true });

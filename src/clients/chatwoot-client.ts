@@ -157,10 +157,20 @@ export class ChatwootClient {
     return res.status !== 404;
   }
 
-  /** Team assignment alone: with `assignee_id` present Chatwoot would ignore `team_id` (chatwoot.md §4). */
-  async assignTeam(conversationId: number, teamId: number): Promise<boolean> {
+  /**
+   * Team assignment alone: with `assignee_id` present Chatwoot would ignore `team_id`. A team id Chatwoot does not
+   * know clears the conversation's team and answers 200 with a null body: 'unknown_team'.
+   */
+  async assignTeam(conversationId: number, teamId: number): Promise<'assigned' | 'unknown_team' | 'gone'> {
     const res = await this.send('post', `/conversations/${conversationId}/assignments`, 'team assignment', { team_id: teamId });
-    return res.status !== 404;
+    if (res.status === 404) return 'gone';
+    return res.data ? 'assigned' : 'unknown_team';
+  }
+
+  /** The account's teams (user token; bots may not list them). */
+  async listTeams(): Promise<Array<{ id: number; name: string }>> {
+    const res = await this.send('get', '/teams', 'team list');
+    return (res.data ?? []) as Array<{ id: number; name: string }>;
   }
 
   /** The contact's conversations (chatwoot.md §3), newest activity first as Chatwoot lists them. */

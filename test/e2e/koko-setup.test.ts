@@ -11,14 +11,15 @@ let gemini: GeminiStandIn;
 beforeAll(async () => {
   gemini = await startGeminiStandIn();
   h = await startHarness({
-    chatwoot: { webhookSecret: chatwootSecret },
+    // Chatwoot has teams 1 and 2 only; KOKO_TEAMS names a third.
+    chatwoot: { webhookSecret: chatwootSecret, teams: [1, 2].map((id) => ({ id, name: `team-${id}`, description: '', allow_auto_assign: true })) },
     env: {
       GEMINI_API_URL: gemini.url,
       GEMINI_API_KEY: gemini.apiKey,
       CHATWOOT_WEBHOOK_SECRET: chatwootSecret,
       // No CHATWOOT_BOT_TOKEN: Koko posts with the administrator's token as the stand-in's one agent bot.
       CHATWOOT_BOT_ID: '1',
-      KOKO_TEAMS: JSON.stringify({ berles: 1, szerviz: 2, ertekesites: 3, altalanos: 1 }),
+      KOKO_TEAMS: JSON.stringify({ berles: 1, szerviz: 2, ertekesites: 7, altalanos: 1 }),
     },
   });
   expect(h.chatwoot.botId).toBe(1);
@@ -39,7 +40,19 @@ async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, w
   }
 }
 
-describe('Koko without a bot token', () => {
+describe('Koko set up without a bot token', () => {
+  it('is not ready while KOKO_TEAMS names a team Chatwoot does not know (Chatwoot would silently clear it)', async () => {
+    const res = await fetch(`${h.apiUrl}/ready`);
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { modules: { support: unknown } }).modules.support).toEqual({
+      enabled: true,
+      chatwoot: 'misconfigured',
+      gemini: 'ok',
+      smtp: 'not configured',
+      problems: ['KOKO_TEAMS.ertekesites: Chatwoot has no team 7'],
+    });
+  });
+
   it('posts its reply as the agent bot (sender_id), so the reply is not taken for an agent’s and the run goes on', async () => {
     const m = `USER-${randomUUID().slice(0, 8)}`;
     gemini.script(m, { json: { intent: 'berles', confidence: 0.95, language: 'hu', suggestedReply: 'Szombaton 8-tól 12-ig.', needsHuman: false, reason: 'teszt' } });
