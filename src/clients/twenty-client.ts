@@ -4,7 +4,7 @@ import { httpFailure, networkFailure } from './errors.js';
 
 interface TwentyGraphQLError {
   message: string;
-  extensions?: { code?: string; subCode?: string; conflictingRecordId?: string };
+  extensions?: { code?: string; subCode?: string; conflictingRecordId?: string; retryAfterMs?: number; periodUnit?: string };
 }
 
 /** GraphQL codes that a retry cannot fix (twenty.md §9). */
@@ -70,6 +70,20 @@ export class TwentyClient {
     if (!first) return httpFailure('Twenty', 'GraphQL', status, err.response.headers?.get?.('retry-after'));
     const { code, subCode } = first.extensions ?? {};
     const text = `Twenty ${code ?? 'error'}${subCode ? `/${subCode}` : ''}: ${first.message}`;
+    const retryAfterMs = first.extensions?.retryAfterMs;
+    // Newer Twenty's usage limits say how long to wait; a spent quota lasts until its period ends (hours, days),
+    // which backing off cannot bridge: stop and report it.
+    if (code === 'RATE_LIMITED') {
+      return ApplicationFailure.create({
+        type: 'RateLimited',
+        message: text,
+        nextRetryDelay: typeof retryAfterMs === 'number' && retryAfterMs >= 0 ? retryAfterMs : limitReachedDelayMs(first.message, this.opts.requestsPerMinute),
+      });
+    }
+    if (code === 'QUOTA_EXHAUSTED') {
+      const renews = typeof retryAfterMs === 'number' ? ` (the ${first.extensions?.periodUnit ?? 'period'}'s quota renews in ${Math.ceil(retryAfterMs / 60_000)} min)` : '';
+      return ApplicationFailure.create({ type: 'TwentyQuotaExhausted', message: `${text}${renews}`, nonRetryable: true, details: [{ code, retryAfterMs }] });
+    }
     if (subCode === 'LIMIT_REACHED' || /limit reached/i.test(first.message)) {
       return ApplicationFailure.create({
         type: 'RateLimited',
