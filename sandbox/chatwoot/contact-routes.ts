@@ -141,7 +141,9 @@ export function contactRoutes(router: Router, app: ChatwootApp, base: string): v
     })
     .on('GET', `${base}/contacts/:id/conversations`, (ctx) => {
       const contact = app.contact(ctx.params.id);
-      sendJson(ctx.res, 200, { payload: state.conversationsOf(contact.id).map((c) => conversationView(state, c)) });
+      // Contacts::ConversationsController: the 20 with the latest activity, no paging.
+      const latest = [...state.conversationsOf(contact.id)].sort((a, b) => b.last_activity_at - a.last_activity_at).slice(0, 20);
+      sendJson(ctx.res, 200, { payload: latest.map((c) => conversationView(state, c)) });
     })
     .on('GET', `${base}/contacts/:id`, (ctx) => sendJson(ctx.res, 200, { payload: view(app.contact(ctx.params.id)) }));
 

@@ -155,7 +155,12 @@ export function conversationRoutes(router: Router, app: ChatwootApp, base: strin
           agent_last_seen_at: null,
           assignee_last_seen_at: null,
         },
-        payload: state.messagesOf(c.display_id).map((m) => messageView(state, m)),
+        // MessageFinder: the latest 20, older ones page with `before=<message id>`.
+        payload: state
+          .messagesOf(c.display_id)
+          .filter((m) => !ctx.query.get('before') || m.id < Number(ctx.query.get('before')))
+          .slice(-20)
+          .map((m) => messageView(state, m)),
       });
     })
     .on('POST', `${base}/conversations/:id/messages`, async (ctx) => {

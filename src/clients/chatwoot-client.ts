@@ -54,7 +54,8 @@ export class ChatwootClient {
     this.http = axios.create({
       baseURL: `${opts.apiUrl.replace(/\/$/, '')}/api/v1/accounts/${opts.accountId}`,
       timeout: opts.timeoutMs ?? 10_000,
-      headers: { api_access_token: opts.apiKey, 'Content-Type': 'application/json' },
+      // The dash form: nginx drops headers with underscores by default; Rails reads both as HTTP_API_ACCESS_TOKEN.
+      headers: { 'Api-Access-Token': opts.apiKey, 'Content-Type': 'application/json' },
       validateStatus: () => true,
     });
   }
@@ -140,7 +141,7 @@ export class ChatwootClient {
     return res.status === 404 ? null : { id: Number(res.data.id) };
   }
 
-  /** The conversation's recent messages; user tokens only (bots get 401). */
+  /** The conversation's latest 20 messages (Chatwoot pages older ones with `before`); user tokens only. */
   async listMessages(conversationId: number): Promise<Array<{ id: number; content_attributes?: Record<string, unknown> }>> {
     const res = await this.send('get', `/conversations/${conversationId}/messages`, 'message list');
     return res.status === 404 ? [] : ((res.data.payload ?? []) as Array<{ id: number; content_attributes?: Record<string, unknown> }>);
@@ -173,7 +174,7 @@ export class ChatwootClient {
     return (res.data ?? []) as Array<{ id: number; name: string }>;
   }
 
-  /** The contact's conversations (chatwoot.md §3), newest activity first as Chatwoot lists them. */
+  /** The contact's conversations, newest activity first; Chatwoot lists at most 20. */
   async contactConversations(contactId: number): Promise<Array<{ id: number; inbox_id: number; status: string }>> {
     const res = await this.send('get', `/contacts/${contactId}/conversations`, 'contact conversations');
     return res.status === 404 ? [] : ((res.data.payload ?? []) as Array<{ id: number; inbox_id: number; status: string }>);

@@ -188,6 +188,19 @@ describe('Chatwoot stand-in: conversations and messages', () => {
     expect(cw.messages(conversation.id)[0]).toMatchObject({ message_type: 0 });
   });
 
+  it("lists a contact's 20 latest conversations and a conversation's 20 latest messages, older ones with before", async () => {
+    const { json } = await createContact({ name: 'Jane', phone_number: '+36305555555' });
+    const contactId = json.payload.contact.id;
+    for (let i = 0; i < 22; i++) await api('POST', '/conversations', { inbox_id: cw.inboxId, contact_id: contactId });
+    expect((await api('GET', `/contacts/${contactId}/conversations`)).json.payload).toHaveLength(20);
+    const [first] = cw.conversations();
+    for (let i = 0; i < 23; i++) await api('POST', `/conversations/${first!.id}/messages`, { content: `m${i}`, private: true });
+    const latest = (await api('GET', `/conversations/${first!.id}/messages`)).json.payload;
+    expect(latest.map((m: { content: string }) => m.content)).toEqual(Array.from({ length: 20 }, (_, i) => `m${i + 3}`));
+    const older = (await api('GET', `/conversations/${first!.id}/messages?before=${latest[0].id}`)).json.payload;
+    expect(older.map((m: { content: string }) => m.content)).toEqual(['m0', 'm1', 'm2']);
+  });
+
   it('sends a message without text as content null with its attachments, in the webhook and over REST', async () => {
     const { conversation } = cw.receiveCustomerMessage({ content: null, attachments: ['image', 'location'], phone: '+36303333334' });
     await cw.webhooksIdle();
