@@ -39,7 +39,7 @@ export async function writeChatwootContact(client: ChatwootClient, customer: Kgc
       if (!(err instanceof ChatwootValidationError)) throw err;
       if (err.attributes.includes('identifier')) {
         const existing = await client.findContactByIdentifier(customer.customer_id);
-        if (!existing) throw ApplicationFailure.retryable('Chatwoot says the identifier is taken but search does not find it yet', 'ChatwootInconsistent');
+        if (!existing) throw ApplicationFailure.retryable('Chatwoot says the identifier is taken but its exact filter does not find it yet', 'ChatwootInconsistent');
         contactId = existing.id;
         continue;
       }
