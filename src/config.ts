@@ -46,6 +46,7 @@ const envSchema = z.object({
   CHATWOOT_API_KEY: z.string().min(1).optional(),
   CHATWOOT_INBOX_ID: z.coerce.number().int().positive().optional(),
   CHATWOOT_BOT_TOKEN: z.string().min(1).optional(),
+  CHATWOOT_BOT_ID: z.coerce.number().int().positive().optional(),
   CHATWOOT_WEBHOOK_SECRET: z.string().min(1).optional(),
   KOKO_TEAMS: z
     .string()
@@ -93,6 +94,11 @@ const required: Array<{ name: keyof Env; when?: (e: Env) => boolean; why?: strin
   { name: 'CHATWOOT_API_URL', when: (e) => e.SUPPORT_MODULE_ENABLED },
   { name: 'CHATWOOT_ACCOUNT_ID', when: (e) => e.SUPPORT_MODULE_ENABLED },
   { name: 'CHATWOOT_API_KEY', when: (e) => e.SUPPORT_MODULE_ENABLED },
+  {
+    name: 'CHATWOOT_BOT_ID',
+    when: (e) => e.SUPPORT_MODULE_ENABLED && e.CHATWOOT_WEBHOOK_SECRET !== undefined && e.CHATWOOT_BOT_TOKEN === undefined,
+    why: ' while Koko posts with the user token (CHATWOOT_BOT_TOKEN unset): without it its messages count as an agent\'s',
+  },
   { name: 'MAIL_FROM', when: (e) => e.SMTP_URL !== undefined, why: ' while SMTP_URL is set' },
 ];
 
@@ -117,6 +123,7 @@ function toConfig(e: Env) {
       apiKey: e.CHATWOOT_API_KEY,
       inboxId: e.CHATWOOT_INBOX_ID,
       botToken: e.CHATWOOT_BOT_TOKEN,
+      botId: e.CHATWOOT_BOT_ID,
       webhookSecret: e.CHATWOOT_WEBHOOK_SECRET,
     },
     koko: {

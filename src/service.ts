@@ -6,6 +6,7 @@ import type { ActivityDeps } from './activities/index.js';
 import { recordConfiguredSystems } from './activities/erasure.js';
 import { createApp } from './api/app.js';
 import { createMetrics } from './api/metrics.js';
+import { unknownKokoTeams } from './api/koko-teams-check.js';
 import { ChatwootClient } from './clients/chatwoot-client.js';
 import { GeminiClient } from './clients/gemini-client.js';
 import { KgcClient } from './clients/kgc-client.js';
@@ -42,8 +43,8 @@ export function buildClients(config: Config) {
   const botToken = config.chatwoot.botToken;
   const chatwootBot =
     apiUrl && accountId && botToken
-      ? { client: new ChatwootClient({ apiUrl, accountId, apiKey: botToken }), isBotToken: true }
-      : chatwoot && { client: chatwoot, isBotToken: false };
+      ? { client: new ChatwootClient({ apiUrl, accountId, apiKey: botToken }) }
+      : chatwoot && { client: chatwoot, asBotId: config.chatwoot.botId };
   const gemini = config.gemini.apiKey ? new GeminiClient({ apiUrl: config.gemini.apiUrl, apiKey: config.gemini.apiKey, model: config.gemini.model }) : undefined;
   const smtp = config.smtp.url ? new SmtpClient({ url: config.smtp.url, from: config.smtp.from! }) : undefined;
   return { kgc, twenty, chatwoot, chatwootBot, gemini, smtp };
@@ -115,6 +116,7 @@ export async function startService(
       readyTargets: {
         twentyUrl: config.twenty.apiUrl,
         chatwootUrl: config.chatwoot.apiUrl,
+        chatwootProblems: clients.chatwoot && (() => unknownKokoTeams(clients.chatwoot!, config.koko.teams)),
         geminiUrl: config.gemini.apiKey ? config.gemini.apiUrl : undefined,
         smtp: clients.smtp && (() => clients.smtp!.verify()),
         twentySetup: clients.twenty && (() => checkTwentySetup(clients.twenty!)),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Caller } from './auth.js';
-import { nowSeconds, type ChatwootState, type Contact, type Conversation, type Inbox, type Message, type MessageType, type Sender } from './state.js';
+import { nowSeconds, type AttachmentType, type ChatwootState, type Contact, type Conversation, type Inbox, type Message, type MessageType, type Sender } from './state.js';
 import { messageWebhookView } from './views.js';
 import type { WebhookSender } from './webhooks.js';
 
@@ -27,6 +27,7 @@ export interface NewMessage {
   content_attributes?: Record<string, unknown>;
   source_id?: string | null;
   echo_id?: string;
+  attachments?: AttachmentType[];
   sender: Sender;
 }
 
@@ -78,6 +79,7 @@ export class ChatwootApp {
       private: input.private ?? false,
       source_id: input.source_id ?? null,
       ...(input.echo_id !== undefined && { echo_id: input.echo_id }),
+      attachments: input.attachments ?? [],
       sender: input.sender,
       created_at: Math.floor(now / 1000),
       created_at_ms: now,

@@ -22,34 +22,56 @@ function pageOf<T>(items: T[], ctx: RouteContext) {
   return { page, items: items.slice((page - 1) * PER_PAGE, page * PER_PAGE) };
 }
 
-/** Index and filter only list "resolved" contacts: ones with an email, a phone number or an identifier. */
+/** Index lists only "resolved" contacts: ones with an email, a phone number or an identifier. */
 const resolved = (c: Contact) => !!(c.email || c.phone_number || c.identifier);
 
 type Rule = { attribute_key: string; filter_operator: string; values?: unknown[]; query_operator?: string | null };
 
+const TEXT_OPERATORS = ['equal_to', 'not_equal_to', 'contains', 'does_not_contain'];
+/** lib/filters/filter_keys.yml, contacts: the standard text keys (compared lower-cased) and their operators. */
+const STANDARD_KEYS: Record<string, string[]> = {
+  name: TEXT_OPERATORS,
+  email: TEXT_OPERATORS,
+  phone_number: TEXT_OPERATORS,
+  identifier: ['equal_to', 'not_equal_to'],
+};
+const ANY_OPERATOR = ['equal_to', 'not_equal_to', 'contains', 'does_not_contain', 'is_present', 'is_not_present'];
+
+/**
+ * Contacts::FilterService: equal_to compares `LOWER(column) = values[0]` lower-cased (only the first value counts),
+ * and a phone number's value gets a `+` put in front, so callers send it without one.
+ */
 function contactFilter(rules: Rule[]): (c: Contact) => boolean {
   const tests = rules.map((rule) => {
+    const key = rule.attribute_key;
+    const allowed = STANDARD_KEYS[key] ?? ANY_OPERATOR;
+    if (!allowed.includes(rule.filter_operator)) {
+      throw new ChatwootRequestError(422, { error: `Invalid operator. The allowed operators for ${key} are [${allowed.join(',')}].` });
+    }
+    const values = rule.values ?? [];
+    if (!['is_present', 'is_not_present'].includes(rule.filter_operator) && values.length === 0) {
+      throw new ChatwootRequestError(422, { error: `Invalid value. The values provided for ${key} are invalid` });
+    }
     const get = (c: Contact) => {
-      const direct = (c as unknown as Record<string, unknown>)[rule.attribute_key];
-      return direct !== undefined ? direct : (c.custom_attributes[rule.attribute_key] ?? c.additional_attributes[rule.attribute_key]);
+      const direct = (c as unknown as Record<string, unknown>)[key];
+      return direct !== undefined ? direct : (c.custom_attributes[key] ?? c.additional_attributes[key]);
     };
-    const values = (rule.values ?? []).map((v) => String(v).toLowerCase());
     const text = (c: Contact) => String(get(c) ?? '').toLowerCase();
+    const first = key === 'phone_number' ? `+${String(values[0])}` : String(values[0]).toLowerCase();
+    const likes = values.map((v) => String(v).trim().toLowerCase());
     switch (rule.filter_operator) {
       case 'equal_to':
-        return (c: Contact) => values.includes(text(c));
+        return (c: Contact) => get(c) != null && text(c) === first;
       case 'not_equal_to':
-        return (c: Contact) => !values.includes(text(c));
+        return (c: Contact) => get(c) != null && text(c) !== first;
       case 'contains':
-        return (c: Contact) => values.some((v) => text(c).includes(v));
+        return (c: Contact) => likes.some((v) => text(c).includes(v));
       case 'does_not_contain':
-        return (c: Contact) => !values.some((v) => text(c).includes(v));
+        return (c: Contact) => !likes.some((v) => text(c).includes(v));
       case 'is_present':
         return (c: Contact) => text(c) !== '';
-      case 'is_not_present':
-        return (c: Contact) => text(c) === '';
       default:
-        throw new ChatwootRequestError(422, { error: `Invalid operator. The allowed operators for ${rule.attribute_key} are [equal_to,not_equal_to,contains,does_not_contain,is_present,is_not_present].` });
+        return (c: Contact) => text(c) === '';
     }
   });
   return (c) => {
@@ -102,7 +124,8 @@ export function contactRoutes(router: Router, app: ChatwootApp, base: string): v
       const q = ctx.query.get('q');
       if (!q) throw new ChatwootRequestError(422, { error: 'Specify search string with parameter q' });
       const needle = q.toLowerCase();
-      const hits = [...state.contacts.values()].filter(
+      // Chatwoot's search has no ORDER BY; listing newest first makes "the first page holds the exact match" fail here too.
+      const hits = [...state.contacts.values()].reverse().filter(
         (c) =>
           [c.name, c.email, c.phone_number].some((v) => v?.toLowerCase().includes(needle)) || (c.identifier ?? '').includes(q),
       );
@@ -111,13 +134,16 @@ export function contactRoutes(router: Router, app: ChatwootApp, base: string): v
     })
     .on('POST', `${base}/contacts/filter`, async (ctx) => {
       const body = await jsonBody<{ payload?: Rule[] }>(ctx);
-      const hits = [...state.contacts.values()].filter(resolved).filter(contactFilter(body.payload ?? []));
+      // Filter scopes to all of the account's contacts, not only the resolved ones the index lists.
+      const hits = [...state.contacts.values()].filter(contactFilter(body.payload ?? []));
       const { page, items } = pageOf(hits, ctx);
       sendJson(ctx.res, 200, { meta: { count: hits.length, current_page: page }, payload: items.map(view) });
     })
     .on('GET', `${base}/contacts/:id/conversations`, (ctx) => {
       const contact = app.contact(ctx.params.id);
-      sendJson(ctx.res, 200, { payload: state.conversationsOf(contact.id).map((c) => conversationView(state, c)) });
+      // Contacts::ConversationsController: the 20 with the latest activity, no paging.
+      const latest = [...state.conversationsOf(contact.id)].sort((a, b) => b.last_activity_at - a.last_activity_at).slice(0, 20);
+      sendJson(ctx.res, 200, { payload: latest.map((c) => conversationView(state, c)) });
     })
     .on('GET', `${base}/contacts/:id`, (ctx) => sendJson(ctx.res, 200, { payload: view(app.contact(ctx.params.id)) }));
 

@@ -155,7 +155,12 @@ export function conversationRoutes(router: Router, app: ChatwootApp, base: strin
           agent_last_seen_at: null,
           assignee_last_seen_at: null,
         },
-        payload: state.messagesOf(c.display_id).map((m) => messageView(state, m)),
+        // MessageFinder: the latest 20, older ones page with `before=<message id>`.
+        payload: state
+          .messagesOf(c.display_id)
+          .filter((m) => !ctx.query.get('before') || m.id < Number(ctx.query.get('before')))
+          .slice(-20)
+          .map((m) => messageView(state, m)),
       });
     })
     .on('POST', `${base}/conversations/:id/messages`, async (ctx) => {
@@ -169,10 +174,13 @@ export function conversationRoutes(router: Router, app: ChatwootApp, base: strin
         echo_id?: string;
         source_id?: string;
         sender_type?: string;
+        sender_id?: number | string;
       }>(ctx);
       const type = body.message_type ?? 'outgoing';
       const attributes = typeof body.content_attributes === 'string' ? (JSON.parse(body.content_attributes) as Record<string, unknown>) : body.content_attributes;
-      const sender: Sender = type === 'incoming' ? { type: 'contact', id: c.contact_id } : body.sender_type === 'AgentBot' ? { type: 'agent_bot', id: state.bot.id } : senderFor(ctx);
+      // MessageBuilder#message_sender: "AgentBot" needs the id of an existing bot; otherwise the caller sends it.
+      const asBot = body.sender_type === 'AgentBot' && Number(body.sender_id) === state.bot.id;
+      const sender: Sender = type === 'incoming' ? { type: 'contact', id: c.contact_id } : asBot ? { type: 'agent_bot', id: state.bot.id } : senderFor(ctx);
       const message = app.addMessage(c, {
         content: body.content ?? null,
         message_type: type,

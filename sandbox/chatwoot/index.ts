@@ -5,7 +5,7 @@ import { ChatwootApp, ChatwootRequestError } from './app.js';
 import { authenticate } from './auth.js';
 import { contactRoutes } from './contact-routes.js';
 import { conversationRoutes, directoryRoutes } from './conversation-routes.js';
-import { ChatwootState, type ChannelType, type Contact, type Conversation, type Message, type Team, type User } from './state.js';
+import { ChatwootState, type AttachmentType, type ChannelType, type Contact, type Conversation, type Message, type Team, type User } from './state.js';
 import { contactView, conversationView, messageView } from './views.js';
 import { WebhookSender, type Delivery } from './webhooks.js';
 
@@ -19,6 +19,8 @@ export interface ChatwootStandInOptions extends ListenOptions {
   userToken?: string;
   /** The agent bot's access token; leave undefined for an installation without a bot token. */
   botToken?: string;
+  /** Chatwoot from mid-2026 (PR #14655) lets the bot token read a conversation and its labels; older ones answer 401. */
+  botReadsConversations?: boolean;
   /** The bot's outgoing_url; message_created goes there when set. */
   botWebhookUrl?: string;
   webhookSecret?: string;
@@ -37,6 +39,8 @@ export interface ChatwootStandIn {
   inboxId: number;
   userToken: string;
   botToken: string | undefined;
+  /** The agent bot's id: a user token posts as the bot with `sender_type: "AgentBot"` and this `sender_id`. */
+  botId: number;
   webhookSecret: string;
   faults: Faults;
   close(): Promise<void>;
@@ -52,9 +56,11 @@ export interface ChatwootStandIn {
    * contact with the same phone is reused, as Chatwoot's contact builder and the widget's pre-chat merge do.
    * `channel` picks the inbox (default: the API inbox); WhatsApp and SMS take the phone as the carrier's sender id
    * (contact_inbox.source_id). `hmacVerified` is a widget setUser that came with a valid identifier_hash.
+   * `content: null` with `attachments` is a photo, voice message or location without text.
    */
   receiveCustomerMessage(input: {
-    content: string;
+    content: string | null;
+    attachments?: AttachmentType[];
     conversationId?: number;
     contactId?: number;
     name?: string;
@@ -124,7 +130,7 @@ export async function startChatwootStandIn(options: ChatwootStandInOptions = {})
     webhooks.deliveries.length = 0;
     stats.count = 0;
   };
-  const tokens = { user: userToken, userId: users[0]?.id ?? 1, bot: options.botToken };
+  const tokens = { user: userToken, userId: users[0]?.id ?? 1, bot: options.botToken, botReadsConversations: options.botReadsConversations ?? false };
 
   const server = await listen(
     {
@@ -182,6 +188,7 @@ export async function startChatwootStandIn(options: ChatwootStandInOptions = {})
     inboxId,
     userToken,
     botToken: options.botToken,
+    botId: state.bot.id,
     webhookSecret,
     faults,
     close: async () => {
@@ -207,7 +214,12 @@ export async function startChatwootStandIn(options: ChatwootStandInOptions = {})
         conversation = open ?? app.createConversation(contact, {}, inbox, carrierSourceId(inbox.channel_type, input.phone));
       }
       if (input.hmacVerified) state.contactInboxes.get(conversation.contact_inbox_id)!.hmac_verified = true;
-      const message = app.addMessage(conversation, { content: input.content, message_type: 'incoming', sender: { type: 'contact', id: conversation.contact_id } });
+      const message = app.addMessage(conversation, {
+        content: input.content,
+        message_type: 'incoming',
+        attachments: input.attachments,
+        sender: { type: 'contact', id: conversation.contact_id },
+      });
       return { conversation: conversationView(state, conversation), message: messageView(state, message) };
     },
     emitWebhook: (payload, url) => {

@@ -52,6 +52,9 @@ export interface Conversation {
 
 export type Sender = { type: 'contact'; id: number } | { type: 'user'; id: number } | { type: 'agent_bot'; id: number } | null;
 
+/** What a customer can send besides text (Attachment#file_type); the stand-in keeps no file. */
+export type AttachmentType = 'image' | 'audio' | 'video' | 'file' | 'location' | 'fallback' | 'contact';
+
 export interface Message {
   id: number;
   conversation_display_id: number;
@@ -63,6 +66,7 @@ export interface Message {
   private: boolean;
   source_id: string | null;
   echo_id?: string;
+  attachments: AttachmentType[];
   sender: Sender;
   created_at: number;
   created_at_ms: number;

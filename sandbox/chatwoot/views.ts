@@ -78,6 +78,16 @@ function senderView(state: ChatwootState, m: Message) {
   return { id: state.bot.id, name: state.bot.name, avatar_url: '', type: 'agent_bot' };
 }
 
+/** Attachment#push_event_data: a location carries coordinates, a file its URLs (made up here, nothing is stored). */
+function attachmentsView(state: ChatwootState, m: Message) {
+  return m.attachments.map((file_type, i) => {
+    const base = { id: m.id * 10 + i, message_id: m.id, file_type, account_id: state.account.id };
+    if (file_type === 'location') return { ...base, coordinates_lat: 47.4979, coordinates_long: 19.0402, fallback_title: 'Budapest', data_url: null };
+    const url = `https://chatwoot.invalid/rails/active_storage/blobs/${base.id}`;
+    return { ...base, extension: null, data_url: url, thumb_url: url, file_size: 1024, width: null, height: null };
+  });
+}
+
 /** REST message: message_type is an integer and created_at epoch seconds (_message.json.jbuilder). */
 export function messageView(state: ChatwootState, m: Message) {
   return {
@@ -94,6 +104,7 @@ export function messageView(state: ChatwootState, m: Message) {
     source_id: m.source_id,
     sender: senderView(state, m),
     ...(m.echo_id !== undefined && { echo_id: m.echo_id }),
+    ...(m.attachments.length > 0 && { attachments: attachmentsView(state, m) }),
   };
 }
 
@@ -195,5 +206,6 @@ export function messageWebhookView(state: ChatwootState, m: Message, event: stri
     inbox: { id: state.inbox.id, name: state.inbox.name },
     account: state.account,
     conversation: conversation ? conversationWebhookView(state, conversation) : null,
+    ...(m.attachments.length > 0 && { attachments: attachmentsView(state, m) }),
   };
 }

@@ -29,6 +29,38 @@ export const limitReached = (tokens: number, windowMs: number) =>
     userFriendlyMessage: 'Rate limit reached. Please try again later.',
   });
 
+/**
+ * The usage-limit system of newer Twenty (per-workspace flag, usage-limit-to-graphql-api-exception-handler.util.ts):
+ * code and subCode RATE_LIMITED, the exhausted scope and `retryAfterMs` in the extensions, HTTP 200.
+ */
+export const rateLimited = (limit: number, windowMs: number, retryAfterMs: number) =>
+  new TwentyError(`Rate limit exceeded for apiKey: ${limit} requests per ${windowMs / 1000}s.`, 'RATE_LIMITED', {
+    subCode: 'RATE_LIMITED',
+    userFriendlyMessage: 'Rate limit reached. Please try again later.',
+    limitKind: 'speed',
+    exhaustedKind: 'limit',
+    limit,
+    remaining: 0,
+    periodCount: Math.ceil(windowMs / 1000),
+    periodUnit: 'second',
+    retryAfterMs,
+    scope: { spenderType: 'apiKey', spenderId: 'sandbox-key' },
+  });
+
+/** A spent quota (a day's or month's allowance): waiting seconds does not help; retryAfterMs is the period's end. */
+export const quotaExhausted = (retryAfterMs: number) =>
+  new TwentyError('Usage quota exhausted for apiKey.', 'QUOTA_EXHAUSTED', {
+    subCode: 'QUOTA_EXHAUSTED',
+    userFriendlyMessage: 'Usage quota exhausted for this period.',
+    limitKind: 'quota',
+    exhaustedKind: 'limit',
+    remaining: 0,
+    periodCount: 1,
+    periodUnit: 'day',
+    retryAfterMs,
+    scope: { spenderType: 'apiKey', spenderId: 'sandbox-key' },
+  });
+
 type MetadataKind = 'objectMetadata' | 'fieldMetadata';
 
 export interface MetadataIssue {

@@ -3,7 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { Faults } from '../faults.js';
 import { listen, readBody, sendJson, type ListenOptions, type RequestStats } from '../http.js';
 import { buildCoreSchema, type CoreContext, type RecordPermission } from './core-schema.js';
-import { apiKeyRevoked, limitReached, permissionDenied, type TwentyError } from './errors.js';
+import { apiKeyRevoked, limitReached, permissionDenied, quotaExhausted, type TwentyError } from './errors.js';
 import { GraphQLEndpoint, type GraphQLBody } from './graphql-endpoint.js';
 import { buildMetadataSchema, metadataRoot } from './metadata-schema.js';
 import { MetadataModel, type ObjectMeta } from './metadata-model.js';
@@ -62,8 +62,12 @@ export interface TwentyStandIn {
   readonly requestCount: number;
   /** Requests to /graphql (records), not /metadata. */
   readonly coreRequestCount: number;
-  /** Root resolvers refused with LIMIT_REACHED by the throttle. */
+  /** Root resolvers refused with LIMIT_REACHED (or RATE_LIMITED) by the throttle. */
   readonly limitedCount: number;
+  /** Spends the workspace's quota until `untilMs` (epoch ms): every root resolver answers QUOTA_EXHAUSTED; null restores it. */
+  exhaustQuota(untilMs: number | null): void;
+  /** Turns newer Twenty's usage limits on or off (RATE_LIMITED instead of LIMIT_REACHED); the buckets start full. */
+  setUsageLimits(on: boolean): void;
 }
 
 const graphqlError = (res: ServerResponse, status: number, message: string, extensions: Record<string, unknown>) =>
@@ -74,7 +78,7 @@ const middlewareError = (res: ServerResponse, error: TwentyError) => sendJson(re
 
 export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Promise<TwentyStandIn> {
   const apiKey = options.apiKey ?? 'twenty-sandbox-key';
-  const rateLimit = options.rateLimit === false ? null : { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
+  let rateLimit = options.rateLimit === false ? null : { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
   const faults = new Faults();
   const stats: RequestStats = { count: 0 };
   const metadataSchema = buildMetadataSchema();
@@ -111,8 +115,10 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
   let limited = 0;
   let coreRequests = 0;
   let beforeRecordRequest: ((body: GraphQLBody) => Promise<void> | void) | undefined;
+  let quotaUntil: number | null = null;
   const coreContext: CoreContext = {
     throttle: () => {
+      if (quotaUntil !== null && Date.now() < quotaUntil) throw quotaExhausted(quotaUntil - Date.now());
       try {
         throttle?.take();
       } catch (err) {
@@ -135,6 +141,7 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
     stats.count = 0;
     limited = 0;
     coreRequests = 0;
+    quotaUntil = null;
   };
 
   const server = await listen(
@@ -207,6 +214,13 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
     },
     get limitedCount() {
       return limited;
+    },
+    exhaustQuota: (untilMs) => {
+      quotaUntil = untilMs;
+    },
+    setUsageLimits: (on) => {
+      rateLimit = rateLimit && { ...rateLimit, usageLimits: on };
+      throttle = rateLimit && new WorkspaceThrottle(rateLimit);
     },
   };
 }

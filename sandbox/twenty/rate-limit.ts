@@ -1,10 +1,12 @@
-import { limitReached } from './errors.js';
+import { limitReached, rateLimited } from './errors.js';
 
 export interface RateLimitOptions {
   shortLimit: number;
   shortTtlMs: number;
   longLimit: number;
   longTtlMs: number;
+  /** Newer Twenty's usage limits (a per-workspace flag): RATE_LIMITED with retryAfterMs instead of LIMIT_REACHED. */
+  usageLimits?: boolean;
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { shortLimit: 100, shortTtlMs: 1_000, longLimit: 100, longTtlMs: 60_000 };
@@ -21,6 +23,7 @@ class TokenBucket {
     private readonly max: number,
     private readonly windowMs: number,
     private readonly clock: () => number,
+    private readonly usageLimits = false,
   ) {
     this.tokens = max;
     this.lastRefillAt = clock();
@@ -30,7 +33,11 @@ class TokenBucket {
     const now = this.clock();
     const refill = Math.floor((now - this.lastRefillAt) * (this.max / this.windowMs));
     const available = Math.min(this.tokens + refill, this.max);
-    if (available < count) throw limitReached(this.max, this.windowMs);
+    if (available < count) {
+      if (!this.usageLimits) throw limitReached(this.max, this.windowMs);
+      const retryAfterMs = Math.max(0, Math.ceil(((count - this.tokens) * this.windowMs) / this.max - (now - this.lastRefillAt)));
+      throw rateLimited(this.max, this.windowMs, retryAfterMs);
+    }
     this.tokens = available - count;
     this.lastRefillAt = now;
   }
@@ -42,8 +49,8 @@ export class WorkspaceThrottle {
 
   constructor(options: RateLimitOptions, clock: () => number = Date.now) {
     this.buckets = [
-      new TokenBucket(options.shortLimit, options.shortTtlMs, clock),
-      new TokenBucket(options.longLimit, options.longTtlMs, clock),
+      new TokenBucket(options.shortLimit, options.shortTtlMs, clock, options.usageLimits),
+      new TokenBucket(options.longLimit, options.longTtlMs, clock, options.usageLimits),
     ];
   }
 

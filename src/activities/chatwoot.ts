@@ -38,7 +38,7 @@ export async function writeChatwootContact(client: ChatwootClient, customer: Kgc
       if (!(err instanceof ChatwootValidationError)) throw err;
       if (err.attributes.includes('identifier')) {
         const existing = await client.findContactByIdentifier(customer.customer_id);
-        if (!existing) throw failure('ChatwootInconsistent', 'Chatwoot says the identifier is taken but search does not find it yet');
+        if (!existing) throw failure('ChatwootInconsistent', 'Chatwoot says the identifier is taken but its exact filter does not find it yet');
         contactId = existing.id;
         continue;
       }

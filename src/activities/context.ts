@@ -15,8 +15,11 @@ export interface ActivityDeps {
   chatwoot?: ChatwootClient;
   /** CHATWOOT_INBOX_ID: where customer notifications are posted. */
   chatwootInboxId?: number;
-  /** Koko's own Chatwoot client: the agent-bot token when CHATWOOT_BOT_TOKEN is set, else the user token. */
-  chatwootBot?: { client: ChatwootClient; isBotToken: boolean };
+  /**
+   * Koko's own Chatwoot client: the agent-bot token when CHATWOOT_BOT_TOKEN is set; else the user token, which posts
+   * as the bot `asBotId` (CHATWOOT_BOT_ID).
+   */
+  chatwootBot?: { client: ChatwootClient; asBotId?: number };
   gemini?: GeminiClient;
   /** Customer email (SMTP_URL, MAIL_FROM); without it emails are skipped and audited. */
   smtp?: SmtpClient;

@@ -15,11 +15,13 @@ export function createKokoChatwootActivities({ db, chatwoot, chatwootBot }: Acti
     return configured(chatwootBot, 'CHATWOOT_API_URL / CHATWOOT_API_KEY');
   };
 
+  const requireUserClient = () => configured(chatwoot, 'CHATWOOT_API_URL / CHATWOOT_API_KEY');
+
   /**
    * Posts at most once per key. The outbox row is written before the post and completed after it; a retry that
    * finds it unfinished looks for the key among the conversation's messages before posting again.
    */
-  async function postOnce(key: string, conversationId: number, input: Omit<MessageInput, 'contentAttributes' | 'senderType'>): Promise<number | null> {
+  async function postOnce(key: string, conversationId: number, input: Omit<MessageInput, 'contentAttributes' | 'asBotId'>): Promise<number | null> {
     const created = await db.insert(kokoOutbox).values({ key, conversationId, state: 'sending' }).onConflictDoNothing().returning({ key: kokoOutbox.key });
     if (created.length === 0) {
       const [row] = await db.select().from(kokoOutbox).where(eq(kokoOutbox.key, key));
@@ -27,12 +29,8 @@ export function createKokoChatwootActivities({ db, chatwoot, chatwootBot }: Acti
       const earlier = chatwoot ? (await chatwoot.listMessages(conversationId)).find((m) => m.content_attributes?.[kokoMessageMarker] === key) : undefined;
       if (earlier) return complete(key, earlier.id);
     }
-    const { client, isBotToken } = bot();
-    const posted = await client.postMessage(conversationId, {
-      ...input,
-      contentAttributes: { [kokoMessageMarker]: key },
-      ...(!isBotToken && { senderType: 'AgentBot' as const }),
-    });
+    const { client, asBotId } = bot();
+    const posted = await client.postMessage(conversationId, { ...input, contentAttributes: { [kokoMessageMarker]: key }, asBotId });
     return posted ? complete(key, posted.id) : null;
   }
 
@@ -66,7 +64,8 @@ export function createKokoChatwootActivities({ db, chatwoot, chatwootBot }: Acti
       const key = `reply:${s.id}`;
       const [done] = await db.select().from(kokoOutbox).where(eq(kokoOutbox.key, key));
       if (done?.state === 'sent' && done.chatwootMessageId !== null) return { sent: true, messageId: done.chatwootMessageId };
-      const conversation = await bot().client.getConversation(s.conversationId);
+      // The user token reads: agent-bot tokens may read conversations only in Chatwoot versions from mid-2026 on.
+      const conversation = await requireUserClient().getConversation(s.conversationId);
       if (!conversation) return { sent: false, reason: 'conversation_gone' };
       if (conversation.status !== 'pending') return { sent: false, reason: `conversation_${conversation.status}` };
       let text = s.suggestedReply;
@@ -91,7 +90,10 @@ export function createKokoChatwootActivities({ db, chatwoot, chatwootBot }: Acti
     }): Promise<{ handedOff: boolean }> {
       const { client } = bot();
       if (!(await client.toggleStatus(input.conversationId, 'open'))) return { handedOff: false };
-      if (input.teamId !== undefined) await client.assignTeam(input.conversationId, input.teamId);
+      if (input.teamId !== undefined && (await client.assignTeam(input.conversationId, input.teamId)) === 'unknown_team') {
+        // /ready reports this too; the handoff itself still stands, only without a team.
+        Context.current().log.warn('KOKO_TEAMS names a team Chatwoot does not know', { conversationId: input.conversationId, teamId: input.teamId });
+      }
       await client.togglePriority(input.conversationId, 'high');
       const note = escalationNote({ reason: input.reason, detail: input.detail, intent: input.intent, confidence: input.confidence });
       await postOnce(`escalation:${input.escalationId}`, input.conversationId, { content: note, private: true });

@@ -4,7 +4,8 @@ import { senderVerification, type SenderVerification } from '../mapping/chatwoot
 
 /** What one Chatwoot webhook means for Koko (chatwoot.md §6.3, §6.4, §7). */
 export type ChatwootAction =
-  | { kind: 'customer_message'; conversationId: number; messageId: number; contactId?: number; verified?: SenderVerification; content: string }
+  /** `attachmentsOnly`: a photo, voice message or location without text, which Koko cannot read (content is ''). */
+  | { kind: 'customer_message'; conversationId: number; messageId: number; contactId?: number; verified?: SenderVerification; content: string; attachmentsOnly?: true }
   | { kind: 'conversation_event'; conversationId: number; event: 'agent_replied' | 'handed_off' | 'resolved' }
   | { kind: 'ignore'; reason: string; conversationId?: number };
 
@@ -25,6 +26,7 @@ const messageEvent = z.object({
   message_type: z.union([z.string(), z.number()]),
   private: z.boolean().nullish(),
   content_attributes: z.unknown(),
+  attachments: z.array(z.unknown()).nullish(),
   sender,
   conversation: conversation.nullish(),
 });
@@ -63,8 +65,9 @@ export function interpretChatwootEvent(body: unknown): ChatwootAction {
     const type = msg.message_type;
     if (type === 'incoming' || type === 0) {
       if (conv.status !== 'pending') return { kind: 'ignore', reason: `conversation_${conv.status}`, conversationId };
-      const content = msg.content?.trim();
-      if (!content) return { kind: 'ignore', reason: 'no_text', conversationId };
+      const content = msg.content?.trim() ?? '';
+      const attachmentsOnly = !content && (msg.attachments?.length ?? 0) > 0;
+      if (!content && !attachmentsOnly) return { kind: 'ignore', reason: 'no_text', conversationId };
       return {
         kind: 'customer_message',
         conversationId,
@@ -72,6 +75,7 @@ export function interpretChatwootEvent(body: unknown): ChatwootAction {
         contactId: msg.sender?.id ?? conv.contact_inbox?.contact_id ?? conv.meta?.sender?.id,
         verified: senderVerification({ channel: conv.channel, sourceId: conv.contact_inbox?.source_id, hmacVerified: conv.contact_inbox?.hmac_verified ?? conv.meta?.hmac_verified }),
         content,
+        ...(attachmentsOnly && { attachmentsOnly: true as const }),
       };
     }
     if ((type === 'outgoing' || type === 1) && msg.sender?.type === 'user') return { kind: 'conversation_event', conversationId, event: 'agent_replied' };

@@ -6,7 +6,7 @@ import type { TwentySetup, TwentySetupProblem } from '../twenty/provision.js';
 import type { ModuleFlags } from '../modules.js';
 import type { Metrics } from './metrics.js';
 
-type Check = 'ok' | 'unreachable' | 'not configured' | 'setup_error';
+type Check = 'ok' | 'unreachable' | 'not configured' | 'setup_error' | 'misconfigured';
 
 async function reachable(url: string | undefined): Promise<Check> {
   if (!url) return 'not configured';
@@ -18,9 +18,22 @@ async function reachable(url: string | undefined): Promise<Check> {
   }
 }
 
+async function chatwootCheck(targets: ReadyTargets): Promise<[Check, string[]]> {
+  const reach = await reachable(targets.chatwootUrl);
+  if (reach !== 'ok' || !targets.chatwootProblems) return [reach, []];
+  try {
+    const problems = await targets.chatwootProblems();
+    return [problems.length > 0 ? 'misconfigured' : 'ok', problems];
+  } catch {
+    return ['unreachable', []];
+  }
+}
+
 export interface ReadyTargets {
   twentyUrl?: string;
   chatwootUrl?: string;
+  /** What Chatwoot lacks of this service's settings (KOKO_TEAMS ids it does not know); any makes it misconfigured. */
+  chatwootProblems?: () => Promise<string[]>;
   /** Checked only when Gemini is configured: without it Koko escalates every message, which is degraded, not down. */
   geminiUrl?: string;
   /** Verifies the SMTP connection (nodemailer `verify`), when SMTP is configured. */
@@ -45,9 +58,9 @@ export function healthRouter(deps: { db: Db; temporal: Client; metrics: Metrics;
     ]);
     const modules = database === 'ok' ? await deps.modules.current() : { crm: false, support: false };
     const smtpCheck = deps.targets.smtp;
-    const [twenty, chatwoot, gemini, smtp] = await Promise.all([
+    const [twenty, [chatwoot, chatwootProblems], gemini, smtp] = await Promise.all([
       modules.crm ? reachable(deps.targets.twentyUrl) : Promise.resolve<Check>('ok'),
-      modules.support ? reachable(deps.targets.chatwootUrl) : Promise.resolve<Check>('ok'),
+      modules.support ? chatwootCheck(deps.targets) : Promise.resolve<[Check, string[]]>(['ok', []]),
       modules.support && deps.targets.geminiUrl ? reachable(deps.targets.geminiUrl) : Promise.resolve<Check>('not configured'),
       smtpCheck ? smtpCheck().then((ok): Check => (ok ? 'ok' : 'unreachable'), (): Check => 'unreachable') : Promise.resolve<Check>('not configured'),
     ]);
@@ -67,7 +80,7 @@ export function healthRouter(deps: { db: Db; temporal: Client; metrics: Metrics;
       database,
       modules: {
         crm: { enabled: modules.crm, twenty: twentyCheck, ...(setup && { setup }) },
-        support: { enabled: modules.support, chatwoot, gemini, smtp },
+        support: { enabled: modules.support, chatwoot, gemini, smtp, ...(chatwootProblems.length > 0 && { problems: chatwootProblems }) },
       },
     };
     const ok = (c: Check) => c !== 'unreachable';

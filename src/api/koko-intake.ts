@@ -52,7 +52,7 @@ export async function handCustomerMessage(deps: KokoIntakeDeps, m: Extract<Chatw
     taskQueue: deps.taskQueue,
     args: [{ conversationId: m.conversationId, settings: deps.koko, ...(link && { customerId: link.customerId }) }],
     signal: customerMessage,
-    signalArgs: [{ messageId: m.messageId }],
+    signalArgs: [{ messageId: m.messageId, ...(m.attachmentsOnly && { attachmentsOnly: true }) }],
     typedSearchAttributes: [
       { key: kgcEventTypeKey, value: kokoEventType },
       ...(link ? [{ key: kgcCustomerIdKey, value: link.customerId }] : []),

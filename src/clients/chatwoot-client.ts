@@ -10,6 +10,8 @@ export interface ChatwootContact {
   custom_attributes?: Record<string, unknown>;
 }
 
+export type ContactFilterAttribute = 'identifier' | 'email' | 'phone_number';
+
 export interface ContactInput {
   name: string;
   email?: string | null;
@@ -28,8 +30,11 @@ export interface MessageInput {
   content: string;
   private: boolean;
   contentAttributes?: Record<string, unknown>;
-  /** With a user token, post as the agent bot so the message is not taken for an agent's reply. */
-  senderType?: 'AgentBot';
+  /**
+   * With a user token, the agent bot's id to post as: Chatwoot takes `sender_type: "AgentBot"` only together with
+   * the id of an existing bot, otherwise the message is the token owner's, i.e. an agent's reply.
+   */
+  asBotId?: number;
 }
 
 /**
@@ -44,7 +49,8 @@ export class ChatwootClient {
     this.http = axios.create({
       baseURL: `${opts.apiUrl.replace(/\/$/, '')}/api/v1/accounts/${opts.accountId}`,
       timeout: opts.timeoutMs ?? 10_000,
-      headers: { api_access_token: opts.apiKey, 'Content-Type': 'application/json' },
+      // The dash form: nginx drops headers with underscores by default; Rails reads both as HTTP_API_ACCESS_TOKEN.
+      headers: { 'Api-Access-Token': opts.apiKey, 'Content-Type': 'application/json' },
       validateStatus: () => true,
     });
   }
@@ -64,24 +70,26 @@ export class ChatwootClient {
     return res.status === 404 ? null : (res.data.payload as ChatwootContact);
   }
 
-  /** Exact identifier match; search is a LIKE, so filter the page ourselves. */
-  async findContactByIdentifier(identifier: string): Promise<ChatwootContact | null> {
-    const res = await this.send('get', `/contacts/search?q=${encodeURIComponent(identifier)}`, 'contact search');
-    const hits = (res.data.payload ?? []) as ChatwootContact[];
-    return hits.find((c) => c.identifier === identifier) ?? null;
-  }
-
-  /** Exact match on one attribute (`POST …/contacts/filter`, chatwoot.md §11), every page; search only matches substrings. */
-  async filterContacts(attribute: 'identifier' | 'email' | 'phone_number', value: string): Promise<ChatwootContact[]> {
+  /**
+   * Every contact whose attribute equals `value`, across all pages of `POST contacts/filter` (15 a page). Chatwoot
+   * compares lower-cased (so identifiers differing only in case both come back) and puts the `+` in front of a
+   * phone number itself, so the number is sent without it. Search is no lookup: substring matches, unordered.
+   */
+  async filterContacts(attribute: ContactFilterAttribute, value: string): Promise<ChatwootContact[]> {
+    const sent = attribute === 'phone_number' ? value.replace(/^\+/, '') : value;
+    const body = { payload: [{ attribute_key: attribute, filter_operator: 'equal_to', values: [sent], query_operator: null }] };
     const found: ChatwootContact[] = [];
     for (let page = 1; ; page++) {
-      const res = await this.send('post', `/contacts/filter?page=${page}`, 'contact filter', {
-        payload: [{ attribute_key: attribute, filter_operator: 'equal_to', values: [value], query_operator: null }],
-      });
+      const res = await this.send('post', `/contacts/filter?page=${page}`, 'contact filter', body);
       const hits = (res.data.payload ?? []) as ChatwootContact[];
       found.push(...hits);
       if (hits.length === 0 || found.length >= Number(res.data.meta?.count ?? 0)) return found;
     }
+  }
+
+  /** The contact holding exactly this identifier (Chatwoot's filter ignores case; identifiers do not). */
+  async findContactByIdentifier(identifier: string): Promise<ChatwootContact | null> {
+    return (await this.filterContacts('identifier', identifier)).find((c) => c.identifier === identifier) ?? null;
   }
 
   async contactConversationCount(id: number): Promise<number> {
@@ -109,7 +117,7 @@ export class ChatwootClient {
     return true;
   }
 
-  /** Null when the conversation is gone (404). Works with the agent-bot token. */
+  /** Null when the conversation is gone (404). User token: bot tokens may read a conversation only since mid-2026. */
   async getConversation(conversationId: number): Promise<ChatwootConversation | null> {
     const res = await this.send('get', `/conversations/${conversationId}`, 'conversation lookup');
     return res.status === 404 ? null : (res.data as ChatwootConversation);
@@ -122,13 +130,13 @@ export class ChatwootClient {
       message_type: 'outgoing',
       private: input.private,
       content_attributes: input.contentAttributes ?? {},
-      ...(input.senderType && { sender_type: input.senderType }),
+      ...(input.asBotId !== undefined && { sender_type: 'AgentBot', sender_id: input.asBotId }),
     };
     const res = await this.send('post', `/conversations/${conversationId}/messages`, 'message create', body);
     return res.status === 404 ? null : { id: Number(res.data.id) };
   }
 
-  /** The conversation's recent messages; user tokens only (bots get 401). */
+  /** The conversation's latest 20 messages (Chatwoot pages older ones with `before`); user tokens only. */
   async listMessages(conversationId: number): Promise<Array<{ id: number; content_attributes?: Record<string, unknown> }>> {
     const res = await this.send('get', `/conversations/${conversationId}/messages`, 'message list');
     return res.status === 404 ? [] : ((res.data.payload ?? []) as Array<{ id: number; content_attributes?: Record<string, unknown> }>);
@@ -145,13 +153,23 @@ export class ChatwootClient {
     return res.status !== 404;
   }
 
-  /** Team assignment alone: with `assignee_id` present Chatwoot would ignore `team_id` (chatwoot.md §4). */
-  async assignTeam(conversationId: number, teamId: number): Promise<boolean> {
+  /**
+   * Team assignment alone: with `assignee_id` present Chatwoot would ignore `team_id`. A team id Chatwoot does not
+   * know clears the conversation's team and answers 200 with a null body: 'unknown_team'.
+   */
+  async assignTeam(conversationId: number, teamId: number): Promise<'assigned' | 'unknown_team' | 'gone'> {
     const res = await this.send('post', `/conversations/${conversationId}/assignments`, 'team assignment', { team_id: teamId });
-    return res.status !== 404;
+    if (res.status === 404) return 'gone';
+    return res.data ? 'assigned' : 'unknown_team';
   }
 
-  /** The contact's conversations (chatwoot.md §3), newest activity first as Chatwoot lists them. */
+  /** The account's teams (user token; bots may not list them). */
+  async listTeams(): Promise<Array<{ id: number; name: string }>> {
+    const res = await this.send('get', '/teams', 'team list');
+    return (res.data ?? []) as Array<{ id: number; name: string }>;
+  }
+
+  /** The contact's conversations, newest activity first; Chatwoot lists at most 20. */
   async contactConversations(contactId: number): Promise<Array<{ id: number; inbox_id: number; status: string }>> {
     const res = await this.send('get', `/contacts/${contactId}/conversations`, 'contact conversations');
     return res.status === 404 ? [] : ((res.data.payload ?? []) as Array<{ id: number; inbox_id: number; status: string }>);

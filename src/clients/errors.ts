@@ -19,6 +19,10 @@ export const errorTypes = {
   NetworkError: { retryable: true },
   TwentyRejected: { retryable: false },
   TwentyUnavailable: { retryable: true },
+  /** Newer Twenty's usage quota is spent until its period ends: report it, do not retry blind for a day. */
+  TwentyQuotaExhausted: { retryable: false },
+  /** Twenty's upsert matched another record (a unique field) and answered its id: never stored, never retried. */
+  TwentyIdMismatch: { retryable: false },
   /** Twenty's NOT_FOUND: a retry does not bring the record back. */
   TwentyNotFoundError: { retryable: false },
   /** Chatwoot's 422 RecordInvalid with the attributes at fault; callers that can resolve it catch it. */

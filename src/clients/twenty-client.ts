@@ -4,7 +4,7 @@ import { credentialedHttpFailure, failure, networkFailure, setupFailure, TwentyN
 interface TwentyGraphQLError {
   message: string;
   path?: Array<string | number>;
-  extensions?: { code?: string; subCode?: string; conflictingRecordId?: string };
+  extensions?: { code?: string; subCode?: string; conflictingRecordId?: string; retryAfterMs?: number; periodUnit?: string };
 }
 
 /**
@@ -96,6 +96,17 @@ export class TwentyClient {
     const { code, subCode, conflictingRecordId } = first.extensions ?? {};
     const detail: FailureDetail = { system: 'Twenty', status, code, subCode, path: graphqlErrorPath(first), conflictingRecordId };
     const text = `Twenty ${code ?? 'error'}${subCode ? `/${subCode}` : ''}${detail.path ? ` at ${detail.path.join('.')}` : ''}`;
+    const retryAfterMs = first.extensions?.retryAfterMs;
+    // Newer Twenty's usage limits say how long to wait; a spent quota lasts until its period ends (hours, days),
+    // which backing off cannot bridge: stop and report it.
+    if (code === 'RATE_LIMITED') {
+      const delay = typeof retryAfterMs === 'number' && retryAfterMs >= 0 ? retryAfterMs : limitReachedDelayMs(first.message, this.opts.requestsPerMinute);
+      return failure('RateLimited', text, { detail, nextRetryDelay: delay });
+    }
+    if (code === 'QUOTA_EXHAUSTED') {
+      const renews = typeof retryAfterMs === 'number' ? ` (the ${first.extensions?.periodUnit ?? 'period'}'s quota renews in ${Math.ceil(retryAfterMs / 60_000)} min)` : '';
+      return failure('TwentyQuotaExhausted', `${text}${renews}`, { detail });
+    }
     if (subCode === 'LIMIT_REACHED' || /limit reached/i.test(first.message)) {
       return failure('RateLimited', text, { detail, nextRetryDelay: limitReachedDelayMs(first.message, this.opts.requestsPerMinute) });
     }

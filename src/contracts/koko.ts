@@ -21,7 +21,8 @@ export type EscalationReason =
   | 'gemini_unusable'
   | 'gemini_unavailable'
   | 'gemini_daily_quota'
-  | 'reply_not_sent';
+  | 'reply_not_sent'
+  | 'attachments_only';
 
 /** A daily Gemini quota does not clear with backoff, only with the next day: the conversation goes to a human. */
 export const geminiDailyQuotaType = 'GeminiDailyQuotaExhausted' satisfies ErrorType;

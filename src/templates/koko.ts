@@ -43,6 +43,7 @@ const reasonTexts: Record<EscalationReason, string> = {
   gemini_unavailable: 'az AI szolgáltatás nem érhető el',
   gemini_daily_quota: 'az AI napi kerete elfogyott',
   reply_not_sent: 'a válasz nem volt elküldhető',
+  attachments_only: 'az ügyfél csatolmányt küldött szöveg nélkül (kép, hang vagy hely), amit Koko nem tud értelmezni',
 };
 
 export function escalationNote(e: { reason: EscalationReason; detail?: string; intent?: KokoIntent; confidence?: number }): string {

@@ -27,6 +27,8 @@ export interface KokoConversationInput {
   /** Carried across continue-as-new: customer message ids not answered yet, and recently seen ones. */
   unanswered?: number[];
   seen?: number[];
+  /** The unanswered messages that hold only attachments. */
+  attachmentsOnly?: number[];
   customerId?: string;
 }
 export interface KokoConversationResult {
@@ -38,6 +40,8 @@ export interface KokoConversationResult {
 /** A customer message already stored by the API (its text lives in Postgres, keyed by this id). */
 export interface CustomerMessage {
   messageId: number;
+  /** A photo, voice message or location without text: Koko cannot answer it, a human must. */
+  attachmentsOnly?: boolean;
 }
 /** Something Chatwoot told us that ends the bot's part. */
 export interface ConversationEvent {
@@ -95,6 +99,7 @@ export async function kokoConversation(input: KokoConversationInput): Promise<Ko
   const { conversationId, settings } = input;
   const unanswered = [...(input.unanswered ?? [])];
   const seen = new Set([...(input.seen ?? []), ...unanswered]);
+  const attachmentsOnly = new Set(input.attachmentsOnly ?? []);
   let customerId = input.customerId;
   let ended: ConversationEvent['kind'] | undefined;
   let phase: KokoStatus['phase'] = 'waiting';
@@ -103,10 +108,11 @@ export async function kokoConversation(input: KokoConversationInput): Promise<Ko
   let decision: Decided | undefined;
   const results = new Map<string, KokoDecisionResult>();
 
-  setHandler(customerMessage, ({ messageId }) => {
-    if (seen.has(messageId)) return;
-    seen.add(messageId);
-    unanswered.push(messageId);
+  setHandler(customerMessage, (m) => {
+    if (seen.has(m.messageId)) return;
+    seen.add(m.messageId);
+    unanswered.push(m.messageId);
+    if (m.attachmentsOnly) attachmentsOnly.add(m.messageId);
   });
   setHandler(conversationEvent, ({ kind }) => {
     ended ??= kind;
@@ -150,7 +156,8 @@ export async function kokoConversation(input: KokoConversationInput): Promise<Ko
     if (!active) break;
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof kokoConversation>({ conversationId, settings, unanswered, seen: [...seen].slice(-seenKept), customerId });
+      const carried = unanswered.filter((id) => attachmentsOnly.has(id));
+      await continueAsNew<typeof kokoConversation>({ conversationId, settings, unanswered, seen: [...seen].slice(-seenKept), customerId, attachmentsOnly: carried });
     }
     const step = await triage();
     if (step === 'escalated') {
@@ -170,6 +177,7 @@ export async function kokoConversation(input: KokoConversationInput): Promise<Ko
   /** Classifies everything unanswered; newer messages arriving meanwhile supersede the answer and are included. */
   async function triage(): Promise<'replied' | 'escalated' | 'stopped'> {
     for (;;) {
+      if (unanswered.some((id) => attachmentsOnly.has(id))) return escalate({ reason: 'attachments_only' });
       const batch = unanswered.length;
       const suggestionId = uuid4();
       phase = 'classifying';

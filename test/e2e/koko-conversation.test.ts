@@ -282,6 +282,16 @@ describe('kokoConversation', () => {
     expect(messages(conv.id).filter((x) => x.message_type === 1 && !x.private)).toHaveLength(0);
   });
 
+  it('hands a photo, voice message or location without text to a human instead of ignoring it', async () => {
+    for (const attachments of [['image'], ['audio'], ['location']] as const) {
+      const before = gemini.requests.length;
+      const { conversation: conv } = h.chatwoot.receiveCustomerMessage({ content: null, attachments: [...attachments], phone: `+3620${String(Math.floor(Math.random() * 9_000_000) + 1_000_000)}` });
+      expect((await result(conv.id)).outcome, `${attachments[0]} only`).toBe('handed_off');
+      expectEscalated(conv.id, teams.altalanos, 'csatolmányt küldött szöveg nélkül');
+      expect(gemini.requests.length, 'nothing to classify').toBe(before);
+    }
+  });
+
   it('retries a Gemini 503 and then answers', async () => {
     const m = marker('RETRY');
     gemini.script(m, { status: 503 }, classified(0.9, 'Második próbára sikerült.'));

@@ -234,15 +234,20 @@ describe('partnerSync', () => {
     expect(audit.find((a) => a.system === 'twenty')).toMatchObject({ status: 'skipped', detail: 'crm module off' });
   });
 
-  it('links an existing Chatwoot contact with the same identifier instead of failing', async () => {
+  it('links an existing Chatwoot contact with the same identifier instead of failing, however many contain it', async () => {
     const c = newCustomer();
     h.kgc.putCustomer(c);
-    const res = await fetch(`${h.chatwoot.url}/api/v1/accounts/${h.chatwoot.accountId}/contacts`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', api_access_token: h.chatwoot.userToken },
-      body: JSON.stringify({ name: 'Régi kontakt', identifier: c.customer_id }),
-    });
-    const existingId = ((await res.json()) as any).payload.contact.id;
+    const createContact = async (body: Record<string, unknown>) => {
+      const res = await fetch(`${h.chatwoot.url}/api/v1/accounts/${h.chatwoot.accountId}/contacts`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', api_access_token: h.chatwoot.userToken },
+        body: JSON.stringify(body),
+      });
+      return ((await res.json()) as any).payload.contact.id as number;
+    };
+    const existingId = await createContact({ name: 'Régi kontakt', identifier: c.customer_id });
+    // A full first page of other identifiers containing this one: a substring search would not show ours.
+    for (let i = 0; i < 15; i++) await createContact({ name: `Más ${i}`, identifier: `${c.customer_id}-${i}` });
     await h.send('customer.created', c);
     expect((await h.partnerSyncResult(c.customer_id)).outcome).toBe('synced');
     expect((await link(c.customer_id))?.chatwootContactId).toBe(String(existingId));

@@ -27,6 +27,45 @@ describe('Twenty rate limits', () => {
     expect(elapsed).toBeGreaterThanOrEqual(3_000);
   });
 
+  it('waits the retryAfterMs that RATE_LIMITED names (newer Twenty), so each refused call is retried once', async () => {
+    h.twenty.setUsageLimits(true);
+    try {
+      // Spend the 20 tokens: one comes back every 3 s, while the service calls once a second.
+      const drain = `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: people { totalCount }`).join(' ')} }`;
+      await fetch(`${h.twenty.url}/graphql`, { method: 'POST', headers: { Authorization: `Bearer ${h.twenty.apiKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ query: drain }) });
+      const [limitedBefore, requestsBefore] = [h.twenty.limitedCount, h.twenty.coreRequestCount];
+      const c = newCustomer();
+      h.kgc.putCustomer(c);
+      const elapsed = await timedSync(c.customer_id, c);
+      const refused = h.twenty.limitedCount - limitedBefore;
+      const answered = h.twenty.coreRequestCount - requestsBefore - refused;
+      expect(refused, 'the drained bucket refuses the sync at least once').toBeGreaterThan(0);
+      expect(elapsed).toBeGreaterThanOrEqual(3_000);
+      // A blind 1 s, 2 s, 4 s backoff asks twice or more for every token; waiting retryAfterMs asks once.
+      expect(refused, `${refused} refusals for ${answered} answered calls`).toBeLessThanOrEqual(answered);
+    } finally {
+      h.twenty.setUsageLimits(false);
+    }
+  });
+
+  it('reports QUOTA_EXHAUSTED at once instead of retrying it blindly until the quota renews', async () => {
+    h.twenty.exhaustQuota(Date.now() + 24 * 3_600_000);
+    try {
+      const c = newCustomer();
+      h.kgc.putCustomer(c);
+      const limitedBefore = h.twenty.coreRequestCount;
+      expect((await h.send('customer.created', c)).status).toBe(202);
+      const failure = await h.partnerSyncResult(c.customer_id).then(
+        () => 'synced',
+        (err: Error) => (err.cause as Error | undefined)?.message ?? err.message,
+      );
+      expect(failure).toMatch(/could not be synced: Twenty QUOTA_EXHAUSTED.*renews in 1440 min/);
+      expect(h.twenty.coreRequestCount - limitedBefore, 'one refused call, no retries').toBe(1);
+    } finally {
+      h.twenty.exhaustQuota(null);
+    }
+  });
+
   it('paces Twenty calls on their own task queue at TWENTY_REQUESTS_PER_MINUTE', async () => {
     const customers = [newCustomer(), newCustomer(), newCustomer(), newCustomer()];
     for (const c of customers) h.kgc.putCustomer(c);

@@ -79,6 +79,30 @@ describe('Chatwoot stand-in: auth and contacts', () => {
     expect((await api('GET', '/contacts/search?q=')).json).toEqual({ error: 'Specify search string with parameter q' });
   });
 
+  it('lists search hits in no fixed order, so an exact identifier can sit past the first page', async () => {
+    for (const id of ['C1', ...Array.from({ length: 15 }, (_, i) => `C1${i}`)]) await createContact({ identifier: id });
+    const page1 = (await api('GET', '/contacts/search?q=C1')).json;
+    expect(page1.meta).toMatchObject({ current_page: 1, has_more: true });
+    expect(page1.payload.map((c: { identifier: string }) => c.identifier), 'C1 should be on page 2 only').not.toContain('C1');
+  });
+
+  it("filters like Chatwoot's equal_to: lower-cased, first value only, a phone sent without its +, unresolved contacts too", async () => {
+    await createContact({ name: 'Jane', email: 'jane@x.com', phone_number: '+36301234567', identifier: 'Kgc-1' });
+    await createContact({ name: 'Jane Doe', identifier: 'kgc-1' });
+    await createContact({ name: 'Nameless' });
+    const filter = async (attribute_key: string, values: unknown[], filter_operator = 'equal_to') =>
+      api('POST', '/contacts/filter', { payload: [{ attribute_key, filter_operator, values, query_operator: null }] });
+    const names = async (key: string, values: unknown[], op?: string) => (await filter(key, values, op)).json.payload.map((c: { name: string }) => c.name);
+    expect(await names('identifier', ['KGC-1'])).toEqual(['Jane', 'Jane Doe']);
+    expect(await names('email', ['JANE@X.COM', 'other@x.com'])).toEqual(['Jane']);
+    expect(await names('email', ['other@x.com', 'jane@x.com']), 'only the first value counts').toEqual([]);
+    expect(await names('phone_number', ['36301234567'])).toEqual(['Jane']);
+    expect(await names('phone_number', ['+36301234567']), 'Chatwoot prepends the +').toEqual([]);
+    expect(await names('name', ['nameless'])).toEqual(['Nameless']);
+    expect((await filter('identifier', ['kgc'], 'contains')).json).toEqual({ error: 'Invalid operator. The allowed operators for identifier are [equal_to,not_equal_to].' });
+    expect((await filter('email', [])).status).toBe(422);
+  });
+
   it('deletes a contact with its conversations, unless it is online', async () => {
     const { json } = await createContact({ name: 'Jane', phone_number: '+36301234567' });
     const id = json.payload.contact.id;
@@ -109,16 +133,34 @@ describe('Chatwoot stand-in: conversations and messages', () => {
     expect(list.json.data.payload.map((c: { id: number }) => c.id).sort()).toEqual([1, 2]);
   });
 
-  it('lets the bot token hand off: toggle_status, team assignment, priority, labels', async () => {
+  it('lets the bot token hand off (toggle_status, team assignment, priority) but not read the conversation', async () => {
     const c = await conversationFor('+36301111111');
     const bot = (method: string, path: string, body?: unknown) => api(method, `/conversations/${c.id}${path}`, body, 'bot-token');
     expect((await bot('POST', '/toggle_status', { status: 'open' })).json.payload).toEqual({ success: true, conversation_id: c.id, current_status: 'open', snoozed_until: null });
     expect((await bot('POST', '/assignments', { team_id: 2 })).json).toMatchObject({ id: 2 });
     expect((await bot('POST', '/toggle_priority', { priority: 'high' })).text).toBe('');
+    expect((await api('GET', `/conversations/${c.id}`)).json).toMatchObject({ status: 'open', priority: 'high', meta: { team: { id: 2 } } });
+    for (const [method, path] of [['GET', ''], ['GET', '/labels'], ['POST', '/labels'], ['GET', '/messages']] as const) {
+      expect((await bot(method, path, method === 'POST' ? { labels: ['x'] } : undefined)).json, `${method} ${path}`).toEqual({ error: 'Access to this endpoint is not authorized for bots' });
+    }
+  });
+
+  it('lets the bot token read a conversation and manage labels from PR #14655 on (botReadsConversations)', async () => {
+    await cw.close();
+    cw = await startChatwootStandIn({ botToken: 'bot-token', botReadsConversations: true });
+    const c = await conversationFor('+36301111111');
+    const bot = (method: string, path: string, body?: unknown) => api(method, `/conversations/${c.id}${path}`, body, 'bot-token');
     expect((await bot('POST', '/labels', { labels: ['escalated'] })).json).toEqual({ payload: ['escalated'] });
-    const shown = (await bot('GET', '')).json;
-    expect(shown).toMatchObject({ status: 'open', priority: 'high', labels: ['escalated'], meta: { team: { id: 2 } } });
+    expect((await bot('GET', '')).json).toMatchObject({ id: c.id, labels: ['escalated'] });
     expect((await bot('GET', '/messages')).status).toBe(401);
+  });
+
+  it('posts as the bot with the user token only given sender_type AgentBot and the bot\'s sender_id', async () => {
+    const c = await conversationFor('+36301111111');
+    const post = async (extra: Record<string, unknown>) => (await api('POST', `/conversations/${c.id}/messages`, { content: 'Hi', ...extra })).json.sender.type;
+    expect(await post({ sender_type: 'AgentBot', sender_id: cw.botId })).toBe('agent_bot');
+    expect(await post({ sender_type: 'AgentBot' }), 'without sender_id the admin sends it').toBe('user');
+    expect(await post({ sender_type: 'AgentBot', sender_id: 999 }), 'an unknown bot id falls back to the admin').toBe('user');
   });
 
   it('returns REST messages with an integer message_type and 200, and posts a signed message_created webhook', async () => {
@@ -155,6 +197,27 @@ describe('Chatwoot stand-in: conversations and messages', () => {
     expect(fromWidget.conversation).toMatchObject({ id: widget.conversation.id, channel: 'Channel::WebWidget', contact_inbox: { hmac_verified: true }, meta: { hmac_verified: true } });
     expect(fromWhatsapp.conversation.inbox_id).not.toBe(fromWidget.conversation.inbox_id);
     expect(cw.conversations().find((c) => c.id === wa.conversation.id)).toMatchObject({ channel: 'Channel::Whatsapp', meta: { channel: 'Channel::Whatsapp' } });
+  });
+
+  it("lists a contact's 20 latest conversations and a conversation's 20 latest messages, older ones with before", async () => {
+    const { json } = await createContact({ name: 'Jane', phone_number: '+36305555555' });
+    const contactId = json.payload.contact.id;
+    for (let i = 0; i < 22; i++) await api('POST', '/conversations', { inbox_id: cw.inboxId, contact_id: contactId });
+    expect((await api('GET', `/contacts/${contactId}/conversations`)).json.payload).toHaveLength(20);
+    const [first] = cw.conversations();
+    for (let i = 0; i < 23; i++) await api('POST', `/conversations/${first!.id}/messages`, { content: `m${i}`, private: true });
+    const latest = (await api('GET', `/conversations/${first!.id}/messages`)).json.payload;
+    expect(latest.map((m: { content: string }) => m.content)).toEqual(Array.from({ length: 20 }, (_, i) => `m${i + 3}`));
+    const older = (await api('GET', `/conversations/${first!.id}/messages?before=${latest[0].id}`)).json.payload;
+    expect(older.map((m: { content: string }) => m.content)).toEqual(['m0', 'm1', 'm2']);
+  });
+
+  it('sends a message without text as content null with its attachments, in the webhook and over REST', async () => {
+    const { conversation } = cw.receiveCustomerMessage({ content: null, attachments: ['image', 'location'], phone: '+36303333334' });
+    await cw.webhooksIdle();
+    const payload = JSON.parse(received[0]!.body);
+    expect(payload).toMatchObject({ content: null, message_type: 'incoming', attachments: [{ file_type: 'image', data_url: expect.any(String) }, { file_type: 'location', coordinates_lat: expect.any(Number) }] });
+    expect(cw.messages(conversation.id)[0]!.attachments).toHaveLength(2);
   });
 
   it('opens a pending conversation with an activity note when the bot webhook keeps failing', async () => {

@@ -273,6 +273,20 @@ describe('Twenty stand-in: limits', () => {
     });
   });
 
+  it('answers RATE_LIMITED with retryAfterMs under usage limits, and QUOTA_EXHAUSTED while the quota is spent', async () => {
+    await start({ rateLimit: { shortLimit: 100, shortTtlMs: 1000, longLimit: 2, longTtlMs: 60_000, usageLimits: true } });
+    expect((await core('{ a: people { totalCount } b: people { totalCount } }')).errors).toBeUndefined();
+    const limited = (await core('{ people { totalCount } }')).errors?.[0];
+    expect(limited).toMatchObject({ message: 'Rate limit exceeded for apiKey: 2 requests per 60s.', extensions: { code: 'RATE_LIMITED', subCode: 'RATE_LIMITED', limitKind: 'speed' } });
+    expect(limited?.extensions.retryAfterMs, 'one token of 2 per minute comes back within 30 s').toBeGreaterThan(29_000);
+    expect(limited?.extensions.retryAfterMs).toBeLessThanOrEqual(30_000);
+
+    twenty.exhaustQuota(Date.now() + 3_600_000);
+    const spent = (await core('{ people { totalCount } }')).errors?.[0];
+    expect(spent).toMatchObject({ extensions: { code: 'QUOTA_EXHAUSTED', subCode: 'QUOTA_EXHAUSTED', periodUnit: 'day' } });
+    expect(spent?.extensions.retryAfterMs).toBeGreaterThan(3_500_000);
+  });
+
   it('injects LIMIT_REACHED and HTTP 429 with Retry-After on demand', async () => {
     await start();
     twenty.faults.set({ failNext: { count: 1, status: 'LIMIT_REACHED' } });

@@ -32,6 +32,12 @@ describe('interpretChatwootEvent', () => {
     expect(action, 'an unverified writer must not be taken as the customer').not.toHaveProperty('verified', expect.anything());
   });
 
+  it('takes a message with only attachments (photo, voice, location) as a customer message for a human', () => {
+    const photo = message({ content: null, attachments: [{ id: 1, message_id: 4821, file_type: 'image', account_id: 1, data_url: 'https://x/1' }] });
+    expect(interpretChatwootEvent(photo)).toEqual({ kind: 'customer_message', conversationId: 42, messageId: 4821, contactId: 77, phone: '+36301234567', content: '', attachmentsOnly: true });
+    expect(interpretChatwootEvent(message({ attachments: [{ file_type: 'image' }] })), 'text with a photo is read as text').not.toHaveProperty('attachmentsOnly');
+  });
+
   it.each([
     ['a private note', message({ private: true }), 'private_note'],
     ['Koko’s own message', message({ message_type: 'outgoing', content_attributes: { koko_key: 'reply:1' }, sender: { id: 1, type: 'agent_bot' } }), 'own_message'],

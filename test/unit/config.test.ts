@@ -26,6 +26,13 @@ describe('configuration', () => {
     expect(c.koko.approvalTimeoutMs).toBe(30 * 60_000);
   });
 
+  it('needs CHATWOOT_BOT_ID when Koko posts with the user token, so that its messages are the bot\'s', () => {
+    const koko = { ...complete, CHATWOOT_WEBHOOK_SECRET: 's' };
+    expect(() => loadConfig(koko)).toThrow(/CHATWOOT_BOT_ID: required while Koko posts with the user token/);
+    expect(loadConfig({ ...koko, CHATWOOT_BOT_ID: '4' }).chatwoot.botId).toBe(4);
+    expect(loadConfig({ ...koko, CHATWOOT_BOT_TOKEN: 'b' }).chatwoot.botId).toBeUndefined();
+  });
+
   it('names every missing setting at once', () => {
     try {
       loadConfig({});
