@@ -113,9 +113,10 @@ export class TwentyClient {
     if (code === 'NOT_FOUND') return new TwentyNotFoundError(detail);
     const hint = code && setupHints.get(code);
     if (hint) {
-      // Validation names every unknown field at once; the messages quote names from the query, never record data.
-      const messages = code === 'GRAPHQL_VALIDATION_FAILED' ? `: ${[...new Set(errors.filter((e) => e.extensions?.code === code).map((e) => e.message))].join('; ')}` : '';
-      return setupFailure('Twenty', code, `Twenty ${code}${subCode ? `/${subCode}` : ''}${messages} (${hint})`);
+      // Validation names every unknown field at once; the messages quote names from the query, and auth and
+      // permission errors are Twenty's fixed texts ("This API Key is revoked"): never record data.
+      const messages = [...new Set(errors.filter((e) => e.extensions?.code === code).map((e) => e.message))].join('; ');
+      return setupFailure('Twenty', code, `Twenty ${code}${subCode ? `/${subCode}` : ''}: ${messages} (${hint})`);
     }
     const unknownField = unknownInputField.exec(first.message);
     if (unknownField) {

@@ -6,7 +6,7 @@ import { startService } from '../../src/service.js';
 import { provisionTwentyDataModel } from '../../src/twenty/provision.js';
 import type { BulkSyncProgress } from '../../src/workflows/initial-bulk-sync.js';
 import { eventually } from '../support/eventually.js';
-import { adminApiKey, newCustomer, startHarness, webhookSecret, type Harness } from '../support/harness.js';
+import { adminApiKey, erasureHashKey, type Harness, newCustomer, startHarness, webhookSecret } from '../support/harness.js';
 
 /**
  * A revoked key, a role without permission, a data model missing a field and a Chatwoot 401/403 are errors of the
@@ -177,6 +177,7 @@ describe('setup errors (Twenty and Chatwoot)', () => {
       KGC_API_KEY: h.kgc.apiKey,
       KGC_WEBHOOK_SECRET: webhookSecret,
       ADMIN_API_KEY: adminApiKey,
+      ERASURE_HASH_KEY: erasureHashKey,
       TWENTY_API_URL: h.twenty.url,
       TWENTY_API_KEY: h.twenty.apiKey,
       SUPPORT_MODULE_ENABLED: 'false',

@@ -34,7 +34,7 @@ describe('interpretChatwootEvent', () => {
 
   it('takes a message with only attachments (photo, voice, location) as a customer message for a human', () => {
     const photo = message({ content: null, attachments: [{ id: 1, message_id: 4821, file_type: 'image', account_id: 1, data_url: 'https://x/1' }] });
-    expect(interpretChatwootEvent(photo)).toEqual({ kind: 'customer_message', conversationId: 42, messageId: 4821, contactId: 77, phone: '+36301234567', content: '', attachmentsOnly: true });
+    expect(interpretChatwootEvent(photo)).toEqual({ kind: 'customer_message', conversationId: 42, messageId: 4821, contactId: 77, content: '', attachmentsOnly: true });
     expect(interpretChatwootEvent(message({ attachments: [{ file_type: 'image' }] })), 'text with a photo is read as text').not.toHaveProperty('attachmentsOnly');
   });
 
