@@ -1,5 +1,5 @@
 # KGC Integration Layer: production image. `scripts/run-compiled.sh main` runs migrations, the Temporal worker and the API in
-# one process (see service-api.md; `worker-main` / `api-main` run one role); configuration comes
+# one process (README "Run it"; `worker-main` / `api-main` run one role); configuration comes
 # from the environment.
 
 # Build: TypeScript to dist/ and the workflow bundle, with the dev dependencies (typescript).
@@ -19,7 +19,7 @@ RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY drizzle ./drizzle
 COPY scripts/run-compiled.sh ./scripts/
-# The workflow bundle built once with the code (temporal-notes §1): workers start faster and smaller.
+# The workflow bundle built once with the code: workers start faster and smaller.
 ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 # run-compiled.sh caps the heap for a 256 MiB container unless NODE_OPTIONS is set.
 

@@ -22,7 +22,7 @@ const leadMs = z
 const reminderHour = z
   .union([z.literal('none').transform(() => null), z.coerce.number().int().min(0).max(23)]);
 
-/** Every setting of service-api.md, parsed once. Names are the environment variables. */
+/** Every setting (README "Configuration"), parsed once. Names are the environment variables. */
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.url().optional(),
@@ -71,7 +71,7 @@ const envSchema = z.object({
   ERASURE_HASH_KEY: z.string().min(32, 'at least 32 characters').optional(),
   ERASURE_DRAIN: durationMs.default(120_000),
   UNLINKED_PERSONAL_DATA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
-  KGC_DEDUP_RETENTION_HOURS: z.coerce.number().int().min(72, 'at least 72 hours (kgc-erp.md)').default(168),
+  KGC_DEDUP_RETENTION_HOURS: z.coerce.number().int().min(72, 'at least 72 hours').default(168),
   RENTAL_REMINDER_LEAD: leadMs.default(86_400_000),
   RENTAL_REMINDER_HOUR: reminderHour.default(10),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),

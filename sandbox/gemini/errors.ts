@@ -1,4 +1,4 @@
-/** Google's error bodies (gemini-and-email.md §1.5): `{error:{code,message,status,details[]}}`. */
+/** Google's error bodies: `{error:{code,message,status,details[]}}`. */
 const statusNames: Record<number, string> = {
   400: 'INVALID_ARGUMENT',
   403: 'PERMISSION_DENIED',

@@ -3,7 +3,7 @@ import { listen, readBody, sendJson, type ListenOptions, type RequestStats } fro
 import { dailyQuotaError, errorBody, perMinuteQuotaError } from './errors.js';
 
 /**
- * What the stand-in answers to one generateContent call (gemini-and-email.md §1.3, §1.5):
+ * What the stand-in answers to one generateContent call, in the shapes of Google's Gemini API:
  * a JSON object as the model's text, raw text, a blocked prompt, a finish reason, or an HTTP error.
  */
 export type GeminiReply =

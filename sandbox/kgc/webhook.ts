@@ -5,7 +5,7 @@ export interface KgcWebhookHeaders {
   'X-KGC-Signature': string;
 }
 
-/** Seed 000 signs with Date.now() in milliseconds; pass seconds explicitly to imitate seed 002. */
+/** Milliseconds (Date.now()) by default; pass a time in seconds to imitate a sender that uses seconds. */
 export function signKgcWebhook(secret: string, rawBody: string, timestampMs: number = Date.now()): KgcWebhookHeaders {
   const ts = String(timestampMs);
   const hex = createHmac('sha256', secret).update(`${ts}.${rawBody}`).digest('hex');

@@ -7,7 +7,7 @@ import type { ActivityDeps } from './context.js';
 
 type Db = ActivityDeps['db'];
 
-/** Twenty's documented batch size (twenty.md §8): one request, one rate-limit token, up to 60 records. */
+/** Twenty's documented batch size: one request, one rate-limit token, up to 60 records. */
 export const bulkBatchSize = 60;
 
 /** The customers of a set of ids that were erased (GDPR): the bulk sync never writes them. */

@@ -17,7 +17,7 @@ import { twentyIdMismatchFailure } from './twenty-returned-ids.js';
 /** Batches per group: one email-owner query serves this many person batches (1 500 people, 25 requests). */
 const groupBatches = 25;
 
-/** Soft-deleted people count too: Twenty's upsert matches them (twenty.md §5.2). */
+/** Soft-deleted people count too: Twenty's upsert matches them. */
 const emailOwners = /* GraphQL */ `
   query EmailOwners($emails: [String!]!, $after: String) {
     people(

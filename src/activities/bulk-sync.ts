@@ -7,7 +7,7 @@ import { toLedgerEntry } from '../mapping/history.js';
 import type { ActivityDeps } from './context.js';
 import { erasedAmong, recordDeadLetters } from './bulk-sync-records.js';
 
-/** KGC's largest page (kgc-erp.md §2): reads into our own database are not rate-limited by Twenty. */
+/** KGC's largest page (docs/kgc-contract.md#pages): reads into our own database are not rate-limited by Twenty. */
 const kgcPageSize = 500;
 
 export const historyLists: Record<HistoryKind, { list: KgcList; event: 'rental.completed' | 'service.completed' | 'order.delivered' }> = {

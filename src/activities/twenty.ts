@@ -25,7 +25,7 @@ const upsertPerson = /* GraphQL */ `
 const updatePerson = /* GraphQL */ `
   mutation UpdateAggregates($id: UUID!, $data: PersonUpdateInput!) { updatePerson(id: $id, data: $data) { id } }`;
 
-/** Twenty's documented batch size (twenty.md §8): one request, one rate-limit token, up to 60 records. */
+/** Twenty's documented batch size: one request, one rate-limit token, up to 60 records. */
 const historyBatchSize = 60;
 
 function requireTwenty(twenty: TwentyClient | undefined): TwentyClient {
@@ -108,8 +108,8 @@ export function createTwentyActivities({ db, kgc, twenty }: ActivityDeps) {
 
     /**
      * Recomputes the person's aggregates from the synced ledger (never increments): totalRentals counts rentals;
-     * totalRevenue is rental total_cost plus order total_amount (seed 000 §3.2, §3.4; repair costs are service
-     * revenue, §3.3, kept apart); the last rental and service dates. A newly synced late rental sets LATE.
+     * totalRevenue is rental total_cost plus order total_amount (repair costs are service revenue, kept apart);
+     * the last rental and service dates. A newly synced late rental sets LATE.
      */
     async refreshTwentyAggregates({ customerId, markLate }: { customerId: string; markLate: boolean }): Promise<void> {
       if (await isErased(db, customerId)) return;

@@ -21,7 +21,7 @@ function parseCustomerId(raw: unknown): string {
   return parsed.data;
 }
 
-/** Operator endpoints (service-api.md "Admin"): module switches and partner link state. Ids only in answers. */
+/** Operator endpoints (README "HTTP endpoints"): module switches and partner link state. Ids only in answers. */
 export function adminRouter(deps: { db: Db; temporal: Client; taskQueue: string; adminApiKey: string; modules: ModuleFlags }): Router {
   const router = Router();
   router.use('/admin', requireAdminKey(deps.adminApiKey), express.json({ limit: '64kb' }));

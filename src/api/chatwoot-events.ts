@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { kokoMessageMarker, notificationMessageMarker } from '../contracts/koko.js';
 import { senderVerification, type SenderVerification } from '../mapping/chatwoot-sender-trust.js';
 
-/** What one Chatwoot webhook means for Koko (chatwoot.md §6.3, §6.4, §7). */
+/** What one Chatwoot agent-bot webhook (message_created or a conversation event) means for Koko. */
 export type ChatwootAction =
   /** `attachmentsOnly`: a photo, voice message or location without text, which Koko cannot read (content is ''). */
   | { kind: 'customer_message'; conversationId: number; messageId: number; contactId?: number; verified?: SenderVerification; content: string; attachmentsOnly?: true }

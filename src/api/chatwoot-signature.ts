@@ -2,7 +2,7 @@ import { verifyTimestampedHmac, type SignatureCheck, type SignedRequest } from '
 
 const secondsToMs = (raw: string) => (/^\d{1,12}$/.test(raw) ? Number(raw) * 1000 : undefined);
 
-/** Chatwoot's webhook signature (chatwoot.md §6.2): `X-Chatwoot-Timestamp` in Unix seconds, `X-Chatwoot-Signature`. */
+/** Chatwoot's webhook signature (docs/chatwoot-setup.md#the-bot-webhook): `X-Chatwoot-Timestamp` in Unix seconds, `X-Chatwoot-Signature`. */
 export function verifyChatwootSignature(req: SignedRequest): SignatureCheck {
   return verifyTimestampedHmac(req, {
     timestampHeader: 'X-Chatwoot-Timestamp',

@@ -9,7 +9,7 @@ import { verifyChatwootSignature } from './chatwoot-signature.js';
 import { ApiError } from './errors.js';
 import { handCustomerMessage, signalConversationEvent, type KokoIntakeDeps } from './koko-intake.js';
 
-/** Chatwoot opens the conversation itself when the bot takes longer than 5 s (chatwoot.md §7, §10.1). */
+/** Chatwoot opens the conversation itself when the bot takes longer than 5 s (docs/chatwoot-setup.md#the-bot-webhook). */
 const handoffDeadlineMs = 4_000;
 
 type Answer = { status: 'accepted' | 'ignored'; reason?: string };

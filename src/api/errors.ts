@@ -7,7 +7,7 @@ export interface ErrorDetail {
   message: string;
 }
 
-/** An HTTP error with the body every endpoint uses (service-api.md "Errors"). */
+/** An HTTP error with the body every endpoint uses: `{error: {code, message, details: [{path, message}]}}`. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,

@@ -41,7 +41,7 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Same `id`, or without one the same event name and canonical data, is the same delivery (kgc-erp.md §1). */
+/** Same `id`, or without one the same event name and canonical data, is the same delivery (docs/kgc-contract.md#delivery-and-de-duplication). */
 export function deliveryIdentity(type: string, data: unknown, envelopeId?: string): { deliveryKey: string; eventId: string } {
   if (envelopeId) return { deliveryKey: `id:${envelopeId}`, eventId: envelopeId };
   const hash = createHash('sha256').update(`${type}\n${canonicalJson(data)}`).digest('hex');

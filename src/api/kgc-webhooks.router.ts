@@ -24,7 +24,7 @@ function parseJson(raw: Buffer): unknown {
   }
 }
 
-/** Envelope or, on the per-event paths, possibly the bare `data` object (kgc-erp.md §1). */
+/** Envelope or, on the per-event paths, possibly the bare `data` object (docs/kgc-contract.md#endpoints). */
 function readEvent(body: unknown, pathEvent: KgcEventType | undefined): { type: string; data: unknown; envelopeId?: string } {
   const looksLikeEnvelope = body !== null && typeof body === 'object' && 'event' in body && 'data' in body;
   if (pathEvent && !looksLikeEnvelope) return { type: pathEvent, data: body };
@@ -42,7 +42,7 @@ async function recordUnknownEvent(db: Db, name: string): Promise<void> {
   await db.insert(integrationLog).values({ system: 'intake', action: 'unknown_event', status: 'rejected', eventType: name.slice(0, 100) });
 }
 
-/** KGC ERP's signed webhooks: `POST /webhooks/kgc` and the seeds' per-event aliases `POST /webhook/kgc/{event}`. */
+/** KGC ERP's signed webhooks: `POST /webhooks/kgc` and the per-event aliases `POST /webhook/kgc/{event}`. */
 export function kgcWebhooksRouter(deps: IntakeDeps & { webhookSecret: string }): Router {
   const router = Router();
   const rawJson = express.raw({ type: () => true, limit: maxBodyBytes });

@@ -16,7 +16,7 @@ const rejectBody = z.object({ by, reason: z.string().trim().min(1).max(1000).opt
 const statuses: KokoSuggestionStatus[] = ['classified', 'auto_sent', 'pending', 'approved', 'rejected', 'expired', 'superseded', 'escalated'];
 
 /**
- * Admins' Koko endpoints (service-api.md "Admin"): list suggestions, approve (optionally edited) or reject one.
+ * Admins' Koko endpoints (README "HTTP endpoints"): list suggestions, approve (optionally edited) or reject one.
  * The decision goes to the conversation's workflow as a Temporal Update, so the answer is the workflow's: sent
  * once Chatwoot has the message. Texts an admin writes are stored here first; the Update carries their id.
  */

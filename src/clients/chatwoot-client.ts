@@ -38,7 +38,7 @@ export interface MessageInput {
 }
 
 /**
- * Chatwoot application API (chatwoot.md §1–§5) with the administrator's user token. Chatwoot's error bodies are
+ * Chatwoot application API (`/api/v1/accounts/{id}`) with the administrator's user token. Chatwoot's error bodies are
  * never passed on ("Jane is Online", `full_messages` of a RecordInvalid, an exception's message): only status
  * and the attributes at fault leave this client.
  */
@@ -98,7 +98,7 @@ export class ChatwootClient {
   }
 
   /**
-   * Admin-only hard delete; Chatwoot removes the contact's conversations and messages with it (chatwoot.md §3).
+   * Admin-only hard delete; Chatwoot removes the contact's conversations and messages with it.
    * "is Online" (422) is a wait, not a refusal. Returns false when the contact is already gone.
    */
   async deleteContact(id: number): Promise<boolean> {
@@ -123,7 +123,7 @@ export class ChatwootClient {
     return res.status === 404 ? null : (res.data as ChatwootConversation);
   }
 
-  /** Outgoing message or private note (chatwoot.md §5); null when the conversation is gone. */
+  /** Outgoing message or private note; null when the conversation is gone. */
   async postMessage(conversationId: number, input: MessageInput): Promise<{ id: number } | null> {
     const body = {
       content: input.content,
@@ -142,7 +142,7 @@ export class ChatwootClient {
     return res.status === 404 ? [] : ((res.data.payload ?? []) as Array<{ id: number; content_attributes?: Record<string, unknown> }>);
   }
 
-  /** From pending, `open` is the bot handoff (chatwoot.md §7). Idempotent. */
+  /** From pending, `open` is the bot handoff. Idempotent. */
   async toggleStatus(conversationId: number, status: 'open' | 'pending' | 'resolved'): Promise<boolean> {
     const res = await this.send('post', `/conversations/${conversationId}/toggle_status`, 'toggle status', { status });
     return res.status !== 404;

@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, TemporalFailure } from '@temporalio/common';
 
 /**
- * The one error vocabulary of the service (ARCHITECTURE.md principle 3). Every failure that leaves a client, the
+ * The one error vocabulary of the service (docs/architecture.md#principles, 3). Every failure that leaves a client, the
  * database layer or an activity is an ApplicationFailure whose type is listed here and whose message is fixed by
  * us: upstream text (GraphQL variable errors, Chatwoot and Gemini bodies, SQL and its parameters) echoes the
  * record it refused, and failures end up in logs, Temporal history and error columns. What may travel is
@@ -92,7 +92,7 @@ export class TwentyNotFoundError extends ApplicationFailure {
   }
 }
 
-/** A 422 from Chatwoot's model validation: which attributes collided (chatwoot.md §2). */
+/** A 422 from Chatwoot's model validation: which attributes collided. */
 export class ChatwootValidationError extends ApplicationFailure {
   constructor(
     readonly attributes: string[],

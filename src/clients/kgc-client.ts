@@ -5,7 +5,7 @@ import { customerContextSchema, type CustomerContext } from '../contracts/kgc-cu
 import { activeRentalSchema, rentalStatusSchema, type ActiveRental, type RentalStatus } from '../contracts/kgc-rentals.js';
 import { failure, httpFailure, networkFailure } from './errors.js';
 
-/** The list endpoints of kgc-erp.md §2 that a bulk sync pages through, with their fixed filters. */
+/** The KGC list endpoints a bulk sync pages through, with their fixed filters (docs/kgc-contract.md#kgc-rest-api-read-by-this-service). */
 const kgcLists = {
   customers: { path: '/api/customers', filter: { active: 'true' }, since: undefined, key: 'customer_id' },
   rentals: { path: '/api/rentals', filter: { status: 'completed' }, since: 'ended_after', key: 'rental_id' },
@@ -14,7 +14,7 @@ const kgcLists = {
 } as const;
 export type KgcList = keyof typeof kgcLists;
 
-/** KGC ERP read-only REST API (kgc-erp.md §2). KGC is the master of partner data. */
+/** KGC ERP read-only REST API (docs/kgc-contract.md#kgc-rest-api-read-by-this-service). KGC is the master of partner data. */
 export class KgcClient {
   private readonly http: AxiosInstance;
 
@@ -38,7 +38,7 @@ export class KgcClient {
     return parsed.data;
   }
 
-  /** Koko's context for a customer who writes from this phone (seed 002 §4.2); null when KGC does not know it. */
+  /** Koko's context for a customer who writes from this phone; null when KGC does not know it. */
   async getCustomerContextByPhone(phone: string): Promise<CustomerContext | null> {
     const body = await this.get(`/api/customers/by-phone/${encodeURIComponent(phone)}`, 'customer by phone', { notFound: null });
     if (body === null) return null;
@@ -48,7 +48,7 @@ export class KgcClient {
   }
 
   /**
-   * One page of a list endpoint (kgc-erp.md §2). Records failing their schema come back as `invalid` keys, so one
+   * One page of a list endpoint (docs/kgc-contract.md#pages). Records failing their schema come back as `invalid` keys, so one
    * bad record never stops a bulk read; unknown fields (tax or id card numbers) are dropped by the schema.
    */
   async listPage<S extends z.ZodType>(
@@ -72,7 +72,7 @@ export class KgcClient {
     return { records, invalid, nextCursor: body.next_cursor ?? null };
   }
 
-  /** The rental's current status and end (kgc-erp.md §2); null when KGC does not know it (404). */
+  /** The rental's current status and end; null when KGC does not know it (404). */
   async getRentalStatus(rentalId: string): Promise<RentalStatus | null> {
     const body = await this.get(`/api/rentals/${encodeURIComponent(rentalId)}/status`, 'rental status', { notFound: null });
     if (body === null) return null;

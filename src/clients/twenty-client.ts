@@ -25,7 +25,7 @@ const setupHints = new Map([
  */
 const unknownInputField = /Field "(\w+)" is not defined by type "(\w+)"/;
 
-/** GraphQL codes of the record or request that a retry cannot fix (twenty.md §9). */
+/** GraphQL codes of the record or request that a retry cannot fix. */
 const permanentCodes = new Set([
   'GRAPHQL_PARSE_FAILED',
   'BAD_USER_INPUT',

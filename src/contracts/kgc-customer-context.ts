@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /**
- * `GET /api/customers/by-phone/{phone}` (seed 002 §2.4, §4.2), reduced to what Koko may show Gemini: open
- * rentals, open worklogs and orders. Name, email, phone and payment status are dropped here. The seed shows
- * counts where the ERP sends lists, so both are accepted.
+ * `GET /api/customers/by-phone/{phone}` (docs/kgc-contract.md#kgc-rest-api-read-by-this-service), reduced to what Koko may show Gemini: open
+ * rentals, open worklogs and orders. Name, email, phone and payment status are dropped here. KGC may send
+ * counts instead of lists, so both are accepted.
  */
 const rental = z.object({
   rental_id: z.string(),

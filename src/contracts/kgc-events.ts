@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Payloads of KGC ERP webhooks (kgc-erp.md §1). Unknown keys are dropped: data minimisation starts here. */
+/** Payloads of KGC ERP webhooks (docs/kgc-contract.md#events). Unknown keys are dropped: data minimisation starts here. */
 
 const isoDate = z
   .string()
@@ -104,7 +104,7 @@ export function isKgcEventType(name: string): name is KgcEventType {
   return Object.hasOwn(kgcEventSchemas, name);
 }
 
-/** The envelope KGC sends (kgc-erp.md §1); `id` and `occurred_at` are optional. */
+/** The envelope KGC sends (docs/kgc-contract.md#envelope); `id` and `occurred_at` are optional. */
 export const kgcEnvelopeSchema = z.object({
   event: text().min(1).max(100),
   data: z.record(z.string(), z.unknown()),
@@ -113,7 +113,7 @@ export const kgcEnvelopeSchema = z.object({
 });
 export type KgcEnvelope = z.infer<typeof kgcEnvelopeSchema>;
 
-/** The seeds' per-event paths: `customer.created` → `customer-created`, `service.quote_ready` → `quote-ready`. */
+/** The per-event paths: `customer.created` → `customer-created`, `service.quote_ready` → `quote-ready`. */
 export function eventFromPathSegment(segment: string): KgcEventType | undefined {
   return kgcEventTypes.find((t) => eventPathSegment(t) === segment);
 }

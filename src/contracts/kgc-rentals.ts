@@ -3,7 +3,7 @@ import { customerId, kgcEventSchemas } from './kgc-events.js';
 
 const rentalStarted = kgcEventSchemas['rental.started'];
 
-/** `GET /api/rentals/{id}/status` (kgc-erp.md §2): what the expiry campaign re-reads before it acts. */
+/** `GET /api/rentals/{id}/status`: what the expiry campaign re-reads before it acts. */
 export const rentalStatusSchema = z.object({
   rental_id: rentalStarted.shape.rental_id,
   status: z.string().min(1),

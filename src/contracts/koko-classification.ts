@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { kokoIntents } from './koko.js';
 
-/** Gemini's structured answer (gemini-and-email.md "Classification output"); anything else is unusable. */
+/** Gemini's structured answer (the response schema sent with the request); anything else is unusable. */
 export const classificationSchema = z.object({
   intent: z.enum(kokoIntents),
   confidence: z.number().min(0).max(1),

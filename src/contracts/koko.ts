@@ -1,7 +1,7 @@
 import type { ErrorType } from '../clients/errors.js';
 
 /** Koko's shared names; free of zod so that the workflow bundle can import it. */
-/** Koko's intents (seed 001 "Koko AI ↔ Chatwoot flow"); KOKO_TEAMS maps each to a Chatwoot team. */
+/** Koko's intents; KOKO_TEAMS maps each to a Chatwoot team. */
 export const kokoIntents = ['berles', 'szerviz', 'ertekesites', 'altalanos'] as const;
 export type KokoIntent = (typeof kokoIntents)[number];
 

@@ -52,7 +52,7 @@ export const integrationLog = pgTable(
   (t) => [index('integration_log_customer_idx').on(t.customerId, t.createdAt)],
 );
 
-/** Run-time module switches (ARCHITECTURE.md principle 4). Seeded from the environment once. */
+/** Run-time module switches (docs/architecture.md#principles, 4). Seeded from the environment once. */
 export const moduleFlags = pgTable('module_flags', {
   module: text('module', { enum: ['crm', 'support'] }).primaryKey(),
   enabled: boolean('enabled').notNull(),

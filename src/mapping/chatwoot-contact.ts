@@ -2,7 +2,7 @@ import type { ContactInput } from '../clients/chatwoot-client.js';
 import type { KgcCustomer } from '../contracts/kgc-events.js';
 import { normaliseEmail } from './twenty-person.js';
 
-/** KGC customer → Chatwoot contact (chatwoot.md decisions): identifier = customer id, strict E.164, lower-case email. */
+/** KGC customer → Chatwoot contact (docs/chatwoot-setup.md): identifier = customer id, strict E.164, lower-case email. */
 export function toChatwootContact(customer: KgcCustomer, omit: ReadonlySet<'email' | 'phone_number'> = new Set()): ContactInput {
   return {
     name: customer.name,

@@ -1,6 +1,6 @@
 import { getCountries, getCountryCallingCode, parsePhoneNumberFromString, parsePhoneNumberWithError } from 'libphonenumber-js';
 
-/** Twenty's phones composite: ISO country in `…CountryCode`, dial prefix in `…CallingCode` (twenty.md §3.2). */
+/** Twenty's phones composite: ISO country in `…CountryCode`, dial prefix in `…CallingCode` (docs/twenty-data-model.md#phones). */
 export interface TwentyPhone {
   primaryPhoneNumber: string;
   primaryPhoneCountryCode: string;

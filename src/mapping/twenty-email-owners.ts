@@ -42,7 +42,7 @@ export function claimedInFlight(group: readonly WithEmail[], claims: EmailClaims
 
 /**
  * The customers of a group whose email must go to additionalEmails, as partnerSync decides one at a time
- * (twenty.md §5.2: upsert matches on id OR primaryEmail, so a shared primary email would overwrite its owner):
+ * (Twenty's upsert matches on id OR primaryEmail, so a shared primary email would overwrite its owner):
  * an email Twenty already holds stays with its owner; an unowned one goes to the first customer in KGC order.
  */
 export function customersWithSharedEmail(group: readonly WithEmail[], claims: EmailClaims): string[] {

@@ -15,7 +15,7 @@ export function normaliseEmail(email: string | null | undefined): string | undef
 export type TwentyPersonWarning = 'twenty_email_shared' | 'twenty_phone_invalid';
 
 /**
- * KGC customer → Twenty Person create input. Only what seed 000 §9.2 lets leave KGC: name, phone, email,
+ * KGC customer → Twenty Person create input. Only what may leave KGC: name, phone, email,
  * payment status and our own keys. `emailOwnedByOther` keeps a shared email off primaryEmail (unique in Twenty)
  * so the first owner is never merged or overwritten. A phone Twenty would refuse is left off (see `warnings`).
  */

@@ -5,7 +5,7 @@ import { logger } from '../logger.js';
 import { workflowsPath } from '../worker.js';
 
 /**
- * `npm run build:workflows [-- out.js]`: bundles the workflow code once, ahead of time (temporal-notes §1), for
+ * `npm run build:workflows [-- out.js]`: bundles the workflow code once, ahead of time, for
  * `WORKFLOW_BUNDLE_PATH`. The bundle must be rebuilt with every workflow change and by the same SDK version.
  */
 const out = resolve(process.argv[2] ?? '.build/workflows.js');

@@ -1,6 +1,6 @@
 import type { KgcEventData } from '../contracts/kgc-events.js';
 
-/** Hungarian customer notifications sent through Chatwoot (seed 002 §4.1). One place for every text. */
+/** Hungarian customer notifications sent through Chatwoot. One place for every text. */
 export type NotificationEvent = 'service.quote_ready' | 'service.repair_done' | 'order.arrived' | 'rental.started' | 'rental.ended';
 
 const forint = (amount: number) => `${new Intl.NumberFormat('hu-HU').format(amount)} Ft`;

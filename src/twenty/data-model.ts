@@ -1,4 +1,4 @@
-/** The custom data model this service needs in Twenty (twenty.md "Custom data model", seed 000 §7.2). */
+/** The custom data model this service needs in Twenty (docs/twenty-data-model.md). */
 
 export interface FieldSpec {
   name: string;

@@ -19,7 +19,7 @@ const { getModuleStates, resolveNotificationCustomer, upsertChatwootContact, sen
   });
 
 /**
- * Tells a customer about a service, order or rental event in Chatwoot (seed 002 §4.1):
+ * Tells a customer about a service, order or rental event in Chatwoot:
  * find the customer (by id, or by phone through KGC), make sure the Chatwoot contact exists, post once.
  */
 export async function customerNotification({ key }: CustomerNotificationInput): Promise<CustomerNotificationResult> {

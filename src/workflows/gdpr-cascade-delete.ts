@@ -49,7 +49,7 @@ function failureCode(err: unknown): string {
 }
 
 /**
- * Erases one customer everywhere (seed 000 §8.3, seed 002 §5.2). Tombstone first, so nothing can recreate the
+ * Erases one customer everywhere (README "GDPR erasure"). Tombstone first, so nothing can recreate the
  * person; stop the customer's other workflows; gather what the customer can be found by; then every system is its
  * own step that runs whatever the others did and ends erased, nothing_found, not_configured or failed. After the
  * customer's in-flight writes have drained, Twenty and Chatwoot are destroyed a second time. The certificate is

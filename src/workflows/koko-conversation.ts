@@ -89,7 +89,7 @@ const { classifyCustomerMessages } = proxyActivities<MainActivities>({
 });
 
 /**
- * Koko's part in one Chatwoot conversation (`koko/<conversation id>`), seed 001's confidence tree: each batch of
+ * Koko's part in one Chatwoot conversation (`koko/<conversation id>`), a confidence tree: each batch of
  * unanswered customer messages is classified; ≥ autoReplyAt is answered, ≥ approvalAt waits for an admin
  * (Update from the API or signal from the Web UI/CLI, with a timeout), anything else goes to a human team. A reply
  * built on the customer's account data is never answered alone: at best it waits for an admin.

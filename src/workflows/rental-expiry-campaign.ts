@@ -42,7 +42,7 @@ const { resolveCampaignCustomer, planRentalCampaign, sendCustomerEmail, getModul
 });
 
 /**
- * `rental-expiry/<rental_id>` (seed 000 §6.2): a durable timer until the reminder moment (the day before rental_end,
+ * `rental-expiry/<rental_id>`: a durable timer until the reminder moment (the day before rental_end,
  * 10:00 Europe/Budapest by default), a fresh look at the rental in KGC, the reminder if it is still out; then a
  * timer until it is due, and if it is still out the late notice and LATE in Twenty. Ids and dates only.
  */

@@ -16,7 +16,7 @@ const { resolveCampaignCustomer, sendCustomerEmail } = proxyActivities<MainActiv
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes },
 });
 
-/** `repair-done-email/<worklog_id>` (seed 000 §6.1): "Gépét megjavítottuk, átvehető", once per worklog. */
+/** `repair-done-email/<worklog_id>`: "Gépét megjavítottuk, átvehető", once per worklog. */
 export async function repairDoneEmail({ worklogId }: { worklogId: string }): Promise<RepairDoneEmailResult> {
   const who = await resolveCampaignCustomer({ campaign: 'repair-done', subjectId: worklogId });
   if (who.outcome !== 'resolved' || !who.customerId) return { worklogId, status: 'skipped', reason: who.outcome };

@@ -1,7 +1,7 @@
 #!/bin/sh
 # One-shot job (temporalio/admin-tools): waits for the Temporal frontend, creates the
 # namespace the service uses and registers the service's Keyword search attributes
-# (KgcCustomerId, KgcEventType; see service-api.md "Temporal (for operators)").
+# (KgcCustomerId, KgcEventType; see the README, "Finding a customer's runs in the Web UI").
 # Idempotent: an existing namespace or attribute of the same type is left alone.
 set -eu
 

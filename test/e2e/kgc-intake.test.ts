@@ -121,7 +121,7 @@ describe('KGC intake hands off and acknowledges', () => {
     expect(second.body.eventId).toBe(first.body.eventId);
   });
 
-  it('accepts the seeds per-event path with a bare data body', async () => {
+  it('accepts the per-event path with a bare data body', async () => {
     const c = newCustomer();
     h.kgc.putCustomer(c);
     const res = await h.send('', null, { path: '/webhook/kgc/customer-updated', body: JSON.stringify(c) });

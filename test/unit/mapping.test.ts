@@ -103,7 +103,7 @@ describe('Chatwoot contact mapping', () => {
 });
 
 describe('event names', () => {
-  it('maps every event to the seeds per-event path and back', () => {
+  it('maps every event to its per-event path and back', () => {
     expect(eventPathSegment('customer.created')).toBe('customer-created');
     expect(eventPathSegment('service.quote_ready')).toBe('quote-ready');
     expect(eventPathSegment('service.repair_done')).toBe('repair-done');

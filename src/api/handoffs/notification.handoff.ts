@@ -7,7 +7,7 @@ import type { customerNotification } from '../../workflows/customer-notification
 import type { Handoff } from './handoff.js';
 
 /**
- * Support events that tell the customer something (seed 002 §4.1): the event's data goes to Postgres under its
+ * Support events that tell the customer something (docs/kgc-contract.md#events): the event's data goes to Postgres under its
  * idempotency key, then one `notify/<event>/<kgc id>` workflow sends it; a repeat joins or finds that workflow.
  */
 export const notificationHandoff: Handoff = async (temporal, taskQueue, event, db) => {

@@ -1,7 +1,7 @@
 import { layout, type RenderedEmail } from './layout.js';
 import type { RepairDoneEmailData } from './types.js';
 
-/** Seed 000 §6.1 "Szerviz Kész Értesítés": "Gépét megjavítottuk, átvehető". */
+/** "Szerviz Kész Értesítés" (repair done notice): "Gépét megjavítottuk, átvehető". */
 export function repairDone(d: RepairDoneEmailData): RenderedEmail {
   return layout('Gépét megjavítottuk, átvehető – KGC', d.greeting, [
     `Örömmel értesítjük, hogy ${d.machineType ? `a(z) ${d.machineType}` : 'gépe'} javítása elkészült, a gép átvehető (munkalap: ${d.worklogId}).`,
