@@ -5,6 +5,7 @@ export default defineConfig({
     // The Temporal native bridge segfaults under worker threads; forks are safe.
     pool: 'forks',
     globalSetup: ['./test/support/global-setup.ts'],
+    setupFiles: ['./test/support/test-logs.ts'],
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -2,10 +2,10 @@ import { pino } from 'pino';
 import { errorSummary } from './clients/errors.js';
 
 /**
- * Where the log lines go: stdout, and any stream added with `logStreams.add` (the end-to-end tests read the
- * service's own lines there).
+ * Where the log lines go: stdout, and any stream added with `logStreams.add`. Under vitest not stdout: the tests'
+ * setup (test/support/test-logs.ts) keeps each file's lines and shows them only for a failing test.
  */
-export const logStreams = pino.multistream([{ stream: pino.destination(1), level: 'trace' }]);
+export const logStreams = pino.multistream(process.env.VITEST ? [] : [{ stream: pino.destination(1), level: 'trace' }]);
 
 /**
  * One logger for the process. Log ids (customer, workflow, event), never names, emails, phones or secrets:

@@ -3,7 +3,10 @@ import { logger } from './logger.js';
 
 let installed = false;
 
-/** Routes the SDK's own logs (worker state, activity failures) through pino at warn and above, once per process. */
+/**
+ * Routes the SDK's own logs (worker state, activity failures) and its native core's through pino at warn and
+ * above, once per process: one JSON log stream, no ANSI lines on the console.
+ */
 export function installTemporalRuntime(): void {
   if (installed) return;
   installed = true;
@@ -15,6 +18,7 @@ export function installTemporalRuntime(): void {
         const { error, ...meta } = entry.meta ?? {};
         logger[toPino[entry.level]]({ temporal: meta, ...(error !== undefined && { err: error }) }, entry.message);
       }),
+      telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
     });
   } catch {
     // Already installed by the embedding process (a test runner, for instance): keep its choice.
