@@ -1,7 +1,6 @@
-import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
-import type { MainActivities } from '../activities/index.js';
-import { nonRetryableErrorTypes } from '../clients/errors.js';
+import { upsertSearchAttributes } from '@temporalio/workflow';
 import { kgcCustomerIdKey } from '../contracts/search-attributes.js';
+import { mainActivities, profiles } from './activity-profiles.js';
 
 export interface CustomerNotificationInput {
   /** Idempotency key of the stored notification, `<event>:<kgc id>`. */
@@ -12,11 +11,7 @@ export type CustomerNotificationResult =
   | { status: 'skipped'; reason: string };
 
 const { getModuleStates, resolveNotificationCustomer, upsertChatwootContact, sendChatwootNotification, markNotificationSkipped } =
-  proxyActivities<MainActivities>({
-    startToCloseTimeout: '30s',
-    scheduleToCloseTimeout: '24h',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes },
-  });
+  mainActivities(profiles.sync);
 
 /**
  * Tells a customer about a service, order or rental event in Chatwoot:

@@ -1,9 +1,7 @@
-import { ActivityFailure, ApplicationFailure, defineQuery, proxyActivities, setHandler, sleep, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
-import type { MainActivities, TwentyErasureActivities } from '../activities/index.js';
+import { ActivityFailure, ApplicationFailure, defineQuery, setHandler, sleep, TimeoutFailure } from '@temporalio/workflow';
 import { historyObjects } from '../activities/twenty-history-objects.js';
-import { nonRetryableErrorTypes, setupErrorType } from '../clients/errors.js';
-import { twentyTaskQueue } from '../contracts/task-queues.js';
 import type { ErasedSystem, ErasureSystem } from '../db/schema.js';
+import { mainActivities, profiles, twentyActivities } from './activity-profiles.js';
 
 export interface GdprDeleteInput {
   customerId: string;
@@ -23,16 +21,8 @@ export interface GdprDeleteStatus {
 
 export const gdprDeleteStatus = defineQuery<GdprDeleteStatus>('status');
 
-/**
- * A system that is down delays its own step (backing off to 10 minutes, for up to a day), never the others'. A
- * permanent refusal or a setup error (not an admin's token, a key that may not destroy) ends the step at once as
- * `failed`: syncs wait for the operator's fix, but an erasure reports what it could not do and is retried after it.
- */
-const erasureRetry = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10m', nonRetryableErrorTypes: [...nonRetryableErrorTypes, setupErrorType] };
-const stepTimeouts = { startToCloseTimeout: '1m', scheduleToCloseTimeout: '24h', retry: erasureRetry } as const;
-const main = proxyActivities<MainActivities>({ ...stepTimeouts, heartbeatTimeout: '30s' });
-/** Reading what KGC still knows is a help, not a step: KGC may already have deleted the customer. */
-const kgcKeys = proxyActivities<MainActivities>({ startToCloseTimeout: '30s', retry: { ...erasureRetry, maximumAttempts: 3 } });
+const main = mainActivities({ ...profiles.erasureStep, heartbeatTimeout: '30s' });
+const kgcKeys = mainActivities(profiles.erasureHint);
 
 type Counts = Record<string, number>;
 type StepRun = () => Promise<Counts | 'not_configured'>;
@@ -56,7 +46,7 @@ function failureCode(err: unknown): string {
  * `complete` once every step is done; otherwise a later run (operator retry, repeated delete) does what is left.
  */
 export async function gdprCascadeDelete({ customerId, reasonCode }: GdprDeleteInput): Promise<GdprDeleteResult> {
-  const twenty = proxyActivities<TwentyErasureActivities>({ taskQueue: twentyTaskQueue(workflowInfo().taskQueue), ...stepTimeouts });
+  const twenty = twentyActivities(profiles.erasureStep);
   let step: GdprDeleteStatus['step'] = 'tombstone';
   const steps: ErasedSystem[] = [];
   setHandler(gdprDeleteStatus, () => ({ step, steps }));

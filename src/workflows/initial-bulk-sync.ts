@@ -1,23 +1,8 @@
-import {
-  allHandlersFinished,
-  CancellationScope,
-  condition,
-  ContinueAsNew,
-  continueAsNew,
-  defineQuery,
-  defineSignal,
-  isCancellation,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  upsertMemo,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { BulkSyncActivities, ChatwootBulkActivities, TwentyBulkActivities } from '../activities/index.js';
+import { allHandlersFinished, CancellationScope, condition, ContinueAsNew, continueAsNew, defineQuery, defineSignal, isCancellation, setCurrentDetails, setHandler, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { CustomerBatch } from '../activities/bulk-sync-twenty.js';
-import { failure, nonRetryableErrorTypes, setupErrorType, setupFailureOf } from '../clients/errors.js';
-import { chatwootBulkTaskQueue, twentyBulkTaskQueue } from '../contracts/task-queues.js';
+import { failure, setupFailureOf } from '../clients/errors.js';
 import type { HistoryKind } from '../db/schema.js';
+import { bulkSyncActivities } from './activity-profiles.js';
 
 const historyKinds: HistoryKind[] = ['rental', 'service', 'order'];
 
@@ -80,12 +65,6 @@ export const pauseBulkSync = defineSignal('pause');
 export const resumeBulkSync = defineSignal('resume');
 export const bulkSyncProgress = defineQuery<BulkSyncProgress>('progress');
 
-const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes };
-/** A setup error reaches the workflow at once: the run pauses on it instead of retrying each batch on its own. */
-const externalRetry = { ...retry, nonRetryableErrorTypes: [...nonRetryableErrorTypes, setupErrorType] };
-const main = proxyActivities<BulkSyncActivities>({ startToCloseTimeout: '2m', retry });
-const counting = proxyActivities<BulkSyncActivities>({ startToCloseTimeout: '2h', heartbeatTimeout: '30s', retry });
-
 /** Continue-as-new well before Temporal's limits (temporal-notes §4.4), or when the server suggests it. */
 const historyEventsPerRun = 8_000;
 /**
@@ -138,10 +117,8 @@ function initialState(historyMonths: number): BulkSyncState {
  */
 export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncProgress> {
   const { runId } = input;
-  const taskQueue = workflowInfo().taskQueue;
-  // The bulk workers heartbeat for every activity (heartbeatWhileRunning): a lost worker is noticed in seconds.
-  const twenty = proxyActivities<TwentyBulkActivities>({ taskQueue: twentyBulkTaskQueue(taskQueue), startToCloseTimeout: '2m', heartbeatTimeout: '10s', retry: externalRetry });
-  const chatwoot = proxyActivities<ChatwootBulkActivities>({ taskQueue: chatwootBulkTaskQueue(taskQueue), startToCloseTimeout: '10m', heartbeatTimeout: '10s', retry: externalRetry });
+  // A setup error reaches the workflow at once (profiles.bulkBatch): the run pauses on it instead of each batch retrying.
+  const { main, counting, twenty, chatwoot } = bulkSyncActivities();
   const setupRetryMs = input.setupRetryMs ?? 5 * 60_000;
   const s: BulkSyncState = input.state ?? initialState(input.historyMonths);
   let segmentStart = Date.now();

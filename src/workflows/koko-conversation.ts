@@ -1,25 +1,8 @@
-import {
-  ActivityFailure,
-  allHandlersFinished,
-  ApplicationFailure,
-  condition,
-  continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
-  isCancellation,
-  log,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  uuid4,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, isCancellation, log, setHandler, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { ClassifyResult } from '../activities/gemini.js';
-import type { MainActivities } from '../activities/index.js';
-import { nonRetryableErrorTypes } from '../clients/errors.js';
 import { geminiDailyQuotaType, type EscalationReason, type KokoIntent, type KokoSettings } from '../contracts/koko.js';
 import { kgcCustomerIdKey } from '../contracts/search-attributes.js';
+import { mainActivities, profiles } from './activity-profiles.js';
 
 export interface KokoConversationInput {
   conversationId: number;
@@ -76,17 +59,8 @@ export const kokoStatus = defineQuery<KokoStatus>('status');
 const idleTimeout = '24h';
 const seenKept = 200;
 
-const chatwootRetry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes };
-const { offerSuggestion, sendKokoReply, escalateToHuman, recordKokoDecision } = proxyActivities<MainActivities>({
-  startToCloseTimeout: '30s',
-  scheduleToCloseTimeout: '1h',
-  retry: chatwootRetry,
-});
-/** The customer is waiting: a few quick attempts, then a human takes over. */
-const { classifyCustomerMessages } = proxyActivities<MainActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 4, nonRetryableErrorTypes },
-});
+const { offerSuggestion, sendKokoReply, escalateToHuman, recordKokoDecision } = mainActivities(profiles.conversation);
+const { classifyCustomerMessages } = mainActivities(profiles.classification);
 
 /**
  * Koko's part in one Chatwoot conversation (`koko/<conversation id>`), a confidence tree: each batch of

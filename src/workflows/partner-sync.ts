@@ -1,19 +1,8 @@
-import {
-  ActivityFailure,
-  continueAsNew,
-  isCancellation,
-  defineQuery,
-  defineSignal,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { MainActivities, TwentyActivities } from '../activities/index.js';
-import { failure, nonRetryableErrorTypes } from '../clients/errors.js';
+import { ActivityFailure, continueAsNew, isCancellation, defineQuery, defineSignal, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { failure } from '../clients/errors.js';
 import { kgcEventTypeKey } from '../contracts/search-attributes.js';
-import { twentyTaskQueue } from '../contracts/task-queues.js';
 import type { HistoryKind } from '../db/schema.js';
+import { mainActivities, profiles, twentyActivities } from './activity-profiles.js';
 
 const historyKinds: HistoryKind[] = ['rental', 'service', 'order'];
 
@@ -45,9 +34,7 @@ export const partnerChanged = defineSignal<[PartnerChanged]>('partnerChanged');
 export const historyChanged = defineSignal<[PartnerChanged]>('historyChanged');
 export const partnerSyncStatus = defineQuery<PartnerSyncStatus>('status');
 
-const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes };
-const { customerExistsInKgc, upsertChatwootContact, getModuleStates, recordPartnerSynced, recordPartnerSyncStopped } =
-  proxyActivities<MainActivities>({ startToCloseTimeout: '30s', scheduleToCloseTimeout: '24h', retry });
+const { customerExistsInKgc, upsertChatwootContact, getModuleStates, recordPartnerSynced, recordPartnerSyncStopped } = mainActivities(profiles.sync);
 
 /**
  * Entity workflow of one KGC customer (`partner-sync/<customer_id>`). Every change event is a signal that marks
@@ -56,12 +43,7 @@ const { customerExistsInKgc, upsertChatwootContact, getModuleStates, recordPartn
  */
 export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncResult> {
   const { customerId } = input;
-  const twenty = proxyActivities<TwentyActivities>({
-    taskQueue: twentyTaskQueue(workflowInfo().taskQueue),
-    startToCloseTimeout: '30s',
-    scheduleToCloseTimeout: '24h',
-    retry,
-  });
+  const twenty = twentyActivities();
   let pendingChanges = input.pendingChanges ?? 0;
   let pendingHistory = input.pendingHistory ?? 0;
   let lastEventType = input.lastEventType;

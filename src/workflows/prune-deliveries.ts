@@ -1,7 +1,6 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type { MainActivities } from '../activities/index.js';
+import { mainActivities, profiles } from './activity-profiles.js';
 
-const { pruneKgcDeliveries } = proxyActivities<MainActivities>({ startToCloseTimeout: '5m', retry: { maximumInterval: '5m' } });
+const { pruneKgcDeliveries } = mainActivities(profiles.housekeeping);
 
 /**
  * Daily (schedule `<task queue>/prune-kgc-deliveries`): forgets KGC deliveries older than the de-duplication window

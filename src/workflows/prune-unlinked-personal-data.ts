@@ -1,7 +1,6 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type { MainActivities } from '../activities/index.js';
+import { mainActivities, profiles } from './activity-profiles.js';
 
-const { pruneUnlinkedPersonalData: prune } = proxyActivities<MainActivities>({ startToCloseTimeout: '5m', retry: { maximumInterval: '5m' } });
+const { pruneUnlinkedPersonalData: prune } = mainActivities(profiles.housekeeping);
 
 /**
  * Nightly (schedule `<task queue>/prune-unlinked-personal-data`): personal data that no erasure can find by

@@ -1,10 +1,8 @@
-import { condition, defineQuery, defineSignal, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { MainActivities, TwentyPaymentStatusActivities } from '../activities/index.js';
+import { condition, defineQuery, defineSignal, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { RentalPlan } from '../activities/email-campaigns.js';
 import type { SendCustomerEmailResult } from '../activities/email.js';
-import { nonRetryableErrorTypes } from '../clients/errors.js';
 import { kgcCustomerIdKey } from '../contracts/search-attributes.js';
-import { twentyTaskQueue } from '../contracts/task-queues.js';
+import { mainActivities, profiles, twentyActivities } from './activity-profiles.js';
 
 export interface RentalExpiryInput {
   rentalId: string;
@@ -34,12 +32,7 @@ export const rentalChanged = defineSignal<[RentalEvent]>('rentalChanged');
 export const rentalClosed = defineSignal<[RentalEvent]>('rentalClosed');
 export const rentalExpiryStatus = defineQuery<RentalExpiryStatus>('status');
 
-const retry = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes };
-const { resolveCampaignCustomer, planRentalCampaign, sendCustomerEmail, getModuleStates } = proxyActivities<MainActivities>({
-  startToCloseTimeout: '60s',
-  scheduleToCloseTimeout: '24h',
-  retry,
-});
+const { resolveCampaignCustomer, planRentalCampaign, sendCustomerEmail, getModuleStates } = mainActivities(profiles.email);
 
 /**
  * `rental-expiry/<rental_id>`: a durable timer until the reminder moment (the day before rental_end,
@@ -47,12 +40,7 @@ const { resolveCampaignCustomer, planRentalCampaign, sendCustomerEmail, getModul
  * timer until it is due, and if it is still out the late notice and LATE in Twenty. Ids and dates only.
  */
 export async function rentalExpiryCampaign({ rentalId }: RentalExpiryInput): Promise<RentalExpiryResult> {
-  const twenty = proxyActivities<TwentyPaymentStatusActivities>({
-    taskQueue: twentyTaskQueue(workflowInfo().taskQueue),
-    startToCloseTimeout: '30s',
-    scheduleToCloseTimeout: '24h',
-    retry,
-  });
+  const twenty = twentyActivities(profiles.sync);
   let changed = false;
   let closed = false;
   const status: RentalExpiryStatus = { phase: 'waiting_to_remind' };

@@ -1,6 +1,5 @@
-import { proxyActivities } from '@temporalio/workflow';
 import type { MainActivities } from '../activities/index.js';
-import { nonRetryableErrorTypes } from '../clients/errors.js';
+import { mainActivities, profiles } from './activity-profiles.js';
 
 export interface RentalReminderSweepResult {
   endsOn: string;
@@ -12,11 +11,7 @@ export interface RentalReminderSweepResult {
 
 type SweepPage = Awaited<ReturnType<MainActivities['startMissingRentalCampaigns']>>;
 
-const { startMissingRentalCampaigns } = proxyActivities<MainActivities>({
-  startToCloseTimeout: '2m',
-  scheduleToCloseTimeout: '6h',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes },
-});
+const { startMissingRentalCampaigns } = mainActivities(profiles.sweep);
 
 /**
  * Daily at the reminder hour (schedule `<task queue>/rental-expiry-sweep`): the safety net for a lost rental.started.

@@ -1,8 +1,7 @@
-import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
-import type { MainActivities } from '../activities/index.js';
+import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { SendCustomerEmailResult } from '../activities/email.js';
-import { nonRetryableErrorTypes } from '../clients/errors.js';
 import { kgcCustomerIdKey } from '../contracts/search-attributes.js';
+import { mainActivities, profiles } from './activity-profiles.js';
 
 export interface RepairDoneEmailResult {
   worklogId: string;
@@ -10,11 +9,7 @@ export interface RepairDoneEmailResult {
   reason?: string;
 }
 
-const { resolveCampaignCustomer, sendCustomerEmail } = proxyActivities<MainActivities>({
-  startToCloseTimeout: '60s',
-  scheduleToCloseTimeout: '24h',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes },
-});
+const { resolveCampaignCustomer, sendCustomerEmail } = mainActivities(profiles.email);
 
 /** `repair-done-email/<worklog_id>`: "Gépét megjavítottuk, átvehető", once per worklog. */
 export async function repairDoneEmail({ worklogId }: { worklogId: string }): Promise<RepairDoneEmailResult> {
