@@ -1,5 +1,4 @@
 import { Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
 import { rentalCampaignStart } from '../campaigns/rental-campaign-start.js';
 import { campaignMoments, localIsoDate } from '../campaigns/rental-expiry-timing.js';
@@ -8,6 +7,7 @@ import { emailCampaignSubjects, integrationLog, type EmailCampaign } from '../db
 import { logger } from '../logger.js';
 import { currentRun, type ActivityDeps } from './context.js';
 import { isErased } from './erasure.js';
+import { startOnce } from '../contracts/workflow-starts.js';
 
 export interface RentalPlan {
   /** `out`: the machine is still with the customer (KGC status active or late). */
@@ -70,16 +70,12 @@ export function createEmailCampaignActivities({ db, kgc, rentalReminder }: Activ
           .insert(emailCampaignSubjects)
           .values({ campaign: 'rental-expiry', subjectId: rental.rental_id, customerId: rental.customer_id, details: { machine_name: rental.machine_name, rental_end: rental.rental_end } })
           .onConflictDoNothing();
-        try {
-          await client.workflow.start('rentalExpiryCampaign', {
-            ...rentalCampaignStart({ rentalId: rental.rental_id, customerId: rental.customer_id, eventType: 'rental.started', taskQueue: info.taskQueue }),
-            workflowIdConflictPolicy: 'FAIL',
-          });
-          started.push(rental.rental_id);
-        } catch (err) {
-          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-          existing++;
-        }
+        const fresh = await startOnce(client, 'rentalExpiryCampaign', {
+          ...rentalCampaignStart({ rentalId: rental.rental_id, customerId: rental.customer_id, eventType: 'rental.started', taskQueue: info.taskQueue }),
+          workflowIdConflictPolicy: 'FAIL',
+        });
+        if (fresh) started.push(rental.rental_id);
+        else existing++;
       }
       if (started.length > 0) logger.info({ endsOn, rentalIds: started }, 'rental expiry campaigns started by the daily sweep');
       if (invalid.length > 0) logger.warn({ endsOn, rentalIds: invalid }, 'KGC listed active rentals with invalid fields; no campaign for them');

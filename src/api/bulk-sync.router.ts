@@ -6,9 +6,10 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { bulkSyncRuns } from '../db/schema.js';
 import { workflowIds } from '../mapping/ids.js';
-import { bulkSyncProgress, pauseBulkSync, resumeBulkSync, type BulkSyncProgress, type initialBulkSync } from '../workflows/initial-bulk-sync.js';
+import { type initialBulkSync } from '../workflows/initial-bulk-sync.js';
 import { requireAdminKey } from './admin-auth.js';
 import { ApiError, zodDetails } from './errors.js';
+import { type BulkSyncProgress, bulkSyncProgress, pauseBulkSync, resumeBulkSync } from '../contracts/workflow-messages.js';
 
 const startBody = z.object({ historyMonths: z.number().int().min(0).max(120).optional() }).strict();
 const uniqueViolation = (err: unknown) => (err as { code?: string; cause?: { code?: string } })?.code === '23505' || (err as { cause?: { code?: string } })?.cause?.code === '23505';

@@ -7,9 +7,10 @@ import { kgcCustomerIdKey, kgcEventTypeKey } from '../contracts/search-attribute
 import type { Db } from '../db/client.js';
 import { deadLetters } from '../db/schema.js';
 import { workflowIds } from '../mapping/ids.js';
-import { historyChanged, partnerChanged, type PartnerChanged, type partnerSync } from '../workflows/partner-sync.js';
+import { type partnerSync } from '../workflows/partner-sync.js';
 import { requireAdminKey } from './admin-auth.js';
 import { ApiError, zodDetails } from './errors.js';
+import { historyChanged, partnerChanged, type PartnerChanged } from '../contracts/workflow-messages.js';
 
 const listQuery = z.object({
   status: z.enum(['open', 'redriven']).optional(),

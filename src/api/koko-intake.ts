@@ -5,8 +5,9 @@ import { kgcCustomerIdKey, kgcEventTypeKey } from '../contracts/search-attribute
 import type { Db } from '../db/client.js';
 import { kokoConversations, kokoMessages, partnerLinks } from '../db/schema.js';
 import { workflowIds } from '../mapping/ids.js';
-import { conversationEvent, customerMessage, type CustomerMessage, type kokoConversation } from '../workflows/koko-conversation.js';
+import { type kokoConversation } from '../workflows/koko-conversation.js';
 import type { ChatwootAction } from './chatwoot-events.js';
+import { conversationEvent, customerMessage, type CustomerMessage } from '../contracts/workflow-messages.js';
 
 export interface KokoIntakeDeps {
   db: Db;

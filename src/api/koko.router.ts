@@ -6,9 +6,10 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { kokoAdminTexts, kokoSuggestions, type KokoSuggestionStatus } from '../db/schema.js';
 import { logger } from '../logger.js';
-import { decideUpdate, type KokoDecision, type KokoDecisionResult } from '../workflows/koko-conversation.js';
+
 import { requireAdminKey } from './admin-auth.js';
 import { ApiError, zodDetails } from './errors.js';
+import { decideUpdate, type KokoDecision, type KokoDecisionResult } from '../contracts/workflow-messages.js';
 
 const by = z.string().trim().min(1).max(100);
 const approveBody = z.object({ by, reply: z.string().trim().min(1).max(2000).optional() }).strict();

@@ -1,7 +1,8 @@
-import { ActivityFailure, ApplicationFailure, defineQuery, setHandler, sleep, TimeoutFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, setHandler, sleep, TimeoutFailure } from '@temporalio/workflow';
 import { historyObjects } from '../activities/twenty-history-objects.js';
 import type { ErasedSystem, ErasureSystem } from '../db/schema.js';
 import { mainActivities, profiles, twentyActivities } from './activity-profiles.js';
+import { gdprDeleteStatus, type GdprDeleteStatus } from '../contracts/workflow-messages.js';
 
 export interface GdprDeleteInput {
   customerId: string;
@@ -14,12 +15,7 @@ export interface GdprDeleteResult {
   /** The steps still to do (failed, or a system once configured that is not configured now). */
   pending: ErasureSystem[];
 }
-export interface GdprDeleteStatus {
-  step: 'tombstone' | 'stopping_workflows' | 'collecting_keys' | 'erasing' | 'draining' | 'second_pass' | 'certificate' | 'done';
-  steps: ErasedSystem[];
-}
 
-export const gdprDeleteStatus = defineQuery<GdprDeleteStatus>('status');
 
 const main = mainActivities({ ...profiles.erasureStep, heartbeatTimeout: '30s' });
 const kgcKeys = mainActivities(profiles.erasureHint);

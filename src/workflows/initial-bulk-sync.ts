@@ -1,29 +1,11 @@
-import { allHandlersFinished, CancellationScope, condition, ContinueAsNew, continueAsNew, defineQuery, defineSignal, isCancellation, setCurrentDetails, setHandler, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, ContinueAsNew, continueAsNew, isCancellation, setCurrentDetails, setHandler, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { CustomerBatch } from '../activities/bulk-sync-twenty.js';
 import { failure, setupFailureOf } from '../clients/errors.js';
 import type { HistoryKind } from '../db/schema.js';
 import { bulkSyncActivities } from './activity-profiles.js';
+import { type BulkSyncPhase, type BulkSyncProgress, bulkSyncProgress, pauseBulkSync, resumeBulkSync } from '../contracts/workflow-messages.js';
 
 const historyKinds: HistoryKind[] = ['rental', 'service', 'order'];
-
-export type BulkSyncPhase = 'counting' | 'loading_history' | 'customers' | 'history' | 'contacts' | 'done' | 'cancelled';
-
-export interface BulkSyncProgress {
-  runId: string;
-  phase: BulkSyncPhase;
-  processed: number;
-  total: number | null;
-  failed: number;
-  perSecond: number;
-  etaSeconds: number | null;
-  /** True once paused and no batch is in flight any more; `pausing` while the batches in flight finish. */
-  paused: boolean;
-  pausing: boolean;
-  /** Why the run is paused: the operator, or a setup error of Twenty or Chatwoot (retried by itself). */
-  pauseReason: string | null;
-  done: boolean;
-  contacts: { written: number; failed: number };
-}
 
 /** Everything a run carries across continue-as-new: cursors, the group in flight and counters. Ids only. */
 export interface BulkSyncState {
@@ -60,10 +42,6 @@ export interface BulkSyncInput {
   setupRetryMs?: number;
   state?: BulkSyncState;
 }
-
-export const pauseBulkSync = defineSignal('pause');
-export const resumeBulkSync = defineSignal('resume');
-export const bulkSyncProgress = defineQuery<BulkSyncProgress>('progress');
 
 /** Continue-as-new well before Temporal's limits (temporal-notes §4.4), or when the server suggests it. */
 const historyEventsPerRun = 8_000;

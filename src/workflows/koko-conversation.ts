@@ -1,8 +1,9 @@
-import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, isCancellation, log, setHandler, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, isCancellation, log, setHandler, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { ClassifyResult } from '../activities/gemini.js';
 import { geminiDailyQuotaType, type EscalationReason, type KokoIntent, type KokoSettings } from '../contracts/koko.js';
 import { kgcCustomerIdKey } from '../contracts/search-attributes.js';
 import { mainActivities, profiles } from './activity-profiles.js';
+import { conversationEvent, type ConversationEvent, customerMessage, decideSignal, decideUpdate, type KokoDecision, type KokoDecisionResult, type KokoStatus, kokoStatus } from '../contracts/workflow-messages.js';
 
 export interface KokoConversationInput {
   conversationId: number;
@@ -20,40 +21,7 @@ export interface KokoConversationResult {
   replies: number;
 }
 
-/** A customer message already stored by the API (its text lives in Postgres, keyed by this id). */
-export interface CustomerMessage {
-  messageId: number;
-  /** A photo, voice message or location without text: Koko cannot answer it, a human must. */
-  attachmentsOnly?: boolean;
-}
-/** Something Chatwoot told us that ends the bot's part. */
-export interface ConversationEvent {
-  kind: 'agent_replied' | 'handed_off' | 'resolved';
-}
-/** An admin's decision on a pending suggestion; `textId` names an edited reply or a reason stored in Postgres. */
-export interface KokoDecision {
-  suggestionId: string;
-  decision: 'approve' | 'reject';
-  by: string;
-  textId?: string;
-}
-export type KokoDecisionResult = { status: 'sent'; messageId: number } | { status: 'rejected' } | { status: 'not_sent'; reason: string };
-export interface KokoStatus {
-  conversationId: number;
-  phase: 'waiting' | 'classifying' | 'awaiting_approval' | 'replying' | 'escalating' | 'done';
-  pendingSuggestionId?: string;
-  unanswered: number;
-  replies: number;
-}
-
 type Decided = KokoDecision & { via: 'api' | 'signal'; at: number };
-
-export const customerMessage = defineSignal<[CustomerMessage]>('customerMessage');
-export const conversationEvent = defineSignal<[ConversationEvent]>('conversationEvent');
-/** One decision, two forms: the Update answers the API synchronously; the signal serves the Web UI and CLI. */
-export const decideUpdate = defineUpdate<KokoDecisionResult, [KokoDecision]>('decide');
-export const decideSignal = defineSignal<[KokoDecision]>('decide');
-export const kokoStatus = defineQuery<KokoStatus>('status');
 
 /** A quiet conversation closes its run; the customer's next message starts a fresh one. */
 const idleTimeout = '24h';

@@ -1,8 +1,9 @@
-import { ActivityFailure, continueAsNew, isCancellation, defineQuery, defineSignal, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, continueAsNew, isCancellation, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { failure } from '../clients/errors.js';
 import { kgcEventTypeKey } from '../contracts/search-attributes.js';
 import type { HistoryKind } from '../db/schema.js';
 import { mainActivities, profiles, twentyActivities } from './activity-profiles.js';
+import { historyChanged, partnerChanged, type PartnerSyncStatus, partnerSyncStatus } from '../contracts/workflow-messages.js';
 
 const historyKinds: HistoryKind[] = ['rental', 'service', 'order'];
 
@@ -13,26 +14,12 @@ export interface PartnerSyncInput {
   pendingHistory?: number;
   lastEventType?: string;
 }
-export interface PartnerChanged {
-  eventType: string;
-  eventId: string;
-}
-export interface PartnerSyncStatus {
-  customerId: string;
-  pendingChanges: number;
-  syncs: number;
-  phase: 'waiting' | 'syncing' | 'done';
-}
 export interface PartnerSyncResult {
   customerId: string;
   syncs: number;
   outcome: 'synced' | 'deleted_in_kgc' | 'erased';
 }
 
-export const partnerChanged = defineSignal<[PartnerChanged]>('partnerChanged');
-/** New rows in the customer's history ledger (rental/service/order): write them to Twenty and refresh aggregates. */
-export const historyChanged = defineSignal<[PartnerChanged]>('historyChanged');
-export const partnerSyncStatus = defineQuery<PartnerSyncStatus>('status');
 
 const { customerExistsInKgc, upsertChatwootContact, getModuleStates, recordPartnerSynced, recordPartnerSyncStopped } = mainActivities(profiles.sync);
 

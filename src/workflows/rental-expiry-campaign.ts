@@ -1,22 +1,12 @@
-import { condition, defineQuery, defineSignal, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { RentalPlan } from '../activities/email-campaigns.js';
 import type { SendCustomerEmailResult } from '../activities/email.js';
 import { kgcCustomerIdKey } from '../contracts/search-attributes.js';
 import { mainActivities, profiles, twentyActivities } from './activity-profiles.js';
+import { rentalChanged, rentalClosed, type RentalExpiryStatus, rentalExpiryStatus } from '../contracts/workflow-messages.js';
 
 export interface RentalExpiryInput {
   rentalId: string;
-}
-export interface RentalEvent {
-  eventType: string;
-  eventId: string;
-}
-export interface RentalExpiryStatus {
-  phase: 'waiting_to_remind' | 'waiting_for_return' | 'done';
-  rentalEnd?: string;
-  /** Epoch ms of the next step. */
-  nextAt?: number;
-  reminder?: SendCustomerEmailResult['status'];
 }
 export interface RentalExpiryResult {
   rentalId: string;
@@ -26,11 +16,6 @@ export interface RentalExpiryResult {
   markedLate?: boolean;
 }
 
-/** rental.started again: the rental may have been extended, so the campaign re-reads it and moves its timer. */
-export const rentalChanged = defineSignal<[RentalEvent]>('rentalChanged');
-/** rental.ended / rental.completed: the machine is back, the campaign ends. */
-export const rentalClosed = defineSignal<[RentalEvent]>('rentalClosed');
-export const rentalExpiryStatus = defineQuery<RentalExpiryStatus>('status');
 
 const { resolveCampaignCustomer, planRentalCampaign, sendCustomerEmail, getModuleStates } = mainActivities(profiles.email);
 

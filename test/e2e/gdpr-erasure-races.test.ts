@@ -2,9 +2,10 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configuredSystems, historyLedger, partnerLinks } from '../../src/db/schema.js';
 import { twentyRecordId } from '../../src/mapping/ids.js';
-import { gdprDeleteStatus, type gdprCascadeDelete } from '../../src/workflows/gdpr-cascade-delete.js';
+import { type gdprCascadeDelete } from '../../src/workflows/gdpr-cascade-delete.js';
 import { eventually } from '../support/eventually.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
+import { gdprDeleteStatus } from '../../src/contracts/workflow-messages.js';
 
 describe('erasure while the customer is being written', () => {
   let h: Harness;

@@ -15,8 +15,9 @@ import { openDatabase } from '../../src/db/client.js';
 import { historyLedger } from '../../src/db/schema.js';
 import { devServerExtraArgs, temporalCliPath } from '../../src/temporal-cli.js';
 import { provisionTwentyDataModel } from '../../src/twenty/provision.js';
-import { bulkSyncProgress, type BulkSyncProgress } from '../../src/workflows/initial-bulk-sync.js';
+
 import { adminApiKey, erasureHashKey, createTestDatabase, webhookSecret, workflowBundle } from '../support/harness.js';
+import { type BulkSyncProgress, bulkSyncProgress } from '../../src/contracts/workflow-messages.js';
 
 /**
  * Real crashes, not graceful shutdowns: the worker process is killed with SIGKILL mid-run, and later the Temporal

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetters, partnerLinks } from '../../src/db/schema.js';
 import { TwentyClient } from '../../src/clients/twenty-client.js';
 import { twentyRecordId } from '../../src/mapping/ids.js';
-import type { BulkSyncProgress } from '../../src/workflows/initial-bulk-sync.js';
+
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
+import { type BulkSyncProgress } from '../../src/contracts/workflow-messages.js';
 
 let h: Harness;
 beforeAll(async () => {

@@ -5,8 +5,9 @@ import { signChatwootWebhook } from '../../sandbox/index.js';
 import { startGeminiStandIn, type GeminiReply, type GeminiStandIn } from '../../sandbox/gemini/index.js';
 import { kgcCustomerIdKey } from '../../src/contracts/search-attributes.js';
 import { kokoDecisions, kokoMessages, kokoSuggestions } from '../../src/db/schema.js';
-import { decideSignal, kokoStatus, type KokoConversationResult } from '../../src/workflows/koko-conversation.js';
+import { type KokoConversationResult } from '../../src/workflows/koko-conversation.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
+import { decideSignal, kokoStatus } from '../../src/contracts/workflow-messages.js';
 
 const chatwootSecret = 'koko-test-chatwoot-secret';
 const botToken = 'koko-test-bot-token';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGeminiStandIn, type GeminiStandIn } from '../../sandbox/gemini/index.js';
-import { kokoStatus } from '../../src/workflows/koko-conversation.js';
+
 import { startHarness, type Harness } from '../support/harness.js';
+import { kokoStatus } from '../../src/contracts/workflow-messages.js';
 
 const chatwootSecret = 'koko-user-token-secret';
 

@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localIsoDate } from '../../src/campaigns/rental-expiry-timing.js';
 import { kgcCustomerIdKey } from '../../src/contracts/search-attributes.js';
 import { emailOutbox } from '../../src/db/schema.js';
-import { rentalExpiryStatus, type rentalExpiryCampaign } from '../../src/workflows/rental-expiry-campaign.js';
+import { type rentalExpiryCampaign } from '../../src/workflows/rental-expiry-campaign.js';
 import type { rentalReminderSweep } from '../../src/workflows/rental-reminder-sweep.js';
 import { budapestIso, eventually } from '../support/eventually.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
+import { rentalExpiryStatus } from '../../src/contracts/workflow-messages.js';
 
 // The campaign's timing comes from config: 3 s before rental_end, no rounding to 10:00, so rentals end seconds ahead.
 const leadMs = 3_000;

@@ -4,9 +4,10 @@ import { loadConfig } from '../../src/config.js';
 import { deadLetters } from '../../src/db/schema.js';
 import { startService } from '../../src/service.js';
 import { provisionTwentyDataModel } from '../../src/twenty/provision.js';
-import type { BulkSyncProgress } from '../../src/workflows/initial-bulk-sync.js';
+
 import { eventually } from '../support/eventually.js';
 import { adminApiKey, erasureHashKey, type Harness, newCustomer, startHarness, webhookSecret } from '../support/harness.js';
+import { type BulkSyncProgress } from '../../src/contracts/workflow-messages.js';
 
 /**
  * A revoked key, a role without permission, a data model missing a field and a Chatwoot 401/403 are errors of the

@@ -1,9 +1,10 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../../contracts/search-attributes.js';
 import { erasureReasonCode } from '../../mapping/erasure.js';
 import { workflowIds } from '../../mapping/ids.js';
 import type { gdprCascadeDelete } from '../../workflows/gdpr-cascade-delete.js';
 import type { Handoff } from './handoff.js';
+import { startOnce } from '../../contracts/workflow-starts.js';
 
 /**
  * Starts `gdpr-delete/<customer id>`, or joins the run in progress. Once a run has ended, the next start is a new
@@ -12,21 +13,18 @@ import type { Handoff } from './handoff.js';
  */
 export async function startErasure(temporal: Client, taskQueue: string, customerId: string, reasonCode: string): Promise<{ workflowId: string }> {
   const workflowId = workflowIds.gdprDelete(customerId);
-  try {
-    await temporal.workflow.start<typeof gdprCascadeDelete>('gdprCascadeDelete', {
-      workflowId,
-      taskQueue,
-      args: [{ customerId, reasonCode }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      typedSearchAttributes: [
-        { key: kgcCustomerIdKey, value: customerId },
-        { key: kgcEventTypeKey, value: 'customer.deleted' },
-      ],
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
+  await startOnce<typeof gdprCascadeDelete>(temporal, 'gdprCascadeDelete', {
+    workflowId,
+    taskQueue,
+    args: [{ customerId, reasonCode }],
+    // Unlike other workflows, an ended erasure may run again: the new run does what the last one could not.
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    typedSearchAttributes: [
+      { key: kgcCustomerIdKey, value: customerId },
+      { key: kgcEventTypeKey, value: 'customer.deleted' },
+    ],
+  });
   return { workflowId };
 }
 

@@ -3,8 +3,9 @@ import { kgcCustomerIdKey, kgcEventTypeKey } from '../../contracts/search-attrib
 import { historyLedger } from '../../db/schema.js';
 import { toLedgerEntry } from '../../mapping/history.js';
 import { workflowIds } from '../../mapping/ids.js';
-import { historyChanged, type PartnerChanged, type partnerSync } from '../../workflows/partner-sync.js';
+import { type partnerSync } from '../../workflows/partner-sync.js';
 import type { Handoff } from './handoff.js';
+import { historyChanged, type PartnerChanged } from '../../contracts/workflow-messages.js';
 
 type HistoryEvent = 'rental.completed' | 'service.completed' | 'order.delivered';
 

@@ -1,10 +1,10 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../../contracts/search-attributes.js';
 import { customerNotifications } from '../../db/schema.js';
 import { workflowIds } from '../../mapping/ids.js';
 import { notificationSubject, type NotificationEvent } from '../../templates/notifications.js';
 import type { customerNotification } from '../../workflows/customer-notification.js';
 import type { Handoff } from './handoff.js';
+import { startOnce, startOnceOptions } from '../../contracts/workflow-starts.js';
 
 /**
  * Support events that tell the customer something (docs/kgc-contract.md#events): the event's data goes to Postgres under its
@@ -15,20 +15,15 @@ export const notificationHandoff: Handoff = async (temporal, taskQueue, event, d
   const customerId = typeof event.data.customer_id === 'string' ? event.data.customer_id : null;
   await db.insert(customerNotifications).values({ key, eventType: event.type, customerId, payload: event.data, status: 'pending' }).onConflictDoNothing();
   const workflowId = workflowIds.notification(event.type as NotificationEvent, notificationSubject(event.data));
-  try {
-    await temporal.workflow.start<typeof customerNotification>('customerNotification', {
-      workflowId,
-      taskQueue,
-      args: [{ key }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        ...(customerId ? [{ key: kgcCustomerIdKey, value: customerId }] : []),
-        { key: kgcEventTypeKey, value: event.type },
-      ],
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
+  await startOnce<typeof customerNotification>(temporal, 'customerNotification', {
+    workflowId,
+    taskQueue,
+    args: [{ key }],
+    ...startOnceOptions,
+    typedSearchAttributes: [
+      ...(customerId ? [{ key: kgcCustomerIdKey, value: customerId }] : []),
+      { key: kgcEventTypeKey, value: event.type },
+    ],
+  });
   return { workflowId };
 };

@@ -1,7 +1,8 @@
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../../contracts/search-attributes.js';
 import { workflowIds } from '../../mapping/ids.js';
-import { partnerChanged, type PartnerChanged, type partnerSync } from '../../workflows/partner-sync.js';
+import { type partnerSync } from '../../workflows/partner-sync.js';
 import type { Handoff } from './handoff.js';
+import { partnerChanged, type PartnerChanged } from '../../contracts/workflow-messages.js';
 
 /** customer.created / customer.updated: mark the partner dirty in its entity workflow, starting it if needed. */
 export const partnerSyncHandoff: Handoff = async (temporal, taskQueue, event) => {

@@ -3,8 +3,9 @@ import { sql } from 'drizzle-orm';
 import { rentalCampaignStart } from '../../campaigns/rental-campaign-start.js';
 import { emailCampaignSubjects } from '../../db/schema.js';
 import { workflowIds } from '../../mapping/ids.js';
-import { rentalChanged, rentalClosed, type RentalEvent, type rentalExpiryCampaign } from '../../workflows/rental-expiry-campaign.js';
+import { type rentalExpiryCampaign } from '../../workflows/rental-expiry-campaign.js';
 import type { Handoff } from './handoff.js';
+import { rentalChanged, rentalClosed, type RentalEvent } from '../../contracts/workflow-messages.js';
 
 /**
  * rental.started: the rental's details go to Postgres (the workflow gets ids only), then `rental-expiry/<rental_id>`

@@ -1,9 +1,9 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../../contracts/search-attributes.js';
 import { emailCampaignSubjects } from '../../db/schema.js';
 import { workflowIds } from '../../mapping/ids.js';
 import type { repairDoneEmail } from '../../workflows/repair-done-email.js';
 import type { Handoff } from './handoff.js';
+import { startOnce, startOnceOptions } from '../../contracts/workflow-starts.js';
 
 /**
  * service.repair_done: the "Gépét megjavítottuk, átvehető" email, once per worklog (`repair-done-email/<worklog_id>`).
@@ -19,20 +19,15 @@ export const repairDoneEmailHandoff: Handoff = async (temporal, taskQueue, event
     .values({ campaign: 'repair-done', subjectId: d.worklog_id, customerId: d.customer_id, customerPhone: d.customer_id ? null : d.customer_phone, details })
     .onConflictDoNothing();
   const workflowId = workflowIds.repairDoneEmail(d.worklog_id);
-  try {
-    await temporal.workflow.start<typeof repairDoneEmail>('repairDoneEmail', {
-      workflowId,
-      taskQueue,
-      args: [{ worklogId: d.worklog_id }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        ...(d.customer_id ? [{ key: kgcCustomerIdKey, value: d.customer_id }] : []),
-        { key: kgcEventTypeKey, value: event.type },
-      ],
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
+  await startOnce<typeof repairDoneEmail>(temporal, 'repairDoneEmail', {
+    workflowId,
+    taskQueue,
+    args: [{ worklogId: d.worklog_id }],
+    ...startOnceOptions,
+    typedSearchAttributes: [
+      ...(d.customer_id ? [{ key: kgcCustomerIdKey, value: d.customer_id }] : []),
+      { key: kgcEventTypeKey, value: event.type },
+    ],
+  });
   return { workflowId };
 };
