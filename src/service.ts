@@ -3,7 +3,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ActivityDeps } from './activities/index.js';
-import { recordConfiguredSystems } from './activities/erasure.js';
+import { recordConfiguredSystems } from './db/erasures.js';
 import { createApp } from './api/app.js';
 import { createMetrics } from './api/metrics.js';
 import { unknownKokoTeams } from './api/koko-teams-check.js';

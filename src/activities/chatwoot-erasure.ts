@@ -1,5 +1,5 @@
 import type { ActivityDeps } from './context.js';
-import { addErasureKeys, erasureKeysOf } from './erasure.js';
+import { addErasureKeys, erasureKeysOf } from '../db/erasures.js';
 import { e164 } from '../mapping/erasure.js';
 
 /**

@@ -5,7 +5,7 @@ import { partnerLinks } from '../db/schema.js';
 import { toChatwootContact } from '../mapping/chatwoot-contact.js';
 import type { KgcCustomer } from '../contracts/kgc-events.js';
 import type { ActivityDeps } from './context.js';
-import { isErased } from './erasure.js';
+import { isErased } from '../db/erasures.js';
 
 type Shareable = 'email' | 'phone_number';
 const shareable = new Set<string>(['email', 'phone_number']);

@@ -6,7 +6,7 @@ import { rentalOut } from '../contracts/kgc-rentals.js';
 import { emailCampaignSubjects, integrationLog, type EmailCampaign } from '../db/schema.js';
 import { logger } from '../logger.js';
 import { currentRun, type ActivityDeps } from './context.js';
-import { isErased } from './erasure.js';
+import { isErased } from '../db/erasures.js';
 import { startOnce } from '../contracts/workflow-starts.js';
 
 export interface RentalPlan {

@@ -7,7 +7,7 @@ import { emailCampaignSubjects, emailOutbox, integrationLog } from '../db/schema
 import { splitHungarianName } from '../mapping/hungarian-name.js';
 import { emailTemplates, greetingFor, type EmailKind, type RenderedEmail } from '../templates/email/index.js';
 import { currentRun, type ActivityDeps } from './context.js';
-import { isErased } from './erasure.js';
+import { isErased } from '../db/erasures.js';
 
 export interface SendCustomerEmailInput {
   kind: EmailKind;

@@ -1,4 +1,4 @@
-import { isErased } from './erasure.js';
+import { isErased } from '../db/erasures.js';
 import type { ActivityDeps } from './context.js';
 
 export function createKgcActivities({ db, kgc }: ActivityDeps) {

@@ -1,7 +1,7 @@
 import { eq, inArray, or, type SQL } from 'drizzle-orm';
 import { kokoAdminTexts, kokoConversations, kokoMessages, kokoOutbox, kokoSuggestions } from '../db/schema.js';
 import type { ActivityDeps } from './context.js';
-import { erasureKeysOf } from './erasure.js';
+import { erasureKeysOf } from '../db/erasures.js';
 
 /**
  * Koko's memory of a customer: conversations found by the KGC customer id, by any Chatwoot contact the erasure

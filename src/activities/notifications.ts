@@ -4,7 +4,7 @@ import { notificationMessageMarker } from '../contracts/koko.js';
 import { customerNotifications, integrationLog } from '../db/schema.js';
 import { renderNotification, type NotificationEvent } from '../templates/notifications.js';
 import { currentRun, type ActivityDeps } from './context.js';
-import { isErased } from './erasure.js';
+import { isErased } from '../db/erasures.js';
 
 async function notification(db: ActivityDeps['db'], key: string) {
   const [row] = await db.select().from(customerNotifications).where(eq(customerNotifications.key, key));

@@ -1,7 +1,7 @@
-import { eq, lt, sql } from 'drizzle-orm';
+import { lt, sql } from 'drizzle-orm';
 import { integrationLog, kgcEvents, moduleFlags, partnerLinks, type ModuleName } from '../db/schema.js';
 import { currentRun, type ActivityDeps } from './context.js';
-import { isErased } from './erasure.js';
+import { isErased } from '../db/erasures.js';
 
 export type ModuleStates = Record<ModuleName, boolean>;
 
@@ -86,7 +86,3 @@ export function createStoreActivities({ db }: ActivityDeps) {
   };
 }
 
-export async function partnerLink(db: ActivityDeps['db'], customerId: string) {
-  const [row] = await db.select().from(partnerLinks).where(eq(partnerLinks.customerId, customerId));
-  return row;
-}

@@ -3,7 +3,7 @@ import type { TwentyClient } from '../clients/twenty-client.js';
 import { e164 } from '../mapping/erasure.js';
 import { twentyRecordId } from '../mapping/ids.js';
 import type { ActivityDeps } from './context.js';
-import { addErasureKeys } from './erasure.js';
+import { addErasureKeys } from '../db/erasures.js';
 import type { HistoryObject } from './twenty-history-objects.js';
 
 /** The person by its deterministic id, trashed or not (a lookup without `deletedAt` in its filter skips the trash). */

@@ -2,7 +2,7 @@ import { configured, TwentyNotFoundError } from '../clients/errors.js';
 import { integrationLog } from '../db/schema.js';
 import { twentyRecordId } from '../mapping/ids.js';
 import { currentRun, type ActivityDeps } from './context.js';
-import { isErased } from './erasure.js';
+import { isErased } from '../db/erasures.js';
 
 const setPaymentStatus = /* GraphQL */ `
   mutation MarkLate($id: UUID!, $data: PersonUpdateInput!) { updatePerson(id: $id, data: $data) { id } }`;

@@ -4,7 +4,7 @@ import type { TwentyClient } from '../clients/twenty-client.js';
 import { historyLedger, type HistoryKind } from '../db/schema.js';
 import { historyObjectOf, huf, toTwentyHistoryRecord } from '../mapping/history.js';
 import { twentyRecordId } from '../mapping/ids.js';
-import { isErased } from './erasure.js';
+import { isErased } from '../db/erasures.js';
 import { normaliseEmail, toTwentyPerson, twentyPersonWarnings, type TwentyPersonWarning } from '../mapping/twenty-person.js';
 import type { ActivityDeps } from './context.js';
 import { claimPrimaryEmails } from './twenty-email-claims.js';

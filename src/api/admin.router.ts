@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { erasureCertificate, isErased } from '../activities/erasure.js';
-import { partnerLink } from '../activities/store.js';
+import { erasureCertificate, isErased } from '../db/erasures.js';
+import { partnerLink } from '../db/partner-links.js';
 import { customerId as customerIdSchema } from '../contracts/kgc-events.js';
 import type { Db } from '../db/client.js';
 import { workflowIds } from '../mapping/ids.js';

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import express, { Router } from 'express';
 import { and, desc, eq, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { isErased } from '../activities/erasure.js';
+import { isErased } from '../db/erasures.js';
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../contracts/search-attributes.js';
 import type { Db } from '../db/client.js';
 import { deadLetters } from '../db/schema.js';
