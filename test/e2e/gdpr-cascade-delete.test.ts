@@ -9,6 +9,7 @@ import { temporalCliPath } from '../../src/temporal-cli.js';
 import { type gdprCascadeDelete } from '../../src/workflows/gdpr-cascade-delete.js';
 import { erasureHashKey, newCustomer, startHarness, type Harness } from '../support/harness.js';
 import { gdprDeleteStatus } from '../../src/contracts/workflow-messages.js';
+import { maybeRecordHistory } from '../support/record-histories.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -85,6 +86,7 @@ describe('gdprCascadeDelete', () => {
     });
     expect(certificate.body.systems.map((s: { status: string }) => s.status)).toEqual(['erased', 'erased', 'nothing_found', 'erased']);
     expect(result).toMatchObject({ status: 'complete', pending: [] });
+    await maybeRecordHistory(h, `gdpr-delete/${c.customer_id}`, 'gdpr-delete-complete');
     expect(certificate.body.customerHash, 'the hash is keyed: an id cannot be found by hashing candidates').not.toBe(createHash('sha256').update(`kgc-customer:${c.customer_id}`).digest('hex'));
     const text = JSON.stringify(certificate.body);
     for (const pii of ['Törlendő', 'Tamás', 'torlendo.tamas', c.phone.slice(3)]) expect(text).not.toContain(pii);
@@ -187,6 +189,7 @@ describe('gdprCascadeDelete', () => {
     expect(retry).toMatchObject({ status: 202, body: { status: 'accepted', workflowId: `gdpr-delete/${c.customer_id}` } });
     expect(await h.client.workflow.getHandle<typeof gdprCascadeDelete>(`gdpr-delete/${c.customer_id}`).result()).toMatchObject({ status: 'complete' });
     expect(contactOf(c.customer_id), 'the retry found the contact although the partner link was already erased').toBeUndefined();
+    await maybeRecordHistory(h, `gdpr-delete/${c.customer_id}`, 'gdpr-delete-retried');
     const { body } = await h.admin('GET', `/admin/erasures/${c.customer_id}`);
     expect(body).toMatchObject({ status: 'complete' });
     expect(body.systems.find((s: { system: string }) => s.system === 'twenty').status, 'the retry reran only the failed step').toBe('erased');

@@ -6,6 +6,7 @@ import { twentyRecordId } from '../../src/mapping/ids.js';
 
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
 import { type BulkSyncProgress } from '../../src/contracts/workflow-messages.js';
+import { maybeRecordHistory } from '../support/record-histories.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -153,6 +154,7 @@ describe('initial bulk sync', () => {
     expect(((await h.admin('GET', `/admin/bulk-sync/${runId}`)).body as BulkSyncProgress).processed).toBe(paused.processed);
     expect((await h.admin('POST', `/admin/bulk-sync/${runId}/resume`)).status).toBe(202);
     expect(await finish(runId)).toMatchObject({ done: true, paused: false });
+    await maybeRecordHistory(h, `initial-bulk-sync/${runId}`, 'initial-bulk-sync-paused-resumed');
   });
 
   it('cancels a run and frees the slot', async () => {

@@ -8,6 +8,7 @@ import { kokoDecisions, kokoMessages, kokoSuggestions } from '../../src/db/schem
 import { type KokoConversationResult } from '../../src/workflows/koko-conversation.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
 import { decideSignal, kokoStatus } from '../../src/contracts/workflow-messages.js';
+import { maybeRecordHistory } from '../support/record-histories.js';
 
 const chatwootSecret = 'koko-test-chatwoot-secret';
 const botToken = 'koko-test-bot-token';
@@ -244,6 +245,7 @@ describe('kokoConversation', () => {
     expect(audit).toMatchObject({ decidedBy: 'anna', via: 'api', suggestionId: s.id, chatwootMessageId: approved.body.messageId });
     expect(audit.textId).toBeTruthy();
     expect(await historyText(conv.id)).not.toContain('Szerkesztett válasz');
+    await maybeRecordHistory(h, `koko/${conv.id}`, 'koko-approved-edited');
     await handle(conv.id).terminate('test done');
   });
 

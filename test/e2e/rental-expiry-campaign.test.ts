@@ -8,6 +8,7 @@ import type { rentalReminderSweep } from '../../src/workflows/rental-reminder-sw
 import { budapestIso, eventually } from '../support/eventually.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
 import { rentalExpiryStatus } from '../../src/contracts/workflow-messages.js';
+import { maybeRecordHistory } from '../support/record-histories.js';
 
 // The campaign's timing comes from config: 3 s before rental_end, no rounding to 10:00, so rentals end seconds ahead.
 const leadMs = 3_000;
@@ -63,6 +64,7 @@ describe('rental expiry campaign', () => {
     expect(Date.parse(mail!.receivedAt)).toBeLessThan(Date.parse(r.rental_end));
     h.kgc.putRental({ ...r, status: 'completed' });
     expect(await campaign(r.rental_id).result()).toEqual({ rentalId: r.rental_id, outcome: 'returned', reminder: 'sent' });
+    await maybeRecordHistory(h, `rental-expiry/${r.rental_id}`, 'rental-expiry-reminded');
 
     expect(mailsAbout(r.rental_id)).toHaveLength(1);
     expect(mail).toMatchObject({ to: [c.email], subject: 'Holnap lejár a bérlése – KGC', from: '"KGC" <noreply@kgc.example.hu>' });

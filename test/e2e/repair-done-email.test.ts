@@ -4,6 +4,7 @@ import { emailOutbox, integrationLog } from '../../src/db/schema.js';
 import type { repairDoneEmail } from '../../src/workflows/repair-done-email.js';
 import { eventually } from '../support/eventually.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
+import { maybeRecordHistory } from '../support/record-histories.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -40,6 +41,8 @@ describe('repair done email', () => {
     const row = await outbox(data.worklog_id);
     expect(row).toMatchObject({ state: 'sent', attempts: 1, customerId: c.customer_id });
     expect(mails[0]!.messageId).toBe(row!.messageId);
+    await maybeRecordHistory(h, `repair-done-email/${data.worklog_id}`, 'repair-done-email-sent');
+    await maybeRecordHistory(h, first.body.workflowId, 'customer-notification-sent');
     expect(row!.messageId).toMatch(new RegExp(`^<repair-done\\.${data.worklog_id}\\.repair_done\\.[0-9a-f]{12}@kgc\\.example\\.hu>$`));
   });
 
