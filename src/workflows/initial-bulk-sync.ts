@@ -17,7 +17,7 @@ import {
 import type { BulkSyncActivities, ChatwootBulkActivities, TwentyBulkActivities } from '../activities/index.js';
 import type { CustomerBatch } from '../activities/bulk-sync-twenty.js';
 import { nonRetryableErrorTypes } from '../clients/errors.js';
-import { chatwootBulkTaskQueue, twentyBulkTaskQueue } from '../contracts/task-queues.js';
+import { bulkTwentyPriority, chatwootBulkTaskQueue, twentyTaskQueue } from '../contracts/task-queues.js';
 import type { HistoryKind } from '../db/schema.js';
 
 const historyKinds: HistoryKind[] = ['rental', 'service', 'order'];
@@ -125,13 +125,13 @@ function initialState(historyMonths: number): BulkSyncState {
  * Initial bulk sync (`initial-bulk-sync/<run>`, seed 000 §8.2): KGC's customers and their last months of history
  * into Twenty in batches of 60 and into Chatwoot, resumable after every batch. Stages: count the customers, load
  * the history into the ledger, then two tracks side by side: Twenty (people, then history records) and Chatwoot
- * (contacts), each on its own rate-limited task queue.
+ * (contacts), each on its rate-limited task queue (Twenty's shared with live syncs, below them in priority).
  */
 export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncProgress> {
   const { runId } = input;
   const taskQueue = workflowInfo().taskQueue;
   // The bulk workers heartbeat for every activity (heartbeatWhileRunning): a lost worker is noticed in seconds.
-  const twenty = proxyActivities<TwentyBulkActivities>({ taskQueue: twentyBulkTaskQueue(taskQueue), startToCloseTimeout: '2m', heartbeatTimeout: '10s', retry });
+  const twenty = proxyActivities<TwentyBulkActivities>({ taskQueue: twentyTaskQueue(taskQueue), priority: bulkTwentyPriority, startToCloseTimeout: '2m', heartbeatTimeout: '10s', retry });
   const chatwoot = proxyActivities<ChatwootBulkActivities>({ taskQueue: chatwootBulkTaskQueue(taskQueue), startToCloseTimeout: '10m', heartbeatTimeout: '10s', retry });
   const s: BulkSyncState = input.state ?? initialState(input.historyMonths);
   let segmentStart = Date.now();

@@ -13,7 +13,7 @@ import {
 import type { MainActivities, TwentyActivities } from '../activities/index.js';
 import { nonRetryableErrorTypes } from '../clients/errors.js';
 import { kgcEventTypeKey } from '../contracts/search-attributes.js';
-import { twentyTaskQueue } from '../contracts/task-queues.js';
+import { liveTwentyPriority, twentyTaskQueue } from '../contracts/task-queues.js';
 import type { HistoryKind } from '../db/schema.js';
 
 const historyKinds: HistoryKind[] = ['rental', 'service', 'order'];
@@ -59,6 +59,7 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
   const { customerId } = input;
   const twenty = proxyActivities<TwentyActivities>({
     taskQueue: twentyTaskQueue(workflowInfo().taskQueue),
+    priority: liveTwentyPriority,
     startToCloseTimeout: '30s',
     scheduleToCloseTimeout: '24h',
     retry,
