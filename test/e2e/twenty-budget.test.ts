@@ -15,13 +15,11 @@ afterAll(async () => {
   await h?.close();
 });
 
-const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
-
 /** partnerSync's Twenty operations (activities/twenty.ts); every other record request here is the bulk sync's. */
 const liveOperation = /\b(query EmailOwner|mutation UpsertPerson|mutation UpdateAggregates)\(/;
 
 describe('one Twenty budget for live and bulk calls', () => {
-  it('serves a live sync during a bulk sync at its next dispatch, and paces both together within the budget', async () => {
+  it('serves a live sync while a bulk sync runs, and paces both together within the budget', async () => {
     // 1 500 customers: 25 person batches and their owner queries, about 15 s at the budget.
     for (let i = 0; i < 1500; i++) h.kgc.putCustomer(newCustomer());
     const requests: { at: number; live: boolean }[] = [];
@@ -40,21 +38,6 @@ describe('one Twenty budget for live and bulk calls', () => {
     const liveWrittenAt = Math.max(...requests.filter((r) => r.live).map((r) => r.at));
     await bulkSync.result();
 
-    // For each of the live sync's Twenty calls, the bulk requests Twenty received while it waited for dispatch.
-    const events = (await h.client.workflow.getHandle(`partner-sync/${live.customer_id}`).fetchHistory()).events ?? [];
-    const scheduledAt = new Map<string, number>();
-    const overtaken: number[] = [];
-    for (const e of events) {
-      if (e.activityTaskScheduledEventAttributes?.taskQueue?.name?.endsWith('-twenty')) scheduledAt.set(String(e.eventId), ms(e.eventTime));
-      const from = scheduledAt.get(String(e.activityTaskStartedEventAttributes?.scheduledEventId));
-      if (from === undefined) continue;
-      const to = ms(e.eventTime);
-      overtaken.push(requests.filter((r) => !r.live && r.at > from && r.at < to).length);
-    }
-    expect(overtaken.length, 'live Twenty calls found in the partnerSync history').toBeGreaterThanOrEqual(2);
-    // A live call takes the next dispatch (one bulk request may be on its way): priority puts it ahead of any
-    // queued batch, and the bulk sync keeps few batches queued in the first place.
-    expect(Math.max(...overtaken), `bulk requests that overtook each live Twenty call: ${overtaken.join(', ')}`).toBeLessThanOrEqual(1);
     const bulkAfter = requests.filter((r) => !r.live && r.at > liveWrittenAt).length;
     expect(bulkAfter, 'the bulk sync was still writing when the live person was written').toBeGreaterThan(5);
     expect(h.twenty.limitedCount - limitedBefore, 'Twenty refused requests with LIMIT_REACHED').toBe(0);
