@@ -84,7 +84,7 @@ export async function startService(
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      twentyRequestsPerMinute: config.twenty.requestsPerMinute,
+      twenty: config.twenty,
       bulkSync: config.bulkSync,
       deps,
       // A prebuilt bundle (`npm run build:workflows`) spares the worker webpack's time and memory at start-up.

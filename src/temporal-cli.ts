@@ -17,14 +17,8 @@ export function devServerExecutable() {
 }
 
 /**
- * Dev-server settings: one partition per task queue. A task queue's rate limit (TWENTY_REQUESTS_PER_MINUTE) is
- * split across its partitions; with the default four it becomes four streams at a quarter rate each, whose
- * requests bunch up and are refused by Twenty's token bucket. One partition dispatches one evenly spaced stream.
- * Production servers set the same for the Twenty queues (temporal-config/dynamicconfig).
+ * Dev-server settings: the priority-aware task matcher, so that live Twenty calls go before the batches of a bulk
+ * sync on the shared Twenty queue; a 1.29 server without it dispatches in arrival order. Everything else, partitions
+ * included, stays at the server's defaults.
  */
-export const devServerExtraArgs = [
-  '--dynamic-config-value',
-  'matching.numTaskqueueReadPartitions=1',
-  '--dynamic-config-value',
-  'matching.numTaskqueueWritePartitions=1',
-];
+export const devServerExtraArgs = ['--dynamic-config-value', 'matching.useNewMatcher=true'];

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createActivities, createChatwootBulkActivities, createTwentyActivities, createTwentyBulkActivities, createTwentyErasureActivities, createTwentyPaymentStatusActivities, type ActivityDeps } from './activities/index.js';
 import { sanitiseFailures } from './activities/failure-interceptor.js';
 import { heartbeatWhileRunning } from './activities/heartbeat-interceptor.js';
-import { chatwootBulkTaskQueue, twentyBulkTaskQueue, twentyTaskQueue } from './contracts/task-queues.js';
+import { chatwootBulkTaskQueue, twentyTaskQueue } from './contracts/task-queues.js';
 
 /** Next to this file both when run from source (tsx) and compiled (`npm run build`, dist/). */
 export const workflowsPath = fileURLToPath(new URL(`./workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
@@ -12,17 +12,19 @@ export interface WorkerSetup {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  twentyRequestsPerMinute: number;
-  /** initialBulkSync's rate limits: its share of the Twenty limit, and Chatwoot requests per minute. */
-  bulkSync?: { twentyShare: number; chatwootRequestsPerMinute: number };
+  /** TWENTY_REQUESTS_PER_MINUTE, TWENTY_PACING_SHARE, TWENTY_WORKER_PROCESSES. */
+  twenty: { requestsPerMinute: number; pacingShare: number; workerProcesses: number };
+  /** BULK_SYNC_CHATWOOT_REQUESTS_PER_MINUTE. */
+  bulkSync?: { chatwootRequestsPerMinute: number };
   deps: ActivityDeps;
   /** A prebuilt bundle (tests build one per file); without it the worker bundles `workflowsPath` at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
 /**
- * The main worker (workflows and most activities) and the Twenty worker, whose task queue carries the
- * server-side rate limit TWENTY_REQUESTS_PER_MINUTE: Temporal paces the calls, no sleeps in our code.
+ * The main worker (workflows and most activities), the Twenty worker and initialBulkSync's Chatwoot worker.
+ * Live and bulk Twenty calls share one task queue and so one budget, TWENTY_REQUESTS_PER_MINUTE: Twenty keeps one
+ * token bucket per workspace. Each Twenty activity makes one request, so pacing activities paces requests.
  */
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   const { connection, namespace, taskQueue, deps } = setup;
@@ -42,31 +44,34 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     maxCachedWorkflows: 250,
     shutdownGraceTime: '10s',
   });
+  // initialBulkSync gives its activities a short heartbeatTimeout: a killed worker costs seconds, not minutes.
+  // The first interceptor is the outermost: failures are sanitised whatever the heartbeat interceptor lets through.
+  const interceptors = { activity: [sanitiseFailures, heartbeatWhileRunning(2_000)] };
+  // The worker's own limiter, not the task queue's: the server splits a queue's limit across its partitions (four
+  // by default), and four quarter-rate streams bunch up against Twenty's bucket, which floors its refill and
+  // restarts the refill clock on every take. The worker's limiter spaces its polls evenly at the pacing share. Two
+  // polls at a time, not the default ten: an idle worker's open polls are all filled at once when work arrives,
+  // which is a burst above the pace; one poll alone waits out each round trip to the server (0.91 of the budget
+  // with the default four partitions against 0.96 with two polls).
+  // Live calls outrank bulk batches by priority (contracts/task-queues.ts), so webhooks keep flowing during a sync.
+  const { requestsPerMinute, pacingShare, workerProcesses } = setup.twenty;
   const twenty = await Worker.create({
     connection,
     namespace,
     taskQueue: twentyTaskQueue(taskQueue),
-    activities: { ...createTwentyActivities(deps), ...createTwentyPaymentStatusActivities(deps), ...createTwentyErasureActivities(deps) },
-    interceptors: sanitised,
-    maxConcurrentActivityTaskExecutions: 10,
-    maxTaskQueueActivitiesPerSecond: setup.twentyRequestsPerMinute / 60,
-    shutdownGraceTime: '10s',
-  });
-  const bulk = setup.bulkSync ?? { twentyShare: 0.9, chatwootRequestsPerMinute: 1500 };
-  // initialBulkSync gives these activities a short heartbeatTimeout: a killed worker costs seconds, not minutes.
-  // The first interceptor is the outermost: failures are sanitised whatever the heartbeat interceptor lets through.
-  const interceptors = { activity: [sanitiseFailures, heartbeatWhileRunning(2_000)] };
-  // A bulk sync gets its own queues: live partnerSync calls never wait behind thousands of batches.
-  const twentyBulk = await Worker.create({
-    connection,
-    namespace,
-    taskQueue: twentyBulkTaskQueue(taskQueue),
-    activities: createTwentyBulkActivities(deps),
+    activities: {
+      ...createTwentyActivities(deps),
+      ...createTwentyPaymentStatusActivities(deps),
+      ...createTwentyErasureActivities(deps),
+      ...createTwentyBulkActivities(deps),
+    },
     interceptors,
-    maxConcurrentActivityTaskExecutions: 6,
-    maxTaskQueueActivitiesPerSecond: (setup.twentyRequestsPerMinute * bulk.twentyShare) / 60,
+    maxConcurrentActivityTaskExecutions: 10,
+    activityTaskPollerBehavior: { type: 'simple-maximum', maximum: 2 },
+    maxActivitiesPerSecond: (requestsPerMinute * pacingShare) / workerProcesses / 60,
     shutdownGraceTime: '10s',
   });
+  const bulk = setup.bulkSync ?? { chatwootRequestsPerMinute: 1500 };
   // One contact page (60 contacts) costs about 60 Chatwoot requests.
   const chatwootBulk = await Worker.create({
     connection,
@@ -75,8 +80,8 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     activities: createChatwootBulkActivities(deps),
     interceptors,
     maxConcurrentActivityTaskExecutions: 2,
-    maxTaskQueueActivitiesPerSecond: bulk.chatwootRequestsPerMinute / 60 / 60,
+    maxActivitiesPerSecond: bulk.chatwootRequestsPerMinute / 60 / 60,
     shutdownGraceTime: '10s',
   });
-  return [main, twenty, twentyBulk, chatwootBulk];
+  return [main, twenty, chatwootBulk];
 }

@@ -1,3 +1,4 @@
+import type { Priority } from '@temporalio/common';
 import { proxyActivities, workflowInfo, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type {
   BulkSyncActivities,
@@ -9,7 +10,7 @@ import type {
   TwentyPaymentStatusActivities,
 } from '../activities/index.js';
 import { nonRetryableErrorTypes, setupErrorType } from '../clients/errors.js';
-import { chatwootBulkTaskQueue, twentyBulkTaskQueue, twentyTaskQueue } from '../contracts/task-queues.js';
+import { bulkTwentyPriority, chatwootBulkTaskQueue, twentyTaskQueue } from '../contracts/task-queues.js';
 
 /**
  * Every activity's timeouts and retries, named by the kind of work (as Stripe's `workflows/_shared.ts`): a
@@ -51,7 +52,7 @@ export const profiles = {
   bulkStep: { startToCloseTimeout: '2m', retry: backoff('1s', '1m') },
   /** Counting KGC's customers: long, so it heartbeats. */
   bulkCount: { startToCloseTimeout: '2h', heartbeatTimeout: '30s', retry: backoff('1s', '1m') },
-  /** A bulk batch: heartbeats every 2 s (the bulk workers' interceptor), so a lost worker costs seconds. */
+  /** A bulk batch: heartbeats every 2 s (the Twenty worker's interceptor), so a lost worker costs seconds. */
   bulkBatch: { startToCloseTimeout: '2m', heartbeatTimeout: '10s', retry: backoff('1s', '1m', setupErrorsStop) },
   /** A page of Chatwoot contacts (about 60 requests). */
   bulkContactPage: { startToCloseTimeout: '10m', heartbeatTimeout: '10s', retry: backoff('1s', '1m', setupErrorsStop) },
@@ -61,8 +62,12 @@ export const profiles = {
 export const mainActivities = (profile: ActivityOptions) => proxyActivities<MainActivities>(profile);
 
 /** Twenty calls of a live workflow, on `<queue>-twenty`, paced at the Twenty budget. Call inside the workflow. */
-export function twentyActivities(profile: ActivityOptions = profiles.sync) {
-  return proxyActivities<TwentyActivities & TwentyPaymentStatusActivities & TwentyErasureActivities>({ ...profile, taskQueue: twentyTaskQueue(workflowInfo().taskQueue) });
+export function twentyActivities(profile: ActivityOptions = profiles.sync, priority?: Priority) {
+  return proxyActivities<TwentyActivities & TwentyPaymentStatusActivities & TwentyErasureActivities>({
+    ...profile,
+    taskQueue: twentyTaskQueue(workflowInfo().taskQueue),
+    ...(priority && { priority }),
+  });
 }
 
 /** The bulk sync's activities: bookkeeping on the main queue, batches on the bulk queues. Call inside the workflow. */
@@ -71,7 +76,8 @@ export function bulkSyncActivities() {
   return {
     main: proxyActivities<BulkSyncActivities>(profiles.bulkStep),
     counting: proxyActivities<BulkSyncActivities>(profiles.bulkCount),
-    twenty: proxyActivities<TwentyBulkActivities>({ ...profiles.bulkBatch, taskQueue: twentyBulkTaskQueue(taskQueue) }),
+    // Bulk batches share the live Twenty queue and its budget, behind live syncs by priority.
+    twenty: proxyActivities<TwentyBulkActivities>({ ...profiles.bulkBatch, taskQueue: twentyTaskQueue(taskQueue), priority: bulkTwentyPriority }),
     chatwoot: proxyActivities<ChatwootBulkActivities>({ ...profiles.bulkContactPage, taskQueue: chatwootBulkTaskQueue(taskQueue) }),
   };
 }

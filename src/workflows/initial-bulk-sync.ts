@@ -43,7 +43,7 @@ export interface BulkSyncInput {
   state?: BulkSyncState;
 }
 
-/** Continue-as-new well before Temporal's limits (temporal-notes §4.4), or when the server suggests it. */
+/** Continue-as-new well before Temporal's history limits, or when the server suggests it. */
 const historyEventsPerRun = 8_000;
 /**
  * Twenty requests in flight at once. One at a time leaves the rate limit unused while each result travels back
@@ -88,10 +88,10 @@ function initialState(historyMonths: number): BulkSyncState {
 }
 
 /**
- * Initial bulk sync (`initial-bulk-sync/<run>`, seed 000 §8.2): KGC's customers and their last months of history
+ * Initial bulk sync (`initial-bulk-sync/<run>`): KGC's customers and their last months of history
  * into Twenty in batches of 60 and into Chatwoot, resumable after every batch. Stages: count the customers, load
  * the history into the ledger, then two tracks side by side: Twenty (people, then history records) and Chatwoot
- * (contacts), each on its own rate-limited task queue.
+ * (contacts), each on its rate-limited task queue (Twenty's shared with live syncs, below them in priority).
  */
 export async function initialBulkSync(input: BulkSyncInput): Promise<BulkSyncProgress> {
   const { runId } = input;

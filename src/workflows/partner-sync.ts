@@ -2,6 +2,7 @@ import { ActivityFailure, continueAsNew, isCancellation, setHandler, upsertSearc
 import { failure } from '../clients/errors.js';
 import { kgcEventTypeKey } from '../contracts/search-attributes.js';
 import type { HistoryKind } from '../db/schema.js';
+import { liveTwentyPriority } from '../contracts/task-queues.js';
 import { mainActivities, profiles, twentyActivities } from './activity-profiles.js';
 import { historyChanged, partnerChanged, type PartnerSyncStatus, partnerSyncStatus } from '../contracts/workflow-messages.js';
 
@@ -30,7 +31,7 @@ const { customerExistsInKgc, upsertChatwootContact, getModuleStates, recordPartn
  */
 export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncResult> {
   const { customerId } = input;
-  const twenty = twentyActivities();
+  const twenty = twentyActivities(profiles.sync, liveTwentyPriority);
   let pendingChanges = input.pendingChanges ?? 0;
   let pendingHistory = input.pendingHistory ?? 0;
   let lastEventType = input.lastEventType;

@@ -121,7 +121,7 @@ beforeAll(async () => {
     TWENTY_API_URL: stands.twenty.url,
     TWENTY_API_KEY: stands.twenty.apiKey,
     TWENTY_REQUESTS_PER_MINUTE: String(twentyRpm),
-    BULK_SYNC_TWENTY_SHARE: '1',
+    TWENTY_PACING_SHARE: '1',
     SUPPORT_MODULE_ENABLED: 'false',
     LOG_LEVEL: 'error',
   };

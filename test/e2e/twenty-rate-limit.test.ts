@@ -66,7 +66,7 @@ describe('Twenty rate limits', () => {
     }
   });
 
-  it('paces Twenty calls on their own task queue at TWENTY_REQUESTS_PER_MINUTE', async () => {
+  it('paces Twenty calls at TWENTY_REQUESTS_PER_MINUTE × TWENTY_PACING_SHARE', async () => {
     const customers = [newCustomer(), newCustomer(), newCustomer(), newCustomer()];
     for (const c of customers) h.kgc.putCustomer(c);
     const started = Date.now();

@@ -21,7 +21,7 @@ describe('configuration', () => {
     const c = loadConfig(complete);
     expect(c.port).toBe(3000);
     expect(c.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'kgc-integration' });
-    expect(c.twenty.requestsPerMinute).toBe(100);
+    expect(c.twenty).toMatchObject({ requestsPerMinute: 100, pacingShare: 0.95, workerProcesses: 1 });
     expect(c.modules).toEqual({ crm: true, support: true });
     expect(c.koko.approvalTimeoutMs).toBe(30 * 60_000);
   });
@@ -53,5 +53,7 @@ describe('configuration', () => {
 
   it('says which value is invalid and why', () => {
     expect(() => loadConfig({ ...complete, TEMPORAL_ADDRESS: 'no-port', KOKO_TEAMS: '{bad' })).toThrow(/TEMPORAL_ADDRESS: host:port[\s\S]*KOKO_TEAMS/);
+    // Pacing above the budget, or a fraction of a process, would overrun Twenty's bucket.
+    expect(() => loadConfig({ ...complete, TWENTY_PACING_SHARE: '1.2', TWENTY_WORKER_PROCESSES: '0.5' })).toThrow(/TWENTY_PACING_SHARE[\s\S]*TWENTY_WORKER_PROCESSES/);
   });
 });
