@@ -55,6 +55,8 @@ export default async function setup(project: TestProject) {
     server: {
       ...(executable ? { executable } : {}),
       searchAttributes: [kgcCustomerIdKey, kgcEventTypeKey],
+      // The server's own warnings (tasks of workflows a test cancelled on purpose) would drown the test names.
+      log: { format: 'pretty', level: 'error' },
       extraArgs: [...devServerExtraArgs, '--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=200'],
     },
   });

@@ -2,9 +2,12 @@ import { Worker } from '@temporalio/worker';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { installTemporalRuntime } from '../../src/temporal-runtime.js';
 import { workflowBundle } from '../support/harness.js';
 
 const dir = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
+// The replay workers' state changes go to this file's log, not the console.
+installTemporalRuntime();
 
 /** Workflow types with at least one recorded history; a new workflow type belongs here with its recordings. */
 const recordedTypes = ['partner-sync', 'gdpr-delete', 'koko', 'initial-bulk-sync', 'rental-expiry', 'repair-done-email', 'customer-notification'];
