@@ -95,12 +95,11 @@ export function createErasureActivities({ db, kgc, erasureDrainMs }: ActivityDep
     },
 
     /** What KGC (if it still has the customer) and the partner link know: the first keys to find the customer by. */
-    async collectKgcErasureKeys({ customerId }: { customerId: string }): Promise<{ keys: number }> {
+    async collectKgcErasureKeys({ customerId }: { customerId: string }): Promise<{ knownToKgc: boolean }> {
       const [link] = await db.select({ contactId: partnerLinks.chatwootContactId }).from(partnerLinks).where(eq(partnerLinks.customerId, customerId));
       const customer = await kgc.getCustomer(customerId).catch(() => null);
-      const keys = { emails: [customer?.email], phones: [e164(customer?.phone)], contactIds: link?.contactId ? [Number(link.contactId)] : [] };
-      await addErasureKeys(db, customerId, keys);
-      return { keys: keys.contactIds.length + (customer ? 2 : 0) };
+      await addErasureKeys(db, customerId, { emails: [customer?.email], phones: [e164(customer?.phone)], contactIds: link?.contactId ? [Number(link.contactId)] : [] });
+      return { knownToKgc: customer !== null };
     },
 
     /**
