@@ -51,7 +51,7 @@ export async function startStubWorkers(stubs: { main: MainStubs; twenty?: Twenty
       Object.entries(fns).map(([name, fn]) => [
         name,
         (input: unknown) => {
-          calls.push({ workflowId: Context.current().info.workflowExecution.workflowId, name, input });
+          calls.push({ workflowId: Context.current().info.workflowExecution?.workflowId ?? '', name, input });
           return (fn as (i: unknown) => unknown)(input);
         },
       ]),
