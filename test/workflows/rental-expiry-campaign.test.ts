@@ -8,15 +8,24 @@ import { eventually } from '../support/eventually.js';
 import { startStubWorkers, type StubWorkers } from '../support/stub-workers.js';
 
 /**
- * What KGC says about each rental when the campaign reads it, by the time of the read: the plans put the campaign's
- * moments a second or two away, so its timers fire within the test.
+ * What KGC says about each rental when the campaign reads it (the read's number from 1, and whether the reminder
+ * went out): the plans put the campaign's moments a second or two after the first read, so its timers fire within
+ * the test however long the workflow took to start.
  */
-const plans = new Map<string, () => RentalPlan>();
+type Kgc = (read: { n: number; reminded: boolean }) => RentalPlan;
+const plans = new Map<string, Kgc>();
+const reads = new Map<string, number>();
+const reminded = new Set<string>();
 
 /** A rental still out, its reminder in `remindInMs`, due 800 ms later, checked for lateness 800 ms after that. */
-function outPlan(remindInMs: number, rentalEnd = '2026-12-02T10:00:00+01:00'): RentalPlan & { dueAt: number; remindAt: number } {
+function outPlan(remindInMs: number, rentalEnd = '2026-12-02T10:00:00+01:00'): RentalPlan {
   const remindAt = Date.now() + remindInMs;
   return { state: 'out', rentalEnd, remindAt, dueAt: remindAt + 800, lateCheckAt: remindAt + 1_600 };
+}
+/** The same plan at every read, made at the first. */
+function firstRead(make: () => RentalPlan): () => RentalPlan {
+  let plan: RentalPlan | undefined;
+  return () => (plan ??= make());
 }
 const returned = (rentalEnd?: string): RentalPlan => ({ state: 'returned', rentalEnd });
 
@@ -29,9 +38,12 @@ describe('rentalExpiryCampaign with stub activities', () => {
           return { outcome: 'resolved' as const, customerId: `C-${subjectId}` };
         },
         async planRentalCampaign({ rentalId }) {
-          return plans.get(rentalId)!();
+          const n = (reads.get(rentalId) ?? 0) + 1;
+          reads.set(rentalId, n);
+          return plans.get(rentalId)!({ n, reminded: reminded.has(rentalId) });
         },
         async sendCustomerEmail({ kind, subjectId }) {
+          if (kind === 'rental_reminder') reminded.add(subjectId);
           return { key: `${kind}:${subjectId}`, status: 'sent' as const };
         },
         async getModuleStates() {
@@ -54,9 +66,9 @@ describe('rentalExpiryCampaign with stub activities', () => {
 
   it('reminds at the planned moment, then ends quietly when the machine comes back before the late check', async () => {
     const rentalId = `R-${randomUUID()}`;
-    const plan = outPlan(800);
-    // Out at the reminder moment, back by the late check.
-    plans.set(rentalId, () => (Date.now() < plan.dueAt ? plan : returned(plan.rentalEnd)));
+    const out = firstRead(() => outPlan(800));
+    // Out until the reminder went out, back by the late check.
+    plans.set(rentalId, (read) => (read.reminded ? returned(out().rentalEnd) : out()));
     const handle = await campaign(rentalId);
     expect(await handle.result()).toEqual({ rentalId, outcome: 'returned', reminder: 'sent' });
     expect(emails(rentalId), 'the reminder only').toEqual(['rental_reminder']);
@@ -65,8 +77,7 @@ describe('rentalExpiryCampaign with stub activities', () => {
 
   it('sends the late notice and marks the payment LATE in Twenty when the machine is still out after its due time', async () => {
     const rentalId = `R-${randomUUID()}`;
-    const plan = outPlan(500);
-    plans.set(rentalId, () => plan);
+    plans.set(rentalId, firstRead(() => outPlan(500)));
     const handle = await campaign(rentalId);
     expect(await handle.result()).toEqual({ rentalId, outcome: 'late', reminder: 'sent', lateNotice: 'sent', markedLate: true });
     expect(emails(rentalId), 'reminder, then late notice').toEqual(['rental_reminder', 'rental_late_notice']);
@@ -85,21 +96,20 @@ describe('rentalExpiryCampaign with stub activities', () => {
 
   it('gives an extended rental a reminder of its own for the new end', async () => {
     const rentalId = `R-${randomUUID()}`;
-    const first = outPlan(800, '2026-12-02T10:00:00+01:00');
-    const extended = outPlan(2_000, '2026-12-09T10:00:00+01:00');
-    // Extended before the first reminder moment; back before the extended rental is due.
-    plans.set(rentalId, () => (Date.now() < first.remindAt ? first : Date.now() < extended.dueAt ? extended : returned(extended.rentalEnd)));
+    const first = firstRead(() => outPlan(800, '2026-12-02T10:00:00+01:00'));
+    const extended = firstRead(() => outPlan(800, '2026-12-09T10:00:00+01:00'));
+    // Extended after the first read, before its reminder moment; back once the reminder went out.
+    plans.set(rentalId, (read) => (read.n === 1 ? first() : read.reminded ? returned(extended().rentalEnd) : extended()));
     const handle = await campaign(rentalId);
     expect(await handle.result()).toMatchObject({ outcome: 'returned', reminder: 'sent' });
     expect(w.callsOf(workflowIds.rentalExpiry(rentalId), 'sendCustomerEmail'), 'one reminder, for the extended end').toMatchObject([
-      { kind: 'rental_reminder', rentalEnd: extended.rentalEnd },
+      { kind: 'rental_reminder', rentalEnd: extended().rentalEnd },
     ]);
   });
 
   it('ends early without email when KGC reports the rental closed while it waits', async () => {
     const rentalId = `R-${randomUUID()}`;
-    const plan = outPlan(60_000);
-    plans.set(rentalId, () => plan);
+    plans.set(rentalId, firstRead(() => outPlan(60_000)));
     const handle = await campaign(rentalId);
     await eventually(async () => (await handle.query(rentalExpiryStatus)).phase === 'waiting_to_remind', 'the campaign waiting to remind', 10_000);
     await handle.signal(rentalClosed, { eventType: 'rental.completed', eventId: 'e1' });
