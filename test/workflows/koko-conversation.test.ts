@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClassifyResult } from '../../src/activities/gemini.js';
 import type { KokoSettings } from '../../src/contracts/koko.js';
-import { conversationEvent, customerMessage, decideUpdate, kokoStatus } from '../../src/contracts/workflow-messages.js';
+import { conversationEvent, customerMessage, decideSignal, decideUpdate, kokoStatus } from '../../src/contracts/workflow-messages.js';
 import { workflowIds } from '../../src/mapping/ids.js';
 import type { kokoConversation } from '../../src/workflows/koko-conversation.js';
 import { eventually } from '../support/eventually.js';
@@ -78,6 +78,19 @@ describe('kokoConversation with stub activities', () => {
     expect(w.callsOf(c.workflowId, 'recordKokoDecision')).toMatchObject([{ decision: 'approved', suggestionId, by: 'admin@kgc', via: 'api', chatwootMessageId: 77 }]);
     await c.handle.signal(conversationEvent, { kind: 'agent_replied' });
     expect(await c.handle.result()).toMatchObject({ outcome: 'agent_replied', replies: 1 });
+  });
+
+  it('takes the same decision as a signal from the Web UI or CLI, ignoring one about another suggestion', async () => {
+    const c = await converse([confident(0.7)]);
+    const suggestionId = await c.pending();
+    await c.handle.signal(decideSignal, { suggestionId: 'not-this-one', decision: 'reject', by: 'admin@kgc' });
+    await c.handle.signal(decideSignal, { suggestionId, decision: 'approve', by: 'admin@kgc' });
+    await eventually(() => c.decisions().includes('approved'), 'the approved reply');
+    expect(w.callsOf(c.workflowId, 'recordKokoDecision'), 'approved through the signal; the stray one changed nothing').toMatchObject([
+      { decision: 'approved', suggestionId, via: 'signal', chatwootMessageId: 77 },
+    ]);
+    await c.handle.signal(conversationEvent, { kind: 'resolved' });
+    expect(await c.handle.result()).toMatchObject({ outcome: 'resolved', replies: 1 });
   });
 
   it('refuses a decision on a suggestion that is not pending, changing nothing', async () => {
