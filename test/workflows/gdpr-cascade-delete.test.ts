@@ -31,7 +31,7 @@ describe('gdprCascadeDelete with stub activities', () => {
           return { stopped: 0 };
         },
         async collectKgcErasureKeys() {
-          return { keys: 1 };
+          return { knownToKgc: true };
         },
         async collectChatwootErasureKeys() {
           return { configured: true, contacts: 1 };
