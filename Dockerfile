@@ -3,11 +3,10 @@
 # from the environment.
 
 # Build: TypeScript to dist/ and the workflow bundle, with the dev dependencies (typescript).
-# `npm install`, not `npm ci`: npm's optional-dependency bug leaves @swc/core's platform packages out of the lock file.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 
@@ -15,7 +14,7 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY drizzle ./drizzle
 COPY scripts/run-compiled.sh ./scripts/

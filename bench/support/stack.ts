@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../../src/contracts/search-attributes.js';
-import { devServerExecutable, devServerExtraArgs } from '../../src/temporal-cli.js';
+import { devServerExecutable, devServerExtraArgs } from '../../dev/temporal-cli.js';
 
 /** A throwaway Temporal dev server (SQLite in memory) and Postgres for one benchmark run. */
 export async function startBenchStack() {

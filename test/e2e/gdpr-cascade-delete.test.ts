@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { customerNotifications, erasureKeys, integrationLog, kgcEvents, kokoConversations, partnerLinks } from '../../src/db/schema.js';
 import { twentyRecordId } from '../../src/mapping/ids.js';
-import { temporalCliPath } from '../../src/temporal-cli.js';
+import { temporalCliPath } from '../../dev/temporal-cli.js';
 import { type gdprCascadeDelete } from '../../src/workflows/gdpr-cascade-delete.js';
 import { erasureHashKey, newCustomer, startHarness, type Harness } from '../support/harness.js';
 import { gdprDeleteStatus } from '../../src/contracts/workflow-messages.js';

@@ -13,7 +13,7 @@ import { TwentyClient } from '../../src/clients/twenty-client.js';
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../../src/contracts/search-attributes.js';
 import { openDatabase } from '../../src/db/client.js';
 import { historyLedger } from '../../src/db/schema.js';
-import { devServerExtraArgs, temporalCliPath } from '../../src/temporal-cli.js';
+import { devServerExtraArgs, temporalCliPath } from '../../dev/temporal-cli.js';
 import { provisionTwentyDataModel } from '../../src/twenty/provision.js';
 
 import { adminApiKey, erasureHashKey, createTestDatabase, webhookSecret, workflowBundle } from '../support/harness.js';

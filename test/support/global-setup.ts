@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../../src/contracts/search-attributes.js';
-import { devServerExecutable, devServerExtraArgs } from '../../src/temporal-cli.js';
+import { devServerExecutable, devServerExtraArgs } from '../../dev/temporal-cli.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -6,14 +6,14 @@ import { mkdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startChatwootStandIn, startGeminiStandIn, startKgcStandIn, startSmtpStandIn, startTwentyStandIn, type ChatwootStandIn } from '../sandbox/index.js';
-import { TwentyClient } from './clients/twenty-client.js';
-import { ConfigError, loadConfig } from './config.js';
-import { kgcCustomerIdKey, kgcEventTypeKey } from './contracts/search-attributes.js';
-import { logger } from './logger.js';
-import { startService } from './service.js';
-import { installTemporalRuntime } from './temporal-runtime.js';
+import { TwentyClient } from '../src/clients/twenty-client.js';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { kgcCustomerIdKey, kgcEventTypeKey } from '../src/contracts/search-attributes.js';
+import { logger } from '../src/logger.js';
+import { startService } from '../src/service.js';
+import { installTemporalRuntime } from '../src/temporal-runtime.js';
 import { devServerExecutable, devServerExtraArgs } from './temporal-cli.js';
-import { provisionTwentyDataModel } from './twenty/provision.js';
+import { provisionTwentyDataModel } from '../src/twenty/provision.js';
 
 /**
  * `npm run dev`: the whole system on one machine with nothing configured. Whatever the environment names is used
