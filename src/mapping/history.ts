@@ -1,5 +1,5 @@
 import type { KgcEventData } from '../contracts/kgc-events.js';
-import type { HistoryKind } from '../db/schema.js';
+import type { HistoryKind } from '../contracts/history-kinds.js';
 import { twentyRecordId } from './ids.js';
 
 export interface LedgerEntry {
