@@ -1,5 +1,6 @@
 import type { KgcEventData } from '../contracts/kgc-events.js';
 import type { HistoryKind } from '../contracts/history-kinds.js';
+import type { PersonAggregates } from '../db/history-ledger.js';
 import { twentyRecordId } from './ids.js';
 
 export interface LedgerEntry {
@@ -45,6 +46,11 @@ export const toLedgerEntry = {
     payload: d,
   }),
 };
+
+/** A person's aggregates as Twenty's person fields. */
+export function toTwentyAggregates(agg: PersonAggregates) {
+  return { totalRentals: agg.totalRentals, totalRevenue: huf(agg.revenueHuf), lastRentalDate: agg.lastRentalDate, lastServiceDate: agg.lastServiceDate };
+}
 
 export const historyObjectOf: Record<HistoryKind, { singular: 'rentalRecord' | 'serviceRecord' | 'salesRecord'; createMany: string; input: string }> = {
   rental: { singular: 'rentalRecord', createMany: 'createRentalRecords', input: 'RentalRecordCreateInput' },

@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm';
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../../contracts/search-attributes.js';
-import { historyLedger } from '../../db/schema.js';
+import { upsertLedgerEntries } from '../../db/history-ledger.js';
 import { toLedgerEntry } from '../../mapping/history.js';
 import { workflowIds } from '../../mapping/ids.js';
 import { type partnerSync } from '../../workflows/partner-sync.js';
@@ -16,23 +15,7 @@ type HistoryEvent = 'rental.completed' | 'service.completed' | 'order.delivered'
  */
 export const historyHandoff: Handoff = async (temporal, taskQueue, event, db) => {
   const entry = toLedgerEntry[event.type as HistoryEvent](event.data as never);
-  // Millisecond precision on purpose: the sync marks a row synced only if it is unchanged since it was read.
-  const now = new Date();
-  await db
-    .insert(historyLedger)
-    .values({ ...entry, updatedAt: now })
-    .onConflictDoUpdate({
-      target: [historyLedger.kind, historyLedger.kgcId],
-      set: {
-        customerId: entry.customerId,
-        amountHuf: entry.amountHuf,
-        occurredOn: entry.occurredOn,
-        late: entry.late,
-        payload: entry.payload,
-        updatedAt: now,
-        syncedAt: sql`case when ${historyLedger.payload} = excluded.payload then ${historyLedger.syncedAt} else null end`,
-      },
-    });
+  await upsertLedgerEntries(db, [entry]);
   const workflowId = workflowIds.partnerSync(entry.customerId);
   await temporal.workflow.signalWithStart<typeof partnerSync, [PartnerChanged]>('partnerSync', {
     workflowId,
