@@ -1,7 +1,7 @@
 import express, { Router, type Request } from 'express';
 import { eventFromPathSegment, isKgcEventType, kgcEnvelopeSchema, kgcEventSchemas, type KgcEventType } from '../contracts/kgc-events.js';
 import type { Db } from '../db/client.js';
-import { integrationLog } from '../db/schema.js';
+import { recordAudit } from '../db/audit.js';
 import { ApiError, zodDetails } from './errors.js';
 import { intakeKgcEvent, type IntakeDeps, type VerifiedEvent } from './kgc-intake.js';
 import { verifyKgcSignature } from './kgc-signature.js';
@@ -39,7 +39,7 @@ function readEvent(body: unknown, pathEvent: KgcEventType | undefined): { type: 
 }
 
 async function recordUnknownEvent(db: Db, name: string): Promise<void> {
-  await db.insert(integrationLog).values({ system: 'intake', action: 'unknown_event', status: 'rejected', eventType: name.slice(0, 100) });
+  await recordAudit(db, { system: 'intake', action: 'unknown_event', status: 'rejected', eventType: name.slice(0, 100) });
 }
 
 /** KGC ERP's signed webhooks: `POST /webhooks/kgc` and the per-event aliases `POST /webhook/kgc/{event}`. */
