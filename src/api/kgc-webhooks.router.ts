@@ -3,7 +3,7 @@ import { eventFromPathSegment, isKgcEventType, kgcEnvelopeSchema, kgcEventSchema
 import type { Db } from '../db/client.js';
 import { recordAudit } from '../db/audit.js';
 import { ApiError, zodDetails } from './errors.js';
-import { intakeKgcEvent, type IntakeDeps, type VerifiedEvent } from './kgc-intake.js';
+import { intakeKgcEvent, type IntakeDeps } from './kgc-intake.js';
 import { verifyKgcSignature } from './kgc-signature.js';
 
 const maxBodyBytes = 1024 * 1024;
@@ -75,8 +75,7 @@ export function kgcWebhooksRouter(deps: IntakeDeps & { webhookSecret: string }):
         deps.metrics.webhooks.inc({ event: raw.type, outcome: 'invalid' });
         throw new ApiError(400, 'invalid_event', `Invalid ${raw.type} payload`, zodDetails(data.error, 'data'));
       }
-      const event: VerifiedEvent = { type: raw.type, data: data.data as Record<string, unknown>, envelopeId: raw.envelopeId };
-      const answer = await intakeKgcEvent(deps, event);
+      const answer = await intakeKgcEvent(deps, { type: raw.type, data: data.data, envelopeId: raw.envelopeId });
       deps.metrics.webhooks.inc({ event: raw.type, outcome: answer.body.status });
       res.status(answer.status).json(answer.body);
     };

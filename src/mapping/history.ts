@@ -16,8 +16,10 @@ export interface LedgerEntry {
 const day = (iso: string) => iso.slice(0, 10);
 export const huf = (amount: number) => ({ amountMicros: amount * 1_000_000, currencyCode: 'HUF' });
 
+export type HistoryEvent = 'rental.completed' | 'service.completed' | 'order.delivered';
+
 /** KGC history events → ledger rows (the one source of Twenty history records and person aggregates). */
-export const toLedgerEntry = {
+export const toLedgerEntry: { [E in HistoryEvent]: (d: KgcEventData<E>) => LedgerEntry } = {
   'rental.completed': (d: KgcEventData<'rental.completed'>): LedgerEntry => ({
     kind: 'rental',
     kgcId: d.rental_id,
