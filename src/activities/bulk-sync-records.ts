@@ -1,7 +1,8 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { KgcClient } from '../clients/kgc-client.js';
 import { customerSchema, type KgcCustomer } from '../contracts/kgc-events.js';
-import { deadLetters, erasures, integrationLog, partnerLinks, type DeadLetterKind } from '../db/schema.js';
+import { recordAudit } from '../db/audit.js';
+import { deadLetters, erasures, partnerLinks, type DeadLetterKind } from '../db/schema.js';
 import { customerHash } from '../mapping/erasure.js';
 import type { ActivityDeps } from './context.js';
 
@@ -85,8 +86,9 @@ export async function recordBulkLinks(
           updatedAt: now,
         },
       });
-    await tx.insert(integrationLog).values(
-      links.flatMap((l) => [
+    await recordAudit(
+      tx,
+      ...links.flatMap((l) => [
         { ...run, customerId: l.customerId, eventType: 'bulk_sync', system, action: system === 'twenty' ? 'upsert_person' : 'upsert_contact', status: 'ok' as const, detail: l.externalId },
         ...l.warnings.map((w) => ({ ...run, customerId: l.customerId, eventType: 'bulk_sync', system, action: 'sync', status: 'warning' as const, detail: w })),
       ]),

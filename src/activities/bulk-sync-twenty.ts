@@ -3,8 +3,10 @@ import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { configured } from '../clients/errors.js';
 import type { TwentyClient } from '../clients/twenty-client.js';
 import { customerSchema } from '../contracts/kgc-events.js';
-import { historyLedger, partnerLinks, type HistoryKind } from '../db/schema.js';
-import { historyObjectOf, huf, toTwentyHistoryRecord } from '../mapping/history.js';
+import type { HistoryKind } from '../contracts/history-kinds.js';
+import { historyLedger, partnerLinks } from '../db/schema.js';
+import { personAggregates } from '../db/history-ledger.js';
+import { historyObjectOf, toTwentyAggregates, toTwentyHistoryRecord } from '../mapping/history.js';
 import { twentyRecordId } from '../mapping/ids.js';
 import { addEmailClaims, claimedInFlight, customersWithSharedEmail, type EmailClaims } from '../mapping/twenty-email-owners.js';
 import { normaliseEmail, toTwentyPerson, twentyPersonWarnings } from '../mapping/twenty-person.js';
@@ -64,21 +66,6 @@ function requireTwenty(twenty: TwentyClient | undefined): TwentyClient {
  */
 export function createTwentyBulkActivities({ db, kgc, twenty }: ActivityDeps) {
   const crmOff = async () => !(await readModuleStates(db)).crm;
-
-  async function aggregatesOf(customerIds: string[]) {
-    const rows = await db
-      .select({
-        customerId: historyLedger.customerId,
-        rentals: sql<number>`count(*) filter (where ${historyLedger.kind} = 'rental')`.mapWith(Number),
-        revenue: sql<number>`coalesce(sum(${historyLedger.amountHuf}) filter (where ${historyLedger.kind} in ('rental', 'order')), 0)`.mapWith(Number),
-        lastRental: sql<string | null>`max(${historyLedger.occurredOn}) filter (where ${historyLedger.kind} = 'rental')`,
-        lastService: sql<string | null>`max(${historyLedger.occurredOn}) filter (where ${historyLedger.kind} = 'service')`,
-      })
-      .from(historyLedger)
-      .where(inArray(historyLedger.customerId, customerIds))
-      .groupBy(historyLedger.customerId);
-    return new Map(rows.map((r) => [r.customerId, r]));
-  }
 
   /** The KGC pages of one group, as its batches will re-read them. */
   async function readGroup(start: string | null) {
@@ -167,17 +154,11 @@ export function createTwentyBulkActivities({ db, kgc, twenty }: ActivityDeps) {
         if (holders.has(c.customer_id)) shared.delete(c.customer_id);
         else if (normaliseEmail(c.email)) shared.add(c.customer_id);
       }
-      const aggregates = await aggregatesOf(customers.map((c) => c.customer_id));
-      const data = customers.map((c) => {
-        const agg = aggregates.get(c.customer_id);
-        return {
-          ...toTwentyPerson(c, { emailOwnedByOther: shared.has(c.customer_id) }),
-          totalRentals: agg?.rentals ?? 0,
-          totalRevenue: huf(agg?.revenue ?? 0),
-          lastRentalDate: agg?.lastRental ?? null,
-          lastServiceDate: agg?.lastService ?? null,
-        };
-      });
+      const aggregates = await personAggregates(db, customers.map((c) => c.customer_id), { syncedOnly: false });
+      const data = customers.map((c) => ({
+        ...toTwentyPerson(c, { emailOwnedByOther: shared.has(c.customer_id) }),
+        ...toTwentyAggregates(aggregates.get(c.customer_id)!),
+      }));
       let returned: Array<{ id: string }>;
       try {
         returned = (await requireTwenty(twenty).query<{ createPeople: Array<{ id: string }> }>(upsertPeople, { data })).createPeople;

@@ -2,7 +2,9 @@ import { activityInfo, heartbeat } from '@temporalio/activity';
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { KgcList } from '../clients/kgc-client.js';
 import { customerSchema, kgcEventSchemas } from '../contracts/kgc-events.js';
-import { bulkSyncRuns, historyLedger, partnerLinks, type HistoryKind } from '../db/schema.js';
+import type { HistoryKind } from '../contracts/history-kinds.js';
+import { upsertLedgerEntries } from '../db/history-ledger.js';
+import { bulkSyncRuns, historyLedger, partnerLinks } from '../db/schema.js';
 import { toLedgerEntry } from '../mapping/history.js';
 import type { ActivityDeps } from './context.js';
 import { erasedAmong, recordDeadLetters } from './bulk-sync-records.js';
@@ -42,23 +44,7 @@ export function createBulkSyncActivities({ db, kgc }: ActivityDeps) {
       await recordDeadLetters(db, input.runId, page.invalid.map((kgcId) => ({ system: 'kgc' as const, recordKind: input.kind, kgcId, reason: 'KGC record fails the event schema' })));
       const erased = await erasedAmong(db, [...new Set(page.records.map((r) => r.customer_id))]);
       const entries = page.records.filter((r) => !erased.has(r.customer_id)).map((r) => toLedgerEntry[event](r as never));
-      if (entries.length > 0) {
-        await db
-          .insert(historyLedger)
-          .values(entries.map((e) => ({ ...e, updatedAt: new Date() })))
-          .onConflictDoUpdate({
-            target: [historyLedger.kind, historyLedger.kgcId],
-            set: {
-              customerId: sql`excluded.customer_id`,
-              amountHuf: sql`excluded.amount_huf`,
-              occurredOn: sql`excluded.occurred_on`,
-              late: sql`excluded.late`,
-              payload: sql`excluded.payload`,
-              updatedAt: sql`case when ${historyLedger.payload} = excluded.payload then ${historyLedger.updatedAt} else excluded.updated_at end`,
-              syncedAt: sql`case when ${historyLedger.payload} = excluded.payload then ${historyLedger.syncedAt} else null end`,
-            },
-          });
-      }
+      await upsertLedgerEntries(db, entries);
       return { nextCursor: page.nextCursor, loaded: entries.length, invalid: page.invalid.length };
     },
 

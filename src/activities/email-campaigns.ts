@@ -3,7 +3,8 @@ import { and, eq } from 'drizzle-orm';
 import { rentalCampaignStart } from '../campaigns/rental-campaign-start.js';
 import { campaignMoments, localIsoDate } from '../campaigns/rental-expiry-timing.js';
 import { rentalOut } from '../contracts/kgc-rentals.js';
-import { emailCampaignSubjects, integrationLog, type EmailCampaign } from '../db/schema.js';
+import { resolveCustomer, type CustomerResolution } from '../db/customer-resolution.js';
+import { emailCampaignSubjects, type EmailCampaign } from '../db/schema.js';
 import { logger } from '../logger.js';
 import { currentRun, type ActivityDeps } from './context.js';
 import { isErased } from '../db/erasures.js';
@@ -21,28 +22,18 @@ export interface RentalPlan {
 export function createEmailCampaignActivities({ db, kgc, rentalReminder }: ActivityDeps) {
   return {
     /** The KGC customer a campaign is for: the stored customer_id, or KGC's answer for the stored phone number. */
-    async resolveCampaignCustomer({ campaign, subjectId }: { campaign: EmailCampaign; subjectId: string }): Promise<{ customerId?: string; outcome: 'resolved' | 'unknown_customer' | 'erased' }> {
+    async resolveCampaignCustomer({ campaign, subjectId }: { campaign: EmailCampaign; subjectId: string }): Promise<CustomerResolution> {
       const where = and(eq(emailCampaignSubjects.campaign, campaign), eq(emailCampaignSubjects.subjectId, subjectId));
       const [row] = await db.select().from(emailCampaignSubjects).where(where);
-      let customerId = row?.customerId ?? undefined;
-      if (!customerId && row?.customerPhone) {
-        customerId = (await kgc.getCustomerContextByPhone(row.customerPhone))?.customer_id;
+      return resolveCustomer(db, kgc, {
+        customerId: row?.customerId,
+        phone: row?.customerPhone,
         // Once the id is known the phone number has done its job: it is not kept.
-        if (customerId) await db.update(emailCampaignSubjects).set({ customerId, customerPhone: null, updatedAt: new Date() }).where(where);
-      }
-      if (!customerId) {
-        await db.insert(integrationLog).values({
-          ...currentRun(),
-          eventType: campaign,
-          system: 'kgc',
-          action: 'resolve_customer_by_phone',
-          status: 'failed',
-          detail: `${campaign} ${subjectId}: no KGC customer for the phone number`,
-        });
-        return { outcome: 'unknown_customer' };
-      }
-      if (await isErased(db, customerId)) return { customerId, outcome: 'erased' };
-      return { customerId, outcome: 'resolved' };
+        remember: async (customerId) => {
+          await db.update(emailCampaignSubjects).set({ customerId, customerPhone: null, updatedAt: new Date() }).where(where);
+        },
+        audit: { ...currentRun(), eventType: campaign, subject: `${campaign} ${subjectId}` },
+      });
     },
 
     /** Re-reads the rental in KGC (the master) and says when the campaign acts next (RENTAL_REMINDER_LEAD / _HOUR). */

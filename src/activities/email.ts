@@ -3,7 +3,8 @@ import { consentAllows } from '../campaigns/consent.js';
 import { emailKey, messageIdFor } from '../campaigns/email-keys.js';
 import { failure, sanitisedFailure } from '../clients/errors.js';
 import type { KgcCustomer } from '../contracts/kgc-events.js';
-import { emailCampaignSubjects, emailOutbox, integrationLog } from '../db/schema.js';
+import { recordAudit } from '../db/audit.js';
+import { emailCampaignSubjects, emailOutbox } from '../db/schema.js';
 import { splitHungarianName } from '../mapping/hungarian-name.js';
 import { emailTemplates, greetingFor, type EmailKind, type RenderedEmail } from '../templates/email/index.js';
 import { currentRun, type ActivityDeps } from './context.js';
@@ -29,7 +30,7 @@ const leaseSeconds = 120;
 
 export function createEmailActivities({ db, kgc, smtp }: ActivityDeps) {
   const audit = async (input: SendCustomerEmailInput, key: string, status: 'ok' | 'skipped' | 'rejected', detail: string) => {
-    await db.insert(integrationLog).values({
+    await recordAudit(db, {
       ...currentRun(),
       customerId: input.customerId,
       eventType: `email.${input.kind}`,

@@ -10,15 +10,13 @@ import {
   emailOutbox,
   erasureKeys,
   erasures,
-  erasureSystems,
   historyLedger,
   integrationLog,
   kgcEvents,
   partnerLinks,
   twentyEmailClaims,
-  type ErasedSystem,
-  type ErasureSystem,
 } from '../db/schema.js';
+import { erasureSystems, type ErasedSystem, type ErasureSystem } from '../contracts/erasure-steps.js';
 import { customerHash, e164 } from '../mapping/erasure.js';
 import { workflowIds } from '../mapping/ids.js';
 import { logger } from '../logger.js';

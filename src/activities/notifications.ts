@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { configured, failure } from '../clients/errors.js';
 import { notificationMessageMarker } from '../contracts/koko.js';
-import { customerNotifications, integrationLog } from '../db/schema.js';
+import { resolveCustomer, type CustomerResolution } from '../db/customer-resolution.js';
+import { customerNotifications } from '../db/schema.js';
 import { renderNotification, type NotificationEvent } from '../templates/notifications.js';
 import { currentRun, type ActivityDeps } from './context.js';
-import { isErased } from '../db/erasures.js';
 
 async function notification(db: ActivityDeps['db'], key: string) {
   const [row] = await db.select().from(customerNotifications).where(eq(customerNotifications.key, key));
@@ -19,31 +19,20 @@ export function createNotificationActivities({ db, kgc, chatwoot, chatwootInboxI
 
   return {
     /** The KGC customer a notification is for: the event's customer_id, or KGC's answer for its phone number. */
-    async resolveNotificationCustomer({ key }: { key: string }): Promise<{ customerId?: string; outcome: 'resolved' | 'unknown_customer' | 'erased' }> {
+    async resolveNotificationCustomer({ key }: { key: string }): Promise<CustomerResolution> {
       const row = await notification(db, key);
-      let customerId = row.customerId ?? undefined;
-      if (!customerId) {
-        const phone = row.payload.customer_phone;
-        customerId = typeof phone === 'string' ? (await kgc.getCustomerContextByPhone(phone))?.customer_id : undefined;
-        if (!customerId) {
-          await skip(key, 'unknown customer: KGC does not know the phone number');
-          await db.insert(integrationLog).values({
-            ...currentRun(),
-            eventType: row.eventType,
-            system: 'kgc',
-            action: 'resolve_customer_by_phone',
-            status: 'failed',
-            detail: `notification ${key}: no KGC customer for the phone number`,
-          });
-          return { outcome: 'unknown_customer' };
-        }
-        await db.update(customerNotifications).set({ customerId }).where(eq(customerNotifications.key, key));
-      }
-      if (await isErased(db, customerId)) {
-        await skip(key, 'customer erased (GDPR)');
-        return { outcome: 'erased' };
-      }
-      return { customerId, outcome: 'resolved' };
+      const phone = row.payload.customer_phone;
+      const who = await resolveCustomer(db, kgc, {
+        customerId: row.customerId,
+        phone: typeof phone === 'string' ? phone : undefined,
+        remember: async (customerId) => {
+          await db.update(customerNotifications).set({ customerId }).where(eq(customerNotifications.key, key));
+        },
+        audit: { ...currentRun(), eventType: row.eventType, subject: `notification ${key}` },
+      });
+      if (who.outcome === 'unknown_customer') await skip(key, 'unknown customer: KGC does not know the phone number');
+      if (who.outcome === 'erased') await skip(key, 'customer erased (GDPR)');
+      return who;
     },
 
     async markNotificationSkipped({ key, reason }: { key: string; reason: string }): Promise<void> {

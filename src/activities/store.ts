@@ -1,5 +1,6 @@
 import { lt, sql } from 'drizzle-orm';
-import { integrationLog, kgcEvents, moduleFlags, partnerLinks, type ModuleName } from '../db/schema.js';
+import { recordAudit } from '../db/audit.js';
+import { kgcEvents, moduleFlags, partnerLinks, type ModuleName } from '../db/schema.js';
 import { currentRun, type ActivityDeps } from './context.js';
 import { isErased } from '../db/erasures.js';
 
@@ -53,7 +54,7 @@ export function createStoreActivities({ db }: ActivityDeps) {
           ...o.skipped.map((m) => ({ ...run, customerId: o.customerId, eventType: o.eventType, system: (m === 'crm' ? 'twenty' : 'chatwoot') as 'twenty' | 'chatwoot', action: 'sync', status: 'skipped' as const, detail: `${m} module off` })),
           ...o.warnings.map((w) => ({ ...run, customerId: o.customerId, eventType: o.eventType, system: (w.startsWith('chatwoot') ? 'chatwoot' : 'twenty') as 'twenty' | 'chatwoot', action: 'sync', status: 'warning' as const, detail: w })),
         ];
-        if (rows.length > 0) await tx.insert(integrationLog).values(rows);
+        await recordAudit(tx, ...rows);
       });
     },
 
@@ -72,7 +73,7 @@ export function createStoreActivities({ db }: ActivityDeps) {
           .insert(partnerLinks)
           .values({ customerId: input.customerId, syncStatus: input.status, lastError: input.error ?? null, updatedAt: now })
           .onConflictDoUpdate({ target: partnerLinks.customerId, set: { syncStatus: input.status, lastError: input.error ?? null, updatedAt: now } });
-        await tx.insert(integrationLog).values({
+        await recordAudit(tx, {
           ...run,
           customerId: input.customerId,
           eventType: input.eventType,

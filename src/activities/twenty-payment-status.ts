@@ -1,5 +1,5 @@
 import { configured, TwentyNotFoundError } from '../clients/errors.js';
-import { integrationLog } from '../db/schema.js';
+import { recordAudit } from '../db/audit.js';
 import { twentyRecordId } from '../mapping/ids.js';
 import { currentRun, type ActivityDeps } from './context.js';
 import { isErased } from '../db/erasures.js';
@@ -24,7 +24,7 @@ export function createTwentyPaymentStatusActivities({ db, twenty }: ActivityDeps
         if (!(err instanceof TwentyNotFoundError)) throw err;
         updated = false;
       }
-      await db.insert(integrationLog).values({
+      await recordAudit(db, {
         ...currentRun(),
         customerId,
         eventType: 'rental.late',

@@ -1,8 +1,10 @@
-import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { configured } from '../clients/errors.js';
 import type { TwentyClient } from '../clients/twenty-client.js';
-import { historyLedger, type HistoryKind } from '../db/schema.js';
-import { historyObjectOf, huf, toTwentyHistoryRecord } from '../mapping/history.js';
+import type { HistoryKind } from '../contracts/history-kinds.js';
+import { historyLedger } from '../db/schema.js';
+import { personAggregates } from '../db/history-ledger.js';
+import { historyObjectOf, toTwentyAggregates, toTwentyHistoryRecord } from '../mapping/history.js';
 import { twentyRecordId } from '../mapping/ids.js';
 import { isErased } from '../db/erasures.js';
 import { normaliseEmail, toTwentyPerson, twentyPersonWarnings, type TwentyPersonWarning } from '../mapping/twenty-person.js';
@@ -113,22 +115,11 @@ export function createTwentyActivities({ db, kgc, twenty }: ActivityDeps) {
      */
     async refreshTwentyAggregates({ customerId, markLate }: { customerId: string; markLate: boolean }): Promise<void> {
       if (await isErased(db, customerId)) return;
-      const [agg] = await db
-        .select({
-          rentals: sql<number>`count(*) filter (where ${historyLedger.kind} = 'rental')`.mapWith(Number),
-          revenue: sql<number>`coalesce(sum(${historyLedger.amountHuf}) filter (where ${historyLedger.kind} in ('rental', 'order')), 0)`.mapWith(Number),
-          lastRental: sql<string | null>`max(${historyLedger.occurredOn}) filter (where ${historyLedger.kind} = 'rental')`,
-          lastService: sql<string | null>`max(${historyLedger.occurredOn}) filter (where ${historyLedger.kind} = 'service')`,
-        })
-        .from(historyLedger)
-        .where(and(eq(historyLedger.customerId, customerId), isNotNull(historyLedger.syncedAt)));
+      const aggregates = await personAggregates(db, [customerId], { syncedOnly: true });
       await requireTwenty(twenty).query(updatePerson, {
         id: twentyRecordId('person', customerId),
         data: {
-          totalRentals: agg!.rentals,
-          totalRevenue: huf(agg!.revenue),
-          lastRentalDate: agg!.lastRental,
-          lastServiceDate: agg!.lastService,
+          ...toTwentyAggregates(aggregates.get(customerId)!),
           ...(markLate ? { paymentStatus: 'LATE' } : {}),
         },
       });

@@ -9,7 +9,7 @@ import { workflowIds } from '../mapping/ids.js';
 import { moduleNames, type ModuleFlags } from '../modules.js';
 import { requireAdminKey } from './admin-auth.js';
 import { startErasure } from './handoffs/gdpr-delete.handoff.js';
-import { partnerSyncHandoff } from './handoffs/partner-sync.handoff.js';
+import { startPartnerSync } from './handoffs/partner-sync.handoff.js';
 import { ApiError, zodDetails } from './errors.js';
 
 const moduleBody = z.object({ enabled: z.boolean() }).strict();
@@ -89,11 +89,11 @@ export function adminRouter(deps: { db: Db; temporal: Client; taskQueue: string;
   router.post('/admin/partners/:customerId/resync', async (req, res) => {
     const customerId = parseCustomerId(req.params.customerId);
     if (await isErased(deps.db, customerId)) throw new ApiError(409, 'customer_erased', `${customerId} was erased (GDPR) and is never synced again`);
-    const { workflowId } = await partnerSyncHandoff(deps.temporal, deps.taskQueue, {
-      type: 'customer.updated',
-      data: { customer_id: customerId },
+    const { workflowId } = await startPartnerSync(deps.temporal, deps.taskQueue, {
+      customerId,
+      eventType: 'customer.updated',
       eventId: `admin-resync-${Date.now()}`,
-    }, deps.db);
+    });
     res.status(202).json({ status: 'accepted', workflowId });
   });
 

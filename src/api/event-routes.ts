@@ -10,23 +10,23 @@ import { rentalClosedHandoff, rentalStartedHandoff } from './handoffs/rental-cam
 import { repairDoneEmailHandoff } from './handoffs/repair-done-email.handoff.js';
 
 /** What each KGC event needs: the hand-off to its workflow, and the modules it depends on. */
-export interface EventRoute {
-  handoff: Handoff;
+export interface EventRoute<E extends KgcEventType> {
+  handoff: Handoff<E>;
   /** The event is skipped when every one of these modules is off; empty = always handled. */
   modules: ModuleName[];
 }
 
-export const eventRoutes: Record<KgcEventType, EventRoute> = {
+export const eventRoutes: { [E in KgcEventType]: EventRoute<E> } = {
   'customer.created': { handoff: partnerSyncHandoff, modules: ['crm', 'support'] },
   'customer.updated': { handoff: partnerSyncHandoff, modules: ['crm', 'support'] },
   'customer.deleted': { handoff: gdprDeleteHandoff, modules: [] },
-  'rental.completed': { handoff: alongside(historyHandoff, rentalClosedHandoff), modules: ['crm'] },
+  'rental.completed': { handoff: alongside<'rental.completed'>(historyHandoff, rentalClosedHandoff), modules: ['crm'] },
   'service.completed': { handoff: historyHandoff, modules: ['crm'] },
   'order.delivered': { handoff: historyHandoff, modules: ['crm'] },
   // Customer emails need no module: the Chatwoot side skips itself while support is off.
-  'rental.started': { handoff: alongside(notificationHandoff, rentalStartedHandoff), modules: [] },
-  'rental.ended': { handoff: alongside(notificationHandoff, rentalClosedHandoff), modules: [] },
+  'rental.started': { handoff: alongside<'rental.started'>(notificationHandoff, rentalStartedHandoff), modules: [] },
+  'rental.ended': { handoff: alongside<'rental.ended'>(notificationHandoff, rentalClosedHandoff), modules: [] },
   'service.quote_ready': { handoff: notificationHandoff, modules: ['support'] },
-  'service.repair_done': { handoff: alongside(notificationHandoff, repairDoneEmailHandoff), modules: [] },
+  'service.repair_done': { handoff: alongside<'service.repair_done'>(notificationHandoff, repairDoneEmailHandoff), modules: [] },
   'order.arrived': { handoff: notificationHandoff, modules: ['support'] },
 };

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { eventCustomerId, type KgcEventType } from '../contracts/kgc-events.js';
+import { eventCustomerId, type KgcEventData, type KgcEventType } from '../contracts/kgc-events.js';
 import type { Db } from '../db/client.js';
 import { erasures, kgcEvents } from '../db/schema.js';
 import { customerHash } from '../mapping/erasure.js';
@@ -21,9 +21,9 @@ export interface IntakeDeps {
   handoffTimeoutMs?: number;
 }
 
-export interface VerifiedEvent {
-  type: KgcEventType;
-  data: Record<string, unknown>;
+export interface VerifiedEvent<E extends KgcEventType> {
+  type: E;
+  data: KgcEventData<E>;
   envelopeId?: string;
 }
 
@@ -54,7 +54,7 @@ export function deliveryIdentity(type: string, data: unknown, envelopeId?: strin
  * Two deliveries of one event racing each other may both signal the partner's workflow; that costs one extra
  * re-read of KGC, never a second workflow (the workflow id is the business key).
  */
-export async function intakeKgcEvent(deps: IntakeDeps, event: VerifiedEvent): Promise<IntakeAnswer> {
+export async function intakeKgcEvent<E extends KgcEventType>(deps: IntakeDeps, event: VerifiedEvent<E>): Promise<IntakeAnswer> {
   const { db } = deps;
   const { deliveryKey, eventId } = deliveryIdentity(event.type, event.data, event.envelopeId);
   const route = eventRoutes[event.type];

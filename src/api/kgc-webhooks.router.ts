@@ -1,9 +1,9 @@
 import express, { Router, type Request } from 'express';
 import { eventFromPathSegment, isKgcEventType, kgcEnvelopeSchema, kgcEventSchemas, type KgcEventType } from '../contracts/kgc-events.js';
 import type { Db } from '../db/client.js';
-import { integrationLog } from '../db/schema.js';
+import { recordAudit } from '../db/audit.js';
 import { ApiError, zodDetails } from './errors.js';
-import { intakeKgcEvent, type IntakeDeps, type VerifiedEvent } from './kgc-intake.js';
+import { intakeKgcEvent, type IntakeDeps } from './kgc-intake.js';
 import { verifyKgcSignature } from './kgc-signature.js';
 
 const maxBodyBytes = 1024 * 1024;
@@ -39,7 +39,7 @@ function readEvent(body: unknown, pathEvent: KgcEventType | undefined): { type: 
 }
 
 async function recordUnknownEvent(db: Db, name: string): Promise<void> {
-  await db.insert(integrationLog).values({ system: 'intake', action: 'unknown_event', status: 'rejected', eventType: name.slice(0, 100) });
+  await recordAudit(db, { system: 'intake', action: 'unknown_event', status: 'rejected', eventType: name.slice(0, 100) });
 }
 
 /** KGC ERP's signed webhooks: `POST /webhooks/kgc` and the per-event aliases `POST /webhook/kgc/{event}`. */
@@ -75,8 +75,7 @@ export function kgcWebhooksRouter(deps: IntakeDeps & { webhookSecret: string }):
         deps.metrics.webhooks.inc({ event: raw.type, outcome: 'invalid' });
         throw new ApiError(400, 'invalid_event', `Invalid ${raw.type} payload`, zodDetails(data.error, 'data'));
       }
-      const event: VerifiedEvent = { type: raw.type, data: data.data as Record<string, unknown>, envelopeId: raw.envelopeId };
-      const answer = await intakeKgcEvent(deps, event);
+      const answer = await intakeKgcEvent(deps, { type: raw.type, data: data.data, envelopeId: raw.envelopeId });
       deps.metrics.webhooks.inc({ event: raw.type, outcome: answer.body.status });
       res.status(answer.status).json(answer.body);
     };

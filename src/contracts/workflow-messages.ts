@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { SendCustomerEmailResult } from '../activities/email.js';
-import type { ErasedSystem } from '../db/schema.js';
+import type { ErasedSystem } from './erasure-steps.js';
 
 /**
  * The messages of the service's workflows, as the API, the CLI and the Web UI send them: signal, query and update

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, date, doublePrecision, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { ErasedSystem } from '../contracts/erasure-steps.js';
+import type { HistoryKind } from '../contracts/history-kinds.js';
 
 /**
  * Every KGC delivery we answered, keyed for de-duplication. Rows are kept for at least 72 hours; the GDPR cascade
@@ -78,20 +80,6 @@ export const erasures = pgTable('erasures', {
   systems: jsonb('systems').$type<ErasedSystem[]>().notNull().default(sql`'[]'::jsonb`),
 });
 
-export const erasureSystems = ['twenty', 'chatwoot', 'koko', 'integration_db'] as const;
-export type ErasureSystem = (typeof erasureSystems)[number];
-export type ErasureStepStatus = 'erased' | 'nothing_found' | 'not_configured' | 'failed';
-
-export interface ErasedSystem {
-  system: ErasureSystem;
-  status: ErasureStepStatus;
-  /** What was erased, counted per kind of row or record. */
-  erased: Record<string, number>;
-  /** Why a step failed or could not run: an error type or status, never upstream text. */
-  code?: string;
-  at: string;
-}
-
 /**
  * What an unfinished erasure still needs to find the customer's data by: the emails and phones read from KGC,
  * Twenty and Chatwoot before they were erased, and the Chatwoot contacts found. Deleted when the erasure is
@@ -133,8 +121,6 @@ export const historyLedger = pgTable(
   },
   (t) => [primaryKey({ columns: [t.kind, t.kgcId] }), index('history_ledger_customer_idx').on(t.customerId)],
 );
-
-export type HistoryKind = 'rental' | 'service' | 'order';
 
 /**
  * Which KGC customer may send an email as its Twenty person's primary email. Twenty's upsert matches on id OR

@@ -1,5 +1,6 @@
 import type { KgcEventData } from '../contracts/kgc-events.js';
-import type { HistoryKind } from '../db/schema.js';
+import type { HistoryKind } from '../contracts/history-kinds.js';
+import type { PersonAggregates } from '../db/history-ledger.js';
 import { twentyRecordId } from './ids.js';
 
 export interface LedgerEntry {
@@ -15,8 +16,10 @@ export interface LedgerEntry {
 const day = (iso: string) => iso.slice(0, 10);
 export const huf = (amount: number) => ({ amountMicros: amount * 1_000_000, currencyCode: 'HUF' });
 
+export type HistoryEvent = 'rental.completed' | 'service.completed' | 'order.delivered';
+
 /** KGC history events → ledger rows (the one source of Twenty history records and person aggregates). */
-export const toLedgerEntry = {
+export const toLedgerEntry: { [E in HistoryEvent]: (d: KgcEventData<E>) => LedgerEntry } = {
   'rental.completed': (d: KgcEventData<'rental.completed'>): LedgerEntry => ({
     kind: 'rental',
     kgcId: d.rental_id,
@@ -45,6 +48,11 @@ export const toLedgerEntry = {
     payload: d,
   }),
 };
+
+/** A person's aggregates as Twenty's person fields. */
+export function toTwentyAggregates(agg: PersonAggregates) {
+  return { totalRentals: agg.totalRentals, totalRevenue: huf(agg.revenueHuf), lastRentalDate: agg.lastRentalDate, lastServiceDate: agg.lastServiceDate };
+}
 
 export const historyObjectOf: Record<HistoryKind, { singular: 'rentalRecord' | 'serviceRecord' | 'salesRecord'; createMany: string; input: string }> = {
   rental: { singular: 'rentalRecord', createMany: 'createRentalRecords', input: 'RentalRecordCreateInput' },

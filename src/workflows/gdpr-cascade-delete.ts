@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, setHandler, sleep, TimeoutFailure } from '@temporalio/workflow';
 import { historyObjects } from '../activities/twenty-history-objects.js';
-import type { ErasedSystem, ErasureSystem } from '../db/schema.js';
+import type { ErasedSystem, ErasureSystem } from '../contracts/erasure-steps.js';
 import { mainActivities, profiles, twentyActivities } from './activity-profiles.js';
 import { gdprDeleteStatus, type GdprDeleteStatus } from '../contracts/workflow-messages.js';
 

@@ -1,5 +1,5 @@
 import type { CustomerBatch } from '../activities/bulk-sync-twenty.js';
-import type { HistoryKind } from '../db/schema.js';
+import type { HistoryKind } from '../contracts/history-kinds.js';
 import type { BulkSyncPhase, BulkSyncProgress } from '../contracts/workflow-messages.js';
 
 export const historyKinds: HistoryKind[] = ['rental', 'service', 'order'];

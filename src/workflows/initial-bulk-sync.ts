@@ -1,7 +1,7 @@
 import { allHandlersFinished, CancellationScope, condition, ContinueAsNew, continueAsNew, isCancellation, setCurrentDetails, setHandler, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { CustomerBatch } from '../activities/bulk-sync-twenty.js';
 import { failure, setupFailureOf } from '../clients/errors.js';
-import type { HistoryKind } from '../db/schema.js';
+import type { HistoryKind } from '../contracts/history-kinds.js';
 import { bulkSyncActivities } from './activity-profiles.js';
 import { type BulkSyncProgress, bulkSyncProgress, pauseBulkSync, resumeBulkSync } from '../contracts/workflow-messages.js';
 import { BulkSyncRun, type BulkSyncState, historyKinds, initialBulkSyncState, type PeopleGroup } from './initial-bulk-sync-state.js';

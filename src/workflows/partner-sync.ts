@@ -1,7 +1,7 @@
 import { ActivityFailure, continueAsNew, isCancellation, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { failure } from '../clients/errors.js';
 import { kgcEventTypeKey } from '../contracts/search-attributes.js';
-import type { HistoryKind } from '../db/schema.js';
+import type { HistoryKind } from '../contracts/history-kinds.js';
 import { liveTwentyPriority } from '../contracts/task-queues.js';
 import { mainActivities, profiles, twentyActivities } from './activity-profiles.js';
 import { historyChanged, partnerChanged, type PartnerSyncStatus, partnerSyncStatus } from '../contracts/workflow-messages.js';

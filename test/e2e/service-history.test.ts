@@ -1,4 +1,6 @@
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { historyLedger } from '../../src/db/schema.js';
 import { twentyRecordId } from '../../src/mapping/ids.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
 import { maybeRecordHistory } from '../support/record-histories.js';
@@ -91,6 +93,27 @@ describe('service history into Twenty', () => {
     await deliver('rental.completed', r, `evt-b-${r.rental_id}`);
     expect(person(c.customer_id)).toMatchObject({ totalRentals: 1, totalRevenue: micros(45000) });
     expect(h.twenty.listRecords('rentalRecords').filter((x) => x.kgcRentalId === r.rental_id)).toHaveLength(1);
+  });
+
+  it('a rental KGC sends again unchanged keeps its ledger row as it was; a changed one is synced again', async () => {
+    const c = newCustomer();
+    h.kgc.putCustomer(c);
+    const r = rental(c.customer_id);
+    const ledgerRow = async () => (await h.db.select().from(historyLedger).where(and(eq(historyLedger.kind, 'rental'), eq(historyLedger.kgcId, r.rental_id))))[0]!;
+    await deliver('rental.completed', r, `evt-a-${r.rental_id}`);
+    const first = await ledgerRow();
+    expect(first.syncedAt, 'the first delivery is synced').not.toBeNull();
+
+    await deliver('rental.completed', r, `evt-b-${r.rental_id}`);
+    const repeated = await ledgerRow();
+    expect(repeated.updatedAt, 'an unchanged repeat must not move updatedAt (a sync in flight would then write the row twice)').toEqual(first.updatedAt);
+    expect(repeated.syncedAt, 'an unchanged repeat keeps the synced mark').toEqual(first.syncedAt);
+
+    await deliver('rental.completed', { ...r, total_cost: 50000 }, `evt-c-${r.rental_id}`);
+    const changed = await ledgerRow();
+    expect(changed.updatedAt.getTime(), 'a changed record moves updatedAt').toBeGreaterThan(first.updatedAt.getTime());
+    expect(changed.syncedAt, 'a changed record is synced again').not.toBeNull();
+    expect(person(c.customer_id)).toMatchObject({ totalRentals: 1, totalRevenue: micros(50000) });
   });
 
   it('aggregates stay exact when Twenty fails between the record write and the aggregate write', async () => {

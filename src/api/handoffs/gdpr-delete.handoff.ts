@@ -29,5 +29,5 @@ export async function startErasure(temporal: Client, taskQueue: string, customer
 }
 
 /** customer.deleted: KGC's free-text reason stays here; the workflow gets a reason code. */
-export const gdprDeleteHandoff: Handoff = async (temporal, taskQueue, event) =>
-  startErasure(temporal, taskQueue, String(event.data.customer_id), erasureReasonCode(String(event.data.gdpr_reason)));
+export const gdprDeleteHandoff: Handoff<'customer.deleted'> = async (temporal, taskQueue, event) =>
+  startErasure(temporal, taskQueue, event.data.customer_id, erasureReasonCode(event.data.gdpr_reason));

@@ -10,11 +10,11 @@ import { startOnce, startOnceOptions } from '../../contracts/workflow-starts.js'
  * Support events that tell the customer something (docs/kgc-contract.md#events): the event's data goes to Postgres under its
  * idempotency key, then one `notify/<event>/<kgc id>` workflow sends it; a repeat joins or finds that workflow.
  */
-export const notificationHandoff: Handoff = async (temporal, taskQueue, event, db) => {
+export const notificationHandoff: Handoff<NotificationEvent> = async (temporal, taskQueue, event, db) => {
   const key = `${event.type}:${notificationSubject(event.data)}`;
-  const customerId = typeof event.data.customer_id === 'string' ? event.data.customer_id : null;
+  const customerId = event.data.customer_id ?? null;
   await db.insert(customerNotifications).values({ key, eventType: event.type, customerId, payload: event.data, status: 'pending' }).onConflictDoNothing();
-  const workflowId = workflowIds.notification(event.type as NotificationEvent, notificationSubject(event.data));
+  const workflowId = workflowIds.notification(event.type, notificationSubject(event.data));
   await startOnce<typeof customerNotification>(temporal, 'customerNotification', {
     workflowId,
     taskQueue,

@@ -1,23 +1,29 @@
+import type { Client } from '@temporalio/client';
+import type { KgcEventType } from '../../contracts/kgc-events.js';
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../../contracts/search-attributes.js';
 import { workflowIds } from '../../mapping/ids.js';
 import { type partnerSync } from '../../workflows/partner-sync.js';
 import type { Handoff } from './handoff.js';
 import { partnerChanged, type PartnerChanged } from '../../contracts/workflow-messages.js';
 
-/** customer.created / customer.updated: mark the partner dirty in its entity workflow, starting it if needed. */
-export const partnerSyncHandoff: Handoff = async (temporal, taskQueue, event) => {
-  const customerId = String(event.data.customer_id);
+/** Marks the partner dirty in its entity workflow, starting it if needed: for KGC's events and the admin's resync. */
+export async function startPartnerSync(temporal: Client, taskQueue: string, event: { customerId: string; eventType: KgcEventType; eventId: string }): Promise<{ workflowId: string }> {
+  const { customerId } = event;
   const workflowId = workflowIds.partnerSync(customerId);
   await temporal.workflow.signalWithStart<typeof partnerSync, [PartnerChanged]>('partnerSync', {
     workflowId,
     taskQueue,
     args: [{ customerId }],
     signal: partnerChanged,
-    signalArgs: [{ eventType: event.type, eventId: event.eventId }],
+    signalArgs: [{ eventType: event.eventType, eventId: event.eventId }],
     typedSearchAttributes: [
       { key: kgcCustomerIdKey, value: customerId },
-      { key: kgcEventTypeKey, value: event.type },
+      { key: kgcEventTypeKey, value: event.eventType },
     ],
   });
   return { workflowId };
-};
+}
+
+/** customer.created / customer.updated. */
+export const partnerSyncHandoff: Handoff<'customer.created' | 'customer.updated'> = async (temporal, taskQueue, event) =>
+  startPartnerSync(temporal, taskQueue, { customerId: event.data.customer_id, eventType: event.type, eventId: event.eventId });

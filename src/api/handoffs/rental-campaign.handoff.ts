@@ -12,8 +12,8 @@ import { rentalChanged, rentalClosed, type RentalEvent } from '../../contracts/w
  * is signalled, or started and signalled. A repeated rental.started, an extension, wakes the running campaign,
  * which re-reads the rental in KGC and moves its timer; a finished campaign stays finished.
  */
-export const rentalStartedHandoff: Handoff = async (temporal, taskQueue, event, db) => {
-  const d = event.data as { rental_id: string; customer_id?: string; customer_phone: string; machine_name: string; rental_end: string };
+export const rentalStartedHandoff: Handoff<'rental.started'> = async (temporal, taskQueue, event, db) => {
+  const d = event.data;
   const customerId = d.customer_id;
   await db
     .insert(emailCampaignSubjects)
@@ -42,8 +42,8 @@ export const rentalStartedHandoff: Handoff = async (temporal, taskQueue, event, 
 };
 
 /** rental.ended / rental.completed: the machine is back, so the rental's campaign (if one runs) ends now. */
-export const rentalClosedHandoff: Handoff = async (temporal, _taskQueue, event) => {
-  const workflowId = workflowIds.rentalExpiry(String(event.data.rental_id));
+export const rentalClosedHandoff: Handoff<'rental.ended' | 'rental.completed'> = async (temporal, _taskQueue, event) => {
+  const workflowId = workflowIds.rentalExpiry(event.data.rental_id);
   try {
     await temporal.workflow.getHandle(workflowId).signal(rentalClosed, { eventType: event.type, eventId: event.eventId });
   } catch (err) {

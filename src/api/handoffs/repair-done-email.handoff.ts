@@ -9,8 +9,8 @@ import { startOnce, startOnceOptions } from '../../contracts/workflow-starts.js'
  * service.repair_done: the "Gépét megjavítottuk, átvehető" email, once per worklog (`repair-done-email/<worklog_id>`).
  * The Chatwoot message for the same event is a separate workflow beside this one.
  */
-export const repairDoneEmailHandoff: Handoff = async (temporal, taskQueue, event, db) => {
-  const d = event.data as { worklog_id: string; customer_id?: string; customer_phone?: string; machine_type?: string; pickup_info?: string };
+export const repairDoneEmailHandoff: Handoff<'service.repair_done'> = async (temporal, taskQueue, event, db) => {
+  const d = event.data;
   const details: Record<string, string> = {};
   if (d.machine_type) details.machine_type = d.machine_type;
   if (d.pickup_info) details.pickup_info = d.pickup_info;
