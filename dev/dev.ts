@@ -13,7 +13,7 @@ import { logger } from '../src/logger.js';
 import { startService } from '../src/service.js';
 import { installTemporalRuntime } from '../src/temporal-runtime.js';
 import { devServerExecutable, devServerExtraArgs } from './temporal-cli.js';
-import { provisionTwentyDataModel } from '../src/twenty/provision.js';
+import { provisionTwentyDataModel } from '../src/clients/twenty-provision.js';
 
 /**
  * `npm run dev`: the whole system on one machine with nothing configured. Whatever the environment names is used

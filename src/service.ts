@@ -15,11 +15,11 @@ import { TwentyClient } from './clients/twenty-client.js';
 import type { Config } from './config.js';
 import { migrateDatabase, openDatabase } from './db/client.js';
 import { logger } from './logger.js';
-import { useErasureHashKey } from './mapping/erasure.js';
+import { useErasureHashKey } from './domain/erasure.js';
 import { ModuleFlags, seedModuleFlags } from './modules.js';
 import { ensureSchedules, scheduleDefinitions } from './schedules.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
-import { checkTwentySetup, missingDataModel, provisionTwentyDataModel } from './twenty/provision.js';
+import { checkTwentySetup, missingDataModel, provisionTwentyDataModel } from './clients/twenty-provision.js';
 import { createWorkers, type WorkerSetup } from './worker.js';
 
 export type Role = 'api' | 'worker';

@@ -5,10 +5,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { signKgcWebhook, startChatwootStandIn, startKgcStandIn, startTwentyStandIn } from '../../sandbox/index.js';
 import { TwentyClient } from '../../src/clients/twenty-client.js';
-import { twentyRecordId } from '../../src/mapping/ids.js';
-import { toTwentyPerson } from '../../src/mapping/twenty-person.js';
+import { twentyRecordId } from '../../src/domain/ids.js';
+import { toTwentyPerson } from '../../src/domain/twenty-person.js';
 import { GeneratedKgc } from '../../sandbox/kgc/generated.js';
-import { provisionTwentyDataModel } from '../../src/twenty/provision.js';
+import { provisionTwentyDataModel } from '../../src/clients/twenty-provision.js';
 import { numberArg, percentile, startBenchStack } from '../support/stack.js';
 
 /**

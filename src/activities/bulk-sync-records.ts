@@ -3,7 +3,7 @@ import type { KgcClient } from '../clients/kgc-client.js';
 import { customerSchema, type KgcCustomer } from '../contracts/kgc-events.js';
 import { recordAudit } from '../db/audit.js';
 import { deadLetters, erasures, partnerLinks, type DeadLetterKind } from '../db/schema.js';
-import { customerHash } from '../mapping/erasure.js';
+import { customerHash } from '../domain/erasure.js';
 import type { ActivityDeps } from './context.js';
 
 type Db = ActivityDeps['db'];

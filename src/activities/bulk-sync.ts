@@ -5,7 +5,7 @@ import { customerSchema, kgcEventSchemas } from '../contracts/kgc-events.js';
 import type { HistoryKind } from '../contracts/history-kinds.js';
 import { upsertLedgerEntries } from '../db/history-ledger.js';
 import { bulkSyncRuns, historyLedger, partnerLinks } from '../db/schema.js';
-import { toLedgerEntry } from '../mapping/history.js';
+import { toLedgerEntry } from '../domain/history.js';
 import type { ActivityDeps } from './context.js';
 import { erasedAmong, recordDeadLetters } from './bulk-sync-records.js';
 

@@ -1,6 +1,6 @@
 import type { ActivityDeps } from './context.js';
 import { addErasureKeys, erasureKeysOf } from '../db/erasures.js';
-import { e164 } from '../mapping/erasure.js';
+import { e164 } from '../domain/erasure.js';
 
 /**
  * The erasure's Chatwoot side. Besides the contact the service created (identifier = customer id), contacts that

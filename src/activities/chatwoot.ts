@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { ChatwootClient } from '../clients/chatwoot-client.js';
 import { ChatwootValidationError, configured, failure } from '../clients/errors.js';
 import { partnerLinks } from '../db/schema.js';
-import { toChatwootContact } from '../mapping/chatwoot-contact.js';
+import { toChatwootContact } from '../domain/chatwoot-contact.js';
 import type { KgcCustomer } from '../contracts/kgc-events.js';
 import type { ActivityDeps } from './context.js';
 import { isErased } from '../db/erasures.js';

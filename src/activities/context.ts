@@ -4,7 +4,7 @@ import type { GeminiClient } from '../clients/gemini-client.js';
 import type { KgcClient } from '../clients/kgc-client.js';
 import type { SmtpClient } from '../clients/smtp-client.js';
 import type { TwentyClient } from '../clients/twenty-client.js';
-import type { ReminderTiming } from '../campaigns/rental-expiry-timing.js';
+import type { ReminderTiming } from '../domain/rental-expiry-timing.js';
 import type { Db } from '../db/client.js';
 
 /** What every activity group is built from (`createActivities(deps)`); tests pass real clients at stand-ins. */

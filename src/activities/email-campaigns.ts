@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { and, eq } from 'drizzle-orm';
-import { rentalCampaignStart } from '../campaigns/rental-campaign-start.js';
-import { campaignMoments, localIsoDate } from '../campaigns/rental-expiry-timing.js';
+import { rentalCampaignStart } from '../contracts/rental-campaign-start.js';
+import { campaignMoments, localIsoDate } from '../domain/rental-expiry-timing.js';
 import { rentalOut } from '../contracts/kgc-rentals.js';
 import { resolveCustomer, type CustomerResolution } from '../db/customer-resolution.js';
 import { emailCampaignSubjects, type EmailCampaign } from '../db/schema.js';

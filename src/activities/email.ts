@@ -1,11 +1,11 @@
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
-import { consentAllows } from '../campaigns/consent.js';
-import { emailKey, messageIdFor } from '../campaigns/email-keys.js';
+import { consentAllows } from '../domain/consent.js';
+import { emailKey, messageIdFor } from '../domain/email-keys.js';
 import { failure, sanitisedFailure } from '../clients/errors.js';
 import type { KgcCustomer } from '../contracts/kgc-events.js';
 import { recordAudit } from '../db/audit.js';
 import { emailCampaignSubjects, emailOutbox } from '../db/schema.js';
-import { splitHungarianName } from '../mapping/hungarian-name.js';
+import { splitHungarianName } from '../domain/hungarian-name.js';
 import { emailTemplates, greetingFor, type EmailKind, type RenderedEmail } from '../templates/email/index.js';
 import { currentRun, type ActivityDeps } from './context.js';
 import { isErased } from '../db/erasures.js';

@@ -1,7 +1,7 @@
 import { TwentyNotFoundError } from '../clients/errors.js';
 import type { TwentyClient } from '../clients/twenty-client.js';
-import { e164 } from '../mapping/erasure.js';
-import { twentyRecordId } from '../mapping/ids.js';
+import { e164 } from '../domain/erasure.js';
+import { twentyRecordId } from '../domain/ids.js';
 import type { ActivityDeps } from './context.js';
 import { addErasureKeys } from '../db/erasures.js';
 import type { HistoryObject } from './twenty-history-objects.js';

@@ -1,6 +1,6 @@
 import { configured, TwentyNotFoundError } from '../clients/errors.js';
 import { recordAudit } from '../db/audit.js';
-import { twentyRecordId } from '../mapping/ids.js';
+import { twentyRecordId } from '../domain/ids.js';
 import { currentRun, type ActivityDeps } from './context.js';
 import { isErased } from '../db/erasures.js';
 

@@ -5,11 +5,11 @@ import { erasureCertificate, isErased } from '../db/erasures.js';
 import { partnerLink } from '../db/partner-links.js';
 import { customerId as customerIdSchema } from '../contracts/kgc-events.js';
 import type { Db } from '../db/client.js';
-import { workflowIds } from '../mapping/ids.js';
+import { workflowIds } from '../domain/ids.js';
 import { moduleNames, type ModuleFlags } from '../modules.js';
 import { requireAdminKey } from './admin-auth.js';
-import { startErasure } from './handoffs/gdpr-delete.handoff.js';
-import { startPartnerSync } from './handoffs/partner-sync.handoff.js';
+import { startErasure } from './start-or-signal/gdpr-delete.handoff.js';
+import { startPartnerSync } from './start-or-signal/partner-sync.handoff.js';
 import { ApiError, zodDetails } from './errors.js';
 
 const moduleBody = z.object({ enabled: z.boolean() }).strict();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { kokoMessageMarker, notificationMessageMarker } from '../contracts/koko.js';
-import { senderVerification, type SenderVerification } from '../mapping/chatwoot-sender-trust.js';
+import { senderVerification, type SenderVerification } from '../domain/chatwoot-sender-trust.js';
 
 /** What one Chatwoot agent-bot webhook (message_created or a conversation event) means for Koko. */
 export type ChatwootAction =

@@ -1,13 +1,13 @@
 import type { KgcEventType } from '../contracts/kgc-events.js';
 import type { ModuleName } from '../db/schema.js';
-import { alongside } from './handoffs/alongside.js';
-import type { Handoff } from './handoffs/handoff.js';
-import { gdprDeleteHandoff } from './handoffs/gdpr-delete.handoff.js';
-import { historyHandoff } from './handoffs/history.handoff.js';
-import { notificationHandoff } from './handoffs/notification.handoff.js';
-import { partnerSyncHandoff } from './handoffs/partner-sync.handoff.js';
-import { rentalClosedHandoff, rentalStartedHandoff } from './handoffs/rental-campaign.handoff.js';
-import { repairDoneEmailHandoff } from './handoffs/repair-done-email.handoff.js';
+import { alongside } from './start-or-signal/alongside.js';
+import type { Handoff } from './start-or-signal/handoff.js';
+import { gdprDeleteHandoff } from './start-or-signal/gdpr-delete.handoff.js';
+import { historyHandoff } from './start-or-signal/history.handoff.js';
+import { notificationHandoff } from './start-or-signal/notification.handoff.js';
+import { partnerSyncHandoff } from './start-or-signal/partner-sync.handoff.js';
+import { rentalClosedHandoff, rentalStartedHandoff } from './start-or-signal/rental-campaign.handoff.js';
+import { repairDoneEmailHandoff } from './start-or-signal/repair-done-email.handoff.js';
 
 /** What each KGC event needs: the hand-off to its workflow, and the modules it depends on. */
 export interface EventRoute<E extends KgcEventType> {

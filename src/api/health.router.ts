@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import type { TwentySetup, TwentySetupProblem } from '../twenty/provision.js';
+import type { TwentySetup, TwentySetupProblem } from '../clients/twenty-provision.js';
 import type { ModuleFlags } from '../modules.js';
 import type { Metrics } from './metrics.js';
 

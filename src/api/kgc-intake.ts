@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { eventCustomerId, type KgcEventData, type KgcEventType } from '../contracts/kgc-events.js';
 import type { Db } from '../db/client.js';
 import { erasures, kgcEvents } from '../db/schema.js';
-import { customerHash } from '../mapping/erasure.js';
+import { customerHash } from '../domain/erasure.js';
 import { logger } from '../logger.js';
 import type { ModuleFlags } from '../modules.js';
 import { ApiError } from './errors.js';

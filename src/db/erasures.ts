@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { customerHash, normalisedEmail } from '../mapping/erasure.js';
+import { customerHash, normalisedEmail } from '../domain/erasure.js';
 import type { Db } from './client.js';
 import { configuredSystems, erasureKeys, erasures } from './schema.js';
 

@@ -1,5 +1,5 @@
 import { and, inArray, isNotNull, sql } from 'drizzle-orm';
-import type { LedgerEntry } from '../mapping/history.js';
+import type { LedgerEntry } from '../domain/history.js';
 import type { Db } from './client.js';
 import { historyLedger } from './schema.js';
 

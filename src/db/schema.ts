@@ -149,7 +149,7 @@ export const kokoConversations = pgTable(
     conversationId: bigint('conversation_id', { mode: 'number' }).primaryKey(),
     contactId: bigint('contact_id', { mode: 'number' }),
     customerId: text('customer_id'),
-    /** Who vouches for the writer (src/mapping/chatwoot-sender-trust.ts); null: nobody, so no account data. */
+    /** Who vouches for the writer (src/domain/chatwoot-sender-trust.ts); null: nobody, so no account data. */
     verifiedBy: text('verified_by', { enum: ['carrier', 'hmac'] }),
     /** Only the phone a carrier channel delivered from; a phone typed into a contact is never kept. */
     contactPhone: text('contact_phone'),

@@ -1,5 +1,5 @@
 import { TwentyClient } from '../clients/twenty-client.js';
-import { provisionTwentyDataModel } from '../twenty/provision.js';
+import { provisionTwentyDataModel } from '../clients/twenty-provision.js';
 
 /** `npm run twenty:provision`: creates the KGC custom fields and objects in Twenty; safe to run again. */
 async function main() {

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { customerNotifications, erasureKeys, integrationLog, kgcEvents, kokoConversations, partnerLinks } from '../../src/db/schema.js';
-import { twentyRecordId } from '../../src/mapping/ids.js';
+import { twentyRecordId } from '../../src/domain/ids.js';
 import { temporalCliPath } from '../../dev/temporal-cli.js';
 import { type gdprCascadeDelete } from '../../src/workflows/gdpr-cascade-delete.js';
 import { erasureHashKey, newCustomer, startHarness, type Harness } from '../support/harness.js';

@@ -14,7 +14,7 @@ import { kgcCustomerIdKey, kgcEventTypeKey } from '../../src/contracts/search-at
 import { openDatabase } from '../../src/db/client.js';
 import { historyLedger } from '../../src/db/schema.js';
 import { devServerExtraArgs, temporalCliPath } from '../../dev/temporal-cli.js';
-import { provisionTwentyDataModel } from '../../src/twenty/provision.js';
+import { provisionTwentyDataModel } from '../../src/clients/twenty-provision.js';
 
 import { adminApiKey, erasureHashKey, createTestDatabase, webhookSecret, workflowBundle } from '../support/harness.js';
 import { type BulkSyncProgress, bulkSyncProgress } from '../../src/contracts/workflow-messages.js';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetters, partnerLinks } from '../../src/db/schema.js';
 import { TwentyClient } from '../../src/clients/twenty-client.js';
-import { twentyRecordId } from '../../src/mapping/ids.js';
+import { twentyRecordId } from '../../src/domain/ids.js';
 
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
 import { type BulkSyncProgress } from '../../src/contracts/workflow-messages.js';

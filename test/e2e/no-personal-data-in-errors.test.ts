@@ -3,7 +3,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TwentyClient } from '../../src/clients/twenty-client.js';
 import { customerNotifications, deadLetters, emailOutbox, integrationLog, kgcEvents, partnerLinks } from '../../src/db/schema.js';
-import { provisionTwentyDataModel } from '../../src/twenty/provision.js';
+import { provisionTwentyDataModel } from '../../src/clients/twenty-provision.js';
 import { eventually } from '../support/eventually.js';
 import { captureLogs, newCustomer, startHarness, type Harness } from '../support/harness.js';
 

@@ -6,7 +6,7 @@ import { createTwentyActivities } from '../../src/activities/twenty.js';
 import { KgcClient } from '../../src/clients/kgc-client.js';
 import { TwentyClient } from '../../src/clients/twenty-client.js';
 import { integrationLog, partnerLinks } from '../../src/db/schema.js';
-import { twentyRecordId } from '../../src/mapping/ids.js';
+import { twentyRecordId } from '../../src/domain/ids.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
 import { maybeRecordHistory } from '../support/record-histories.js';
 

@@ -1,6 +1,6 @@
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localIsoDate } from '../../src/campaigns/rental-expiry-timing.js';
+import { localIsoDate } from '../../src/domain/rental-expiry-timing.js';
 import { kgcCustomerIdKey } from '../../src/contracts/search-attributes.js';
 import { emailOutbox } from '../../src/db/schema.js';
 import { type rentalExpiryCampaign } from '../../src/workflows/rental-expiry-campaign.js';

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyLedger } from '../../src/db/schema.js';
-import { twentyRecordId } from '../../src/mapping/ids.js';
+import { twentyRecordId } from '../../src/domain/ids.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
 import { maybeRecordHistory } from '../support/record-histories.js';
 

@@ -3,7 +3,7 @@ import { TwentyClient } from '../../src/clients/twenty-client.js';
 import { loadConfig } from '../../src/config.js';
 import { deadLetters } from '../../src/db/schema.js';
 import { startService } from '../../src/service.js';
-import { provisionTwentyDataModel } from '../../src/twenty/provision.js';
+import { provisionTwentyDataModel } from '../../src/clients/twenty-provision.js';
 
 import { eventually } from '../support/eventually.js';
 import { adminApiKey, erasureHashKey, type Harness, newCustomer, startHarness, webhookSecret } from '../support/harness.js';

@@ -9,9 +9,9 @@ import { TwentyClient } from '../../src/clients/twenty-client.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { logStreams } from '../../src/logger.js';
-import { twentyRecordId } from '../../src/mapping/ids.js';
+import { twentyRecordId } from '../../src/domain/ids.js';
 import { startService } from '../../src/service.js';
-import { provisionTwentyDataModel } from '../../src/twenty/provision.js';
+import { provisionTwentyDataModel } from '../../src/clients/twenty-provision.js';
 import { workflowsPath } from '../../src/worker.js';
 
 export const webhookSecret = 'test-kgc-webhook-secret';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryIdentity } from '../../src/api/kgc-intake.js';
 import { eventFromPathSegment, eventPathSegment, kgcEventTypes } from '../../src/contracts/kgc-events.js';
-import { toChatwootContact } from '../../src/mapping/chatwoot-contact.js';
-import { splitHungarianName } from '../../src/mapping/hungarian-name.js';
-import { twentyRecordId } from '../../src/mapping/ids.js';
-import { toTwentyPhone } from '../../src/mapping/phone.js';
-import { toTwentyHistoryRecord } from '../../src/mapping/history.js';
-import { toTwentyPerson, twentyPersonWarnings } from '../../src/mapping/twenty-person.js';
+import { toChatwootContact } from '../../src/domain/chatwoot-contact.js';
+import { splitHungarianName } from '../../src/domain/hungarian-name.js';
+import { twentyRecordId } from '../../src/domain/ids.js';
+import { toTwentyPhone } from '../../src/domain/phone.js';
+import { toTwentyHistoryRecord } from '../../src/domain/history.js';
+import { toTwentyPerson, twentyPersonWarnings } from '../../src/domain/twenty-person.js';
 
 const customer = {
   customer_id: 'C-1001',

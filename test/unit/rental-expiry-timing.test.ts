@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { consentAllows } from '../../src/campaigns/consent.js';
-import { campaignMoments, localIsoDate } from '../../src/campaigns/rental-expiry-timing.js';
+import { consentAllows } from '../../src/domain/consent.js';
+import { campaignMoments, localIsoDate } from '../../src/domain/rental-expiry-timing.js';
 
 const budapest = { leadMs: 86_400_000, hour: 10, timeZone: 'Europe/Budapest' };
 const iso = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, new Date(v).toISOString()]));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { twentyRecordId } from '../../src/mapping/ids.js';
-import { addEmailClaims, claimedInFlight, customersWithSharedEmail } from '../../src/mapping/twenty-email-owners.js';
+import { twentyRecordId } from '../../src/domain/ids.js';
+import { addEmailClaims, claimedInFlight, customersWithSharedEmail } from '../../src/domain/twenty-email-owners.js';
 
 const c = (customer_id: string, email: string | null) => ({ customer_id, email });
 

@@ -1,6 +1,6 @@
-import { setupFailureOf } from '../clients/errors.js';
-import type { TwentyClient } from '../clients/twenty-client.js';
-import { customObjects, personFields, type FieldSpec } from './data-model.js';
+import { setupFailureOf } from './errors.js';
+import type { TwentyClient } from './twenty-client.js';
+import { customObjects, personFields, type FieldSpec } from './twenty-data-model.js';
 
 interface MetaObject {
   id: string;

@@ -1,8 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { sql } from 'drizzle-orm';
-import { rentalCampaignStart } from '../../campaigns/rental-campaign-start.js';
+import { rentalCampaignStart } from '../../contracts/rental-campaign-start.js';
 import { emailCampaignSubjects } from '../../db/schema.js';
-import { workflowIds } from '../../mapping/ids.js';
+import { workflowIds } from '../../domain/ids.js';
 import { type rentalExpiryCampaign } from '../../workflows/rental-expiry-campaign.js';
 import type { Handoff } from './handoff.js';
 import { rentalChanged, rentalClosed, type RentalEvent } from '../../contracts/workflow-messages.js';
