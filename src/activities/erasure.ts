@@ -18,7 +18,7 @@ import {
 } from '../db/schema.js';
 import { erasureSystems, type ErasedSystem, type ErasureSystem } from '../contracts/erasure-steps.js';
 import { customerHash, e164 } from '../domain/erasure.js';
-import { workflowIds } from '../domain/ids.js';
+import { workflowIds } from '../contracts/workflow-ids.js';
 import { logger } from '../logger.js';
 import { addErasureKeys, erasureKeysOf } from '../db/erasures.js';
 import { currentRun, type ActivityDeps } from './context.js';

@@ -5,7 +5,7 @@ import { erasureCertificate, isErased } from '../db/erasures.js';
 import { partnerLink } from '../db/partner-links.js';
 import { customerId as customerIdSchema } from '../contracts/kgc-events.js';
 import type { Db } from '../db/client.js';
-import { workflowIds } from '../domain/ids.js';
+import { workflowIds } from '../contracts/workflow-ids.js';
 import { moduleNames, type ModuleFlags } from '../modules.js';
 import { requireAdminKey } from './admin-auth.js';
 import { startErasure } from './start-or-signal/gdpr-delete.handoff.js';

@@ -5,7 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { bulkSyncRuns } from '../db/schema.js';
-import { workflowIds } from '../domain/ids.js';
+import { workflowIds } from '../contracts/workflow-ids.js';
 import { type initialBulkSync } from '../workflows/initial-bulk-sync.js';
 import { requireAdminKey } from './admin-auth.js';
 import { ApiError, zodDetails } from './errors.js';

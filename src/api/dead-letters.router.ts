@@ -6,7 +6,7 @@ import { isErased } from '../db/erasures.js';
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../contracts/search-attributes.js';
 import type { Db } from '../db/client.js';
 import { deadLetters } from '../db/schema.js';
-import { workflowIds } from '../domain/ids.js';
+import { workflowIds } from '../contracts/workflow-ids.js';
 import { type partnerSync } from '../workflows/partner-sync.js';
 import { requireAdminKey } from './admin-auth.js';
 import { ApiError, zodDetails } from './errors.js';

@@ -4,7 +4,7 @@ import type { KokoSettings } from '../contracts/koko.js';
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../contracts/search-attributes.js';
 import type { Db } from '../db/client.js';
 import { kokoConversations, kokoMessages, partnerLinks } from '../db/schema.js';
-import { workflowIds } from '../domain/ids.js';
+import { workflowIds } from '../contracts/workflow-ids.js';
 import { type kokoConversation } from '../workflows/koko-conversation.js';
 import type { ChatwootAction } from './chatwoot-events.js';
 import { conversationEvent, customerMessage, type CustomerMessage } from '../contracts/workflow-messages.js';

@@ -1,5 +1,5 @@
 import { kgcCustomerIdKey, kgcEventTypeKey } from './search-attributes.js';
-import { workflowIds } from '../domain/ids.js';
+import { workflowIds } from './workflow-ids.js';
 
 /**
  * How every `rental-expiry/<rental_id>` run is started, by the intake (rental.started) and by the daily sweep alike.

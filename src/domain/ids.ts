@@ -9,13 +9,3 @@ export type TwentyRecordKind = 'person' | 'rentalRecord' | 'serviceRecord' | 'sa
 export function twentyRecordId(kind: TwentyRecordKind, kgcId: string): string {
   return uuidv5(`${kind}:${kgcId}`, KGC_NAMESPACE);
 }
-
-export const workflowIds = {
-  partnerSync: (customerId: string) => `partner-sync/${customerId}`,
-  gdprDelete: (customerId: string) => `gdpr-delete/${customerId}`,
-  notification: (event: string, kgcId: string) => `notify/${event}/${kgcId}`,
-  kokoConversation: (conversationId: number) => `koko/${conversationId}`,
-  rentalExpiry: (rentalId: string) => `rental-expiry/${rentalId}`,
-  repairDoneEmail: (worklogId: string) => `repair-done-email/${worklogId}`,
-  initialBulkSync: (runId: string) => `initial-bulk-sync/${runId}`,
-};

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErasedSystem, ErasureSystem } from '../../src/contracts/erasure-steps.js';
-import { workflowIds } from '../../src/domain/ids.js';
+import { workflowIds } from '../../src/contracts/workflow-ids.js';
 import type { gdprCascadeDelete } from '../../src/workflows/gdpr-cascade-delete.js';
 import { startStubWorkers, type StubWorkers } from '../support/stub-workers.js';
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClassifyResult } from '../../src/activities/gemini.js';
 import type { KokoSettings } from '../../src/contracts/koko.js';
 import { conversationEvent, customerMessage, decideSignal, decideUpdate, kokoStatus } from '../../src/contracts/workflow-messages.js';
-import { workflowIds } from '../../src/domain/ids.js';
+import { workflowIds } from '../../src/contracts/workflow-ids.js';
 import type { kokoConversation } from '../../src/workflows/koko-conversation.js';
 import { eventually } from '../support/eventually.js';
 import { startStubWorkers, type StubWorkers } from '../support/stub-workers.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partnerChanged, type PartnerChanged } from '../../src/contracts/workflow-messages.js';
-import { workflowIds } from '../../src/domain/ids.js';
+import { workflowIds } from '../../src/contracts/workflow-ids.js';
 import type { partnerSync } from '../../src/workflows/partner-sync.js';
 import { eventually } from '../support/eventually.js';
 import { gate, startStubWorkers, type StubWorkers } from '../support/stub-workers.js';

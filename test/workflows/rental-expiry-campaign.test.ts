@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RentalPlan } from '../../src/activities/email-campaigns.js';
 import { rentalClosed, rentalExpiryStatus } from '../../src/contracts/workflow-messages.js';
-import { workflowIds } from '../../src/domain/ids.js';
+import { workflowIds } from '../../src/contracts/workflow-ids.js';
 import type { rentalExpiryCampaign } from '../../src/workflows/rental-expiry-campaign.js';
 import { eventually } from '../support/eventually.js';
 import { startStubWorkers, type StubWorkers } from '../support/stub-workers.js';

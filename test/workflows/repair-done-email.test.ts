@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workflowIds } from '../../src/domain/ids.js';
+import { workflowIds } from '../../src/contracts/workflow-ids.js';
 import type { repairDoneEmail } from '../../src/workflows/repair-done-email.js';
 import { startStubWorkers, type StubWorkers } from '../support/stub-workers.js';
 

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../../contracts/search-attributes.js';
 import { erasureReasonCode } from '../../domain/erasure.js';
-import { workflowIds } from '../../domain/ids.js';
+import { workflowIds } from '../../contracts/workflow-ids.js';
 import type { gdprCascadeDelete } from '../../workflows/gdpr-cascade-delete.js';
 import type { Handoff } from './handoff.js';
 import { startOnce } from '../../contracts/workflow-starts.js';

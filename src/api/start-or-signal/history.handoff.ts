@@ -1,7 +1,7 @@
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../../contracts/search-attributes.js';
 import { upsertLedgerEntries } from '../../db/history-ledger.js';
 import { toLedgerEntry, type HistoryEvent } from '../../domain/history.js';
-import { workflowIds } from '../../domain/ids.js';
+import { workflowIds } from '../../contracts/workflow-ids.js';
 import { type partnerSync } from '../../workflows/partner-sync.js';
 import type { Handoff } from './handoff.js';
 import { historyChanged, type PartnerChanged } from '../../contracts/workflow-messages.js';

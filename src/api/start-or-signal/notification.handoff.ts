@@ -1,6 +1,6 @@
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../../contracts/search-attributes.js';
 import { customerNotifications } from '../../db/schema.js';
-import { workflowIds } from '../../domain/ids.js';
+import { workflowIds } from '../../contracts/workflow-ids.js';
 import { notificationSubject, type NotificationEvent } from '../../templates/notifications.js';
 import type { customerNotification } from '../../workflows/customer-notification.js';
 import type { Handoff } from './handoff.js';

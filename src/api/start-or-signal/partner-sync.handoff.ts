@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { KgcEventType } from '../../contracts/kgc-events.js';
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../../contracts/search-attributes.js';
-import { workflowIds } from '../../domain/ids.js';
+import { workflowIds } from '../../contracts/workflow-ids.js';
 import { type partnerSync } from '../../workflows/partner-sync.js';
 import type { Handoff } from './handoff.js';
 import { partnerChanged, type PartnerChanged } from '../../contracts/workflow-messages.js';

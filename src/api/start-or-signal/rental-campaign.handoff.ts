@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { sql } from 'drizzle-orm';
 import { rentalCampaignStart } from '../../contracts/rental-campaign-start.js';
 import { emailCampaignSubjects } from '../../db/schema.js';
-import { workflowIds } from '../../domain/ids.js';
+import { workflowIds } from '../../contracts/workflow-ids.js';
 import { type rentalExpiryCampaign } from '../../workflows/rental-expiry-campaign.js';
 import type { Handoff } from './handoff.js';
 import { rentalChanged, rentalClosed, type RentalEvent } from '../../contracts/workflow-messages.js';

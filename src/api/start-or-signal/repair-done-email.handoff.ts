@@ -1,6 +1,6 @@
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../../contracts/search-attributes.js';
 import { emailCampaignSubjects } from '../../db/schema.js';
-import { workflowIds } from '../../domain/ids.js';
+import { workflowIds } from '../../contracts/workflow-ids.js';
 import type { repairDoneEmail } from '../../workflows/repair-done-email.js';
 import type { Handoff } from './handoff.js';
 import { startOnce, startOnceOptions } from '../../contracts/workflow-starts.js';

@@ -1,0 +1,13 @@
+/**
+ * Workflow ids are business keys: one workflow per customer, conversation, rental, worklog or event, so a repeated
+ * event finds the workflow it already started. Operators search the Web UI by them; they never change.
+ */
+export const workflowIds = {
+  partnerSync: (customerId: string) => `partner-sync/${customerId}`,
+  gdprDelete: (customerId: string) => `gdpr-delete/${customerId}`,
+  notification: (event: string, kgcId: string) => `notify/${event}/${kgcId}`,
+  kokoConversation: (conversationId: number) => `koko/${conversationId}`,
+  rentalExpiry: (rentalId: string) => `rental-expiry/${rentalId}`,
+  repairDoneEmail: (worklogId: string) => `repair-done-email/${worklogId}`,
+  initialBulkSync: (runId: string) => `initial-bulk-sync/${runId}`,
+};
