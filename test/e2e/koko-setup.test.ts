@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGeminiStandIn, type GeminiStandIn } from '../../sandbox/gemini/index.js';
 
+import { eventually } from '../support/eventually.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { kokoStatus } from '../../src/contracts/workflow-messages.js';
 
@@ -31,16 +32,6 @@ afterAll(async () => {
   await gemini?.close();
 });
 
-async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('Koko set up without a bot token', () => {
   it('is not ready while KOKO_TEAMS names a team Chatwoot does not know (Chatwoot would silently clear it)', async () => {
     const res = await fetch(`${h.apiUrl}/ready`);
@@ -58,14 +49,14 @@ describe('Koko set up without a bot token', () => {
     const m = `USER-${randomUUID().slice(0, 8)}`;
     gemini.script(m, { json: { intent: 'berles', confidence: 0.95, language: 'hu', suggestedReply: 'Szombaton 8-tól 12-ig.', needsHuman: false, reason: 'teszt' } });
     const { conversation: conv } = h.chatwoot.receiveCustomerMessage({ content: `${m} Nyitva vagytok szombaton?`, phone: '+36201234567' });
-    const reply = await waitFor(() => h.chatwoot.messages(conv.id).find((x) => x.message_type === 1 && !x.private), 'the auto reply');
+    const reply = await eventually(() => h.chatwoot.messages(conv.id).find((x) => x.message_type === 1 && !x.private), 'the auto reply');
     expect(reply.sender?.type, 'Chatwoot takes a message without the bot id for the admin’s own').toBe('agent_bot');
     const handle = h.client.workflow.getHandle(`koko/${conv.id}`);
     const { runId } = await handle.describe();
     await h.chatwoot.webhooksIdle();
     // Had the reply counted as an agent's, the run would have ended and this message would start a new one.
     h.chatwoot.receiveCustomerMessage({ content: `${m} És vasárnap?`, conversationId: conv.id });
-    const status = await waitFor(async () => {
+    const status = await eventually(async () => {
       const s = await h.client.workflow.getHandle(`koko/${conv.id}`, runId).query(kokoStatus);
       return s.replies === 2 || s.phase === 'done' ? s : undefined;
     }, 'the second reply');
