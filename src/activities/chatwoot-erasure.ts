@@ -26,6 +26,7 @@ export function createChatwootErasureActivities({ db, chatwoot }: ActivityDeps) 
     async deleteChatwootContacts({ customerId }: { customerId: string }): Promise<{ configured: boolean; contacts: number; conversations: number }> {
       if (!chatwoot) return { configured: false, contacts: 0, conversations: 0 };
       const { contactIds } = await erasureKeysOf(db, customerId);
+      // Looked up again, not only taken from the keys: a sync in flight may have created the contact anew since.
       const own = (await chatwoot.filterContacts('identifier', customerId)).map((c) => c.id);
       let contacts = 0;
       let conversations = 0;

@@ -73,37 +73,20 @@ export async function gdprCascadeDelete({ customerId, reasonCode }: GdprDeleteIn
     await twentyKeys;
     return pending.includes('chatwoot') ? settle(main.collectChatwootErasureKeys({ customerId })) : undefined;
   })();
+  /** A system's step once its keys are in: a failed collection fails the step, no credentials mean not_configured. */
+  const afterKeys = (keys: Promise<{ configured: boolean } | Error | undefined>, erase: () => Promise<Counts>): StepRun => async () => {
+    const collected = await keys;
+    if (collected instanceof Error) throw collected;
+    return collected && !collected.configured ? 'not_configured' : erase();
+  };
+  const eraseKoko = () => main.eraseKokoData({ customerId });
+  const eraseOwnRows = () => main.eraseIntegrationRows({ customerId });
   const runs: Record<ErasureSystem, { first: StepRun; again: () => Promise<Counts> }> = {
-    twenty: {
-      first: async () => {
-        const keys = await twentyKeys;
-        if (keys instanceof Error) throw keys;
-        return keys && !keys.configured ? 'not_configured' : destroyInTwenty();
-      },
-      again: destroyInTwenty,
-    },
-    chatwoot: {
-      first: async () => {
-        const keys = await chatwootKeys;
-        if (keys instanceof Error) throw keys;
-        return keys && !keys.configured ? 'not_configured' : destroyInChatwoot();
-      },
-      again: destroyInChatwoot,
-    },
-    koko: {
-      first: async () => {
-        await twentyKeys;
-        return main.eraseKokoData({ customerId });
-      },
-      again: () => main.eraseKokoData({ customerId }),
-    },
-    integration_db: {
-      first: async () => {
-        await twentyKeys;
-        return main.eraseIntegrationRows({ customerId });
-      },
-      again: () => main.eraseIntegrationRows({ customerId }),
-    },
+    twenty: { first: afterKeys(twentyKeys, destroyInTwenty), again: destroyInTwenty },
+    chatwoot: { first: afterKeys(chatwootKeys, destroyInChatwoot), again: destroyInChatwoot },
+    // Koko's and our own rows only need the phones Twenty's person held, whatever became of Twenty's step.
+    koko: { first: afterKeys(twentyKeys.then(() => undefined), eraseKoko), again: eraseKoko },
+    integration_db: { first: afterKeys(twentyKeys.then(() => undefined), eraseOwnRows), again: eraseOwnRows },
   };
 
   const record = async (outcome: ErasedSystem) => {
