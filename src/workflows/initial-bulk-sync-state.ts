@@ -247,6 +247,7 @@ export class BulkSyncRun {
   /** Banks the writing time so far, before a hand-over or at the end. */
   bankActiveTime(now: number): void {
     this.state.activeMs = this.activeMs(now);
+    this.segmentStart = now;
   }
 
   finished(now: number): void {

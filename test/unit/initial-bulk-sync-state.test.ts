@@ -130,6 +130,12 @@ describe('bulk sync run', () => {
     expect(run.activeMs(t0 + 10_000)).toBe(2000);
   });
 
+  it('counts writing time banked before a hand-over once, not twice', () => {
+    const run = writingRun();
+    run.bankActiveTime(t0 + 2000);
+    expect(run.activeMs(t0 + 3000), 'the banked stretch was counted again').toBe(3000);
+  });
+
   it('reports a cancelled run as cancelled', () => {
     const run = writingRun();
     run.cancelled = true;
