@@ -18,6 +18,8 @@ import { createRetentionActivities } from './retention.js';
 import { createStoreActivities } from './store.js';
 import { createTwentyActivities } from './twenty.js';
 import { createTwentyErasureActivities } from './twenty-erasure.js';
+import { createTwentyPersonAskActivities } from './twenty-person-asks.js';
+import { createTwentyPersonBatchActivities } from './twenty-person-batches.js';
 
 export type { ActivityDeps } from './context.js';
 
@@ -38,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createEmailActivities(deps),
     ...createEmailCampaignActivities(deps),
     ...createBulkSyncActivities(deps),
+    ...createTwentyPersonAskActivities(),
   };
 }
 
@@ -52,3 +55,6 @@ export type ChatwootBulkActivities = ReturnType<typeof createChatwootBulkActivit
 export { createTwentyPaymentStatusActivities, createTwentyErasureActivities };
 export type TwentyErasureActivities = ReturnType<typeof createTwentyErasureActivities>;
 export type TwentyPaymentStatusActivities = ReturnType<typeof createTwentyPaymentStatusActivities>;
+
+export { createTwentyPersonBatchActivities };
+export type TwentyPersonBatchActivities = ReturnType<typeof createTwentyPersonBatchActivities>;

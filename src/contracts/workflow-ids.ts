@@ -10,4 +10,6 @@ export const workflowIds = {
   rentalExpiry: (rentalId: string) => `rental-expiry/${rentalId}`,
   repairDoneEmail: (worklogId: string) => `repair-done-email/${worklogId}`,
   initialBulkSync: (runId: string) => `initial-bulk-sync/${runId}`,
+  /** One per task queue: gathers the person writes of every partnerSync into shared Twenty requests. */
+  twentyPersonBatcher: (taskQueue: string) => `twenty-person-batcher/${taskQueue}`,
 };

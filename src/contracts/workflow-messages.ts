@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { SendCustomerEmailResult } from '../activities/email.js';
+import type { TwentyPersonWarning } from '../domain/twenty-person.js';
 import type { ErasedSystem } from './erasure-steps.js';
 
 /**
@@ -106,3 +107,23 @@ export const rentalChanged = defineSignal<[RentalEvent]>('rentalChanged');
 /** rental.ended / rental.completed: the machine is back, the campaign ends. */
 export const rentalClosed = defineSignal<[RentalEvent]>('rentalClosed');
 export const rentalExpiryStatus = defineQuery<RentalExpiryStatus>('status');
+
+// twenty-person-batcher/<task queue>
+/**
+ * A partnerSync asking for its Twenty person to be written in the next batch. `ticket` is unique per ask (run id and
+ * count), so the answer reaches the ask it belongs to and a repeated ask's second answer is ignored.
+ */
+export interface PersonWriteWanted {
+  customerId: string;
+  ticket: string;
+}
+/** The batch's answer to one ask: ids and warning codes only; `failed` is an id-only reason. */
+export interface PersonWriteDone {
+  ticket: string;
+  personId?: string;
+  customerGone?: boolean;
+  warnings?: TwentyPersonWarning[];
+  failed?: string;
+}
+export const personWriteWanted = defineSignal<[PersonWriteWanted]>('personWriteWanted');
+export const personWriteDone = defineSignal<[PersonWriteDone]>('personWriteDone');

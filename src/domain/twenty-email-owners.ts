@@ -16,12 +16,17 @@ export interface EmailClaims {
 export function addEmailClaims(group: readonly WithEmail[], owners: ReadonlyArray<{ id: string; email: string }>, so: EmailClaims): EmailClaims {
   const self = new Set(so.self);
   const other = new Set(so.other);
-  const ownerOf = new Map(owners.map((o) => [o.email, o.id]));
+  const ownersOf = new Map<string, string[]>();
+  for (const o of owners) ownersOf.set(o.email, [...(ownersOf.get(o.email) ?? []), o.id]);
   for (const c of group) {
-    const owner = ownerOf.get(normaliseEmail(c.email) ?? '');
-    if (owner === undefined) continue;
-    if (owner === twentyRecordId('person', c.customer_id)) self.add(c.customer_id);
-    else other.add(c.customer_id);
+    const ids = ownersOf.get(normaliseEmail(c.email) ?? '');
+    if (ids === undefined) continue;
+    // Any other holder (a trashed one next to ours) makes the email unsafe to send: the upsert would match two rows.
+    if (ids.every((id) => id === twentyRecordId('person', c.customer_id)) && !other.has(c.customer_id)) self.add(c.customer_id);
+    else {
+      other.add(c.customer_id);
+      self.delete(c.customer_id);
+    }
   }
   return { self: [...self], other: [...other] };
 }

@@ -1,5 +1,5 @@
 import type { Priority } from '@temporalio/common';
-import { proxyActivities, workflowInfo, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type {
   BulkSyncActivities,
   ChatwootBulkActivities,
@@ -8,9 +8,10 @@ import type {
   TwentyBulkActivities,
   TwentyErasureActivities,
   TwentyPaymentStatusActivities,
+  TwentyPersonBatchActivities,
 } from '../activities/index.js';
 import { nonRetryableErrorTypes, setupErrorType } from '../clients/errors.js';
-import { bulkTwentyPriority, chatwootBulkTaskQueue, twentyTaskQueue } from '../contracts/task-queues.js';
+import { bulkTwentyPriority, chatwootBulkTaskQueue, liveTwentyPriority, twentyTaskQueue } from '../contracts/task-queues.js';
 
 /**
  * Every activity's timeouts and retries, named by the kind of work (as Stripe's `workflows/_shared.ts`): a
@@ -56,6 +57,8 @@ export const profiles = {
   bulkBatch: { startToCloseTimeout: '2m', heartbeatTimeout: '10s', retry: backoff('1s', '1m', setupErrorsStop) },
   /** A page of Chatwoot contacts (about 60 requests). */
   bulkContactPage: { startToCloseTimeout: '10m', heartbeatTimeout: '10s', retry: backoff('1s', '1m', setupErrorsStop) },
+  /** A hand-off to another workflow through the Temporal server (a local activity): as patient as a sync step. */
+  handoff: { startToCloseTimeout: '10s', scheduleToCloseTimeout: '24h', retry: backoff('200ms', '1m') },
 } satisfies Record<string, ActivityOptions>;
 
 /** Activities of the main task queue with one profile. */
@@ -80,4 +83,12 @@ export function bulkSyncActivities() {
     twenty: proxyActivities<TwentyBulkActivities>({ ...profiles.bulkBatch, taskQueue: twentyTaskQueue(taskQueue), priority: bulkTwentyPriority }),
     chatwoot: proxyActivities<ChatwootBulkActivities>({ ...profiles.bulkContactPage, taskQueue: chatwootBulkTaskQueue(taskQueue) }),
   };
+}
+
+/** A partnerSync's hand-off of its person write to the batcher, as a local activity: no task queue round trip. */
+export const handoffActivities = () => proxyLocalActivities<MainActivities>(profiles.handoff);
+
+/** The batcher's Twenty calls: live syncs' writes, on the Twenty queue at live priority. Call inside the workflow. */
+export function twentyPersonBatchActivities() {
+  return proxyActivities<TwentyPersonBatchActivities>({ ...profiles.sync, taskQueue: twentyTaskQueue(workflowInfo().taskQueue), priority: liveTwentyPriority });
 }

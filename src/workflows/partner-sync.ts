@@ -1,10 +1,18 @@
-import { ActivityFailure, continueAsNew, isCancellation, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, condition, continueAsNew, isCancellation, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { failure } from '../clients/errors.js';
 import { kgcEventTypeKey } from '../contracts/search-attributes.js';
 import type { HistoryKind } from '../contracts/history-kinds.js';
 import { liveTwentyPriority } from '../contracts/task-queues.js';
-import { mainActivities, profiles, twentyActivities } from './activity-profiles.js';
-import { historyChanged, partnerChanged, type PartnerSyncStatus, partnerSyncStatus } from '../contracts/workflow-messages.js';
+import type { TwentyPersonWarning } from '../domain/twenty-person.js';
+import { handoffActivities, mainActivities, profiles, twentyActivities } from './activity-profiles.js';
+import {
+  historyChanged,
+  partnerChanged,
+  type PartnerSyncStatus,
+  partnerSyncStatus,
+  personWriteDone,
+  type PersonWriteDone,
+} from '../contracts/workflow-messages.js';
 
 const historyKinds: HistoryKind[] = ['rental', 'service', 'order'];
 
@@ -23,6 +31,10 @@ export interface PartnerSyncResult {
 
 
 const { customerExistsInKgc, upsertChatwootContact, getModuleStates, recordPartnerSynced, recordPartnerSyncStopped } = mainActivities(profiles.sync);
+const { askTwentyPersonWrite } = handoffActivities();
+
+/** Runs from here on hand their person write to the batcher (twentyPersonBatcher); recorded runs keep their own two calls. */
+const personBatches = 'twenty-person-batches';
 
 /**
  * Entity workflow of one KGC customer (`partner-sync/<customer_id>`). Every change event is a signal that marks
@@ -38,6 +50,8 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
   let syncs = 0;
   let personWritten = false;
   let phase: PartnerSyncStatus['phase'] = 'waiting';
+  let asks = 0;
+  let personDone: PersonWriteDone | undefined;
 
   const noteEvent = (eventType: string) => {
     if (eventType !== lastEventType) upsertSearchAttributes([{ key: kgcEventTypeKey, value: eventType }]);
@@ -50,6 +64,9 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
   setHandler(historyChanged, ({ eventType }) => {
     pendingHistory++;
     noteEvent(eventType);
+  });
+  setHandler(personWriteDone, (done) => {
+    if (done.ticket === `${workflowInfo().runId}/${asks}`) personDone = done;
   });
   setHandler(partnerSyncStatus, () => ({ customerId, pendingChanges: pendingChanges + pendingHistory, syncs, phase }));
 
@@ -77,7 +94,7 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
     } catch (err) {
       // A GDPR erasure cancels this run and waits for it: end at once, write nothing more.
       if (isCancellation(err)) throw err;
-      const reason = err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : String(err);
+      const reason = err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : err instanceof Error ? err.message : String(err);
       await recordPartnerSyncStopped({ customerId, eventType: lastEventType, status: 'failed', error: reason });
       throw failure('PartnerSyncFailed', `partner ${customerId} could not be synced: ${reason}`);
     }
@@ -95,12 +112,9 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
     const warnings: string[] = [];
     // A history event for a partner not yet written in this run syncs the partner first: the records link to it.
     if (modules.crm && (partnerDirty || !personWritten)) {
-      const { emailOwner } = await twenty.findTwentyEmailOwner({ customerId });
-      if (emailOwner === 'customer_gone') return 'deleted_in_kgc';
-      const person = await twenty.upsertTwentyPerson({ customerId, emailOwnedByOther: emailOwner === 'other', emailOwnedBySelf: emailOwner === 'self' });
+      const person = patched(personBatches) ? await writePersonInBatch() : await writePersonAlone();
       if (person.customerGone) return 'deleted_in_kgc';
-      // Runs recorded before the activity reported its warnings: the lookup's answer was the only one.
-      warnings.push(...(person.warnings ?? (emailOwner === 'other' ? ['twenty_email_shared'] : [])));
+      warnings.push(...person.warnings);
       twentyPersonId = person.personId;
       personWritten = true;
     }
@@ -130,5 +144,25 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
       await recordPartnerSynced({ customerId, eventType: lastEventType, twentyPersonId, chatwootContactId, warnings, skipped });
     }
     return 'synced';
+  }
+
+  /** The person write in the task queue's next batch, shared with other customers' (twentyPersonBatcher). */
+  async function writePersonInBatch(): Promise<{ personId?: string; customerGone: boolean; warnings: TwentyPersonWarning[] }> {
+    const ticket = `${workflowInfo().runId}/${++asks}`;
+    personDone = undefined;
+    await askTwentyPersonWrite({ customerId, ticket, taskQueue: workflowInfo().taskQueue });
+    await condition(() => personDone !== undefined);
+    const done = personDone!;
+    if (done.failed) throw failure('PartnerSyncFailed', done.failed);
+    return { personId: done.personId, customerGone: done.customerGone === true, warnings: done.warnings ?? [] };
+  }
+
+  /** Runs recorded before the batcher: the email-owner lookup and the upsert, one request each. */
+  async function writePersonAlone(): Promise<{ personId?: string; customerGone: boolean; warnings: TwentyPersonWarning[] }> {
+    const { emailOwner } = await twenty.findTwentyEmailOwner({ customerId });
+    if (emailOwner === 'customer_gone') return { customerGone: true, warnings: [] };
+    const person = await twenty.upsertTwentyPerson({ customerId, emailOwnedByOther: emailOwner === 'other', emailOwnedBySelf: emailOwner === 'self' });
+    // Runs recorded before the activity reported its warnings: the lookup's answer was the only one.
+    return { personId: person.personId, customerGone: person.customerGone, warnings: person.warnings ?? (emailOwner === 'other' ? ['twenty_email_shared'] : []) };
   }
 }

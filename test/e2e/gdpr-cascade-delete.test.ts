@@ -111,7 +111,9 @@ describe('gdprCascadeDelete', () => {
       const sync = h.client.workflow.getHandle(`partner-sync/${c.customer_id}`);
       expect((await sync.describe()).status.name).toBe('RUNNING');
       await deleteAndWait(c.customer_id);
-      await expect(sync.result()).rejects.toThrow();
+      // Cancelled by the erasure, or told by its batched write (which checks the tombstone first) that the customer is gone.
+      const ended = await sync.result().then((r) => r.outcome, () => 'cancelled');
+      expect(['cancelled', 'deleted_in_kgc'], 'how the sync in flight ended').toContain(ended);
     } finally {
       h.twenty.faults.clear();
     }

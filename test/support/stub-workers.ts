@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import type { MainActivities, TwentyActivities, TwentyErasureActivities, TwentyPaymentStatusActivities } from '../../src/activities/index.js';
+import type { MainActivities, TwentyActivities, TwentyErasureActivities, TwentyPaymentStatusActivities, TwentyPersonBatchActivities } from '../../src/activities/index.js';
 import { twentyTaskQueue } from '../../src/contracts/task-queues.js';
 import { installTemporalRuntime } from '../../src/temporal-runtime.js';
 import { eventually } from './eventually.js';
@@ -11,7 +11,7 @@ import { workflowBundle } from './harness.js';
 
 /** Stub activities have the real ones' names and signatures, so a renamed or reshaped activity fails to compile. */
 export type MainStubs = Partial<MainActivities>;
-export type TwentyStubs = Partial<TwentyActivities & TwentyPaymentStatusActivities & TwentyErasureActivities>;
+export type TwentyStubs = Partial<TwentyActivities & TwentyPaymentStatusActivities & TwentyErasureActivities & TwentyPersonBatchActivities>;
 
 export interface ActivityCall {
   workflowId: string;

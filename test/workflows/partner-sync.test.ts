@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTwentyPersonAskActivities } from '../../src/activities/twenty-person-asks.js';
 import { partnerChanged, type PartnerChanged } from '../../src/contracts/workflow-messages.js';
 import { workflowIds } from '../../src/contracts/workflow-ids.js';
 import type { partnerSync } from '../../src/workflows/partner-sync.js';
@@ -27,19 +28,23 @@ describe('partnerSync with stub activities', () => {
         },
         async recordPartnerSynced() {},
         async recordPartnerSyncStopped() {},
+        ...createTwentyPersonAskActivities(),
       },
       twenty: {
-        async findTwentyEmailOwner() {
-          return { emailOwner: 'none' as const };
+        async findTwentyEmailOwnersOfBatch() {
+          return { claims: { self: [], other: [] }, gone: [] };
         },
-        async upsertTwentyPerson({ customerId }) {
-          if (held.has(customerId)) await personWrites.wait();
-          return { personId: `person-${customerId}`, customerGone: false, warnings: [] };
+        async upsertTwentyPersonBatch({ customerIds }) {
+          if (customerIds.some((id) => held.has(id))) await personWrites.wait();
+          return { results: customerIds.map((customerId) => ({ customerId, personId: `person-${customerId}`, warnings: [] })) };
         },
       },
     });
   });
   afterAll(() => w?.close());
+
+  /** The batched person writes (twentyPersonBatcher's calls) that held this customer. */
+  const personWritesOf = (customerId: string) => w.calls.filter((c) => c.name === 'upsertTwentyPersonBatch' && c.input.customerIds.includes(customerId));
 
   /** A customer.updated webhook, as the API hands it over: signal, starting the workflow if none runs. */
   function changed(customerId: string, n: number) {
@@ -70,7 +75,7 @@ describe('partnerSync with stub activities', () => {
     await personWrites.open();
     await personWrites.open();
     expect(await handle.result(), 'five changes during the first sync, one sync after it').toEqual({ customerId, syncs: 2, outcome: 'synced' });
-    expect(w.callsOf(handle.workflowId, 'upsertTwentyPerson')).toHaveLength(2);
+    expect(personWritesOf(customerId)).toHaveLength(2);
   });
 
   it('continues as new when the server suggests it, carrying the changes not yet synced', async () => {

@@ -1,0 +1,142 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { workflowIds } from '../../src/contracts/workflow-ids.js';
+import { gdprDeleteStatus } from '../../src/contracts/workflow-messages.js';
+import { partnerLinks } from '../../src/db/schema.js';
+import { twentyRecordId } from '../../src/domain/ids.js';
+import type { gdprCascadeDelete } from '../../src/workflows/gdpr-cascade-delete.js';
+import { eventually } from '../support/eventually.js';
+import { newCustomer, startHarness, type Harness } from '../support/harness.js';
+
+/** Twenty record requests, in the order the stand-in received them. */
+interface Request {
+  operation: string;
+  variables: string;
+}
+
+describe('live person writes share Twenty requests across customers', () => {
+  let h: Harness;
+  const requests: Request[] = [];
+  /** A request the hook holds until the test releases it. */
+  let hold: { match: (r: Request) => boolean; held: boolean; release: () => void; released: Promise<void> } | undefined;
+
+  beforeAll(async () => {
+    // Twenty's default budget: the pacing is what makes customers arriving together share a batch.
+    h = await startHarness({ env: { TWENTY_REQUESTS_PER_MINUTE: '100', SUPPORT_MODULE_ENABLED: 'false' } });
+    h.twenty.beforeRecordRequest(async (body) => {
+      const r = { operation: /(query|mutation) (\w+)/.exec(body.query ?? '')?.[2] ?? '?', variables: JSON.stringify(body.variables ?? {}) };
+      requests.push(r);
+      if (hold && !hold.held && hold.match(r)) {
+        hold.held = true;
+        await hold.released;
+      }
+    });
+  });
+  afterEach(() => hold?.release());
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  function holdRequest(match: (r: Request) => boolean) {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    hold = { match, held: false, release, released };
+    return hold;
+  }
+  const mentions = (r: Request, customerId: string) => r.variables.includes(twentyRecordId('person', customerId));
+  const upserts = () => requests.filter((r) => r.operation === 'UpsertPersonBatch');
+  /** Whether the customer's partnerSync has handed its person write to the batcher (its local activity is recorded). */
+  async function asked(customerId: string): Promise<boolean> {
+    const history = await h.client.workflow.getHandle(workflowIds.partnerSync(customerId)).fetchHistory();
+    return history.events!.some((e) => e.markerRecordedEventAttributes);
+  }
+
+  it('writes a burst of 20 new customers with a few shared requests, every person right, no personal data in the batcher history', async () => {
+    const burst = Array.from({ length: 20 }, () => newCustomer());
+    for (const c of burst) h.kgc.putCustomer(c);
+    const before = requests.length;
+    for (const c of burst) expect((await h.send('customer.created', c)).status).toBe(202);
+    for (const c of burst) expect(await h.partnerSyncResult(c.customer_id)).toMatchObject({ outcome: 'synced' });
+
+    const used = requests.slice(before);
+    expect(used.length, `Twenty requests for 20 new customers (two each before batching: 40): ${used.map((r) => r.operation).join(', ')}`).toBeLessThanOrEqual(8);
+    for (const c of burst) {
+      expect(h.person(c.customer_id), `person of ${c.customer_id}`).toMatchObject({ kgcCustomerId: c.customer_id, emails: { primaryEmail: c.email }, name: { lastName: 'Kovács' } });
+      const [link] = await h.db.select().from(partnerLinks).where(eq(partnerLinks.customerId, c.customer_id));
+      expect(link, `partner link of ${c.customer_id}`).toMatchObject({ syncStatus: 'synced', twentyPersonId: twentyRecordId('person', c.customer_id) });
+    }
+    const history = JSON.stringify(await h.client.workflow.getHandle(workflowIds.twentyPersonBatcher(h.taskQueue)).fetchHistory());
+    for (const c of burst) {
+      expect(history, 'the batcher history names customers by id').toContain(c.customer_id);
+      expect(history, 'the batcher history holds no email').not.toContain(c.email!);
+      expect(history, 'the batcher history holds no phone').not.toContain(c.phone.slice(3));
+      expect(history, 'the batcher history holds no name').not.toContain(c.name);
+    }
+  });
+
+  it('two customers sharing a new email in one batch stay two people; the email stays with one of them, the other gets a warning', async () => {
+    const door = newCustomer();
+    const shared = `kozos.${Date.now().toString(36)}@example.hu`;
+    const [a, b] = [newCustomer({ email: shared }), newCustomer({ email: shared.toUpperCase() })];
+    for (const c of [door, a, b]) h.kgc.putCustomer(c);
+    const gate = holdRequest((r) => r.operation === 'PersonBatchEmailOwners' && r.variables.includes(door.email!));
+    await h.send('customer.created', door);
+    await eventually(() => gate.held, 'the door customer\'s batch in flight');
+    await h.send('customer.created', a);
+    await h.send('customer.created', b);
+    await eventually(async () => (await asked(a.customer_id)) && (await asked(b.customer_id)), 'both customers waiting for the next batch');
+    gate.release();
+    for (const c of [door, a, b]) expect(await h.partnerSyncResult(c.customer_id)).toMatchObject({ outcome: 'synced' });
+
+    expect(upserts().filter((r) => mentions(r, a.customer_id) && mentions(r, b.customer_id)), 'one upsert request wrote both').toHaveLength(1);
+    const people = [a, b].map((c) => h.person(c.customer_id)!);
+    expect(people.map((p) => p.emails.primaryEmail).filter((e) => e !== null), 'exactly one holds the email as primary').toEqual([shared]);
+    const second = [a, b][people.findIndex((p) => p.emails.primaryEmail === null)]!;
+    expect(h.person(second.customer_id)!.emails.additionalEmails).toEqual([shared]);
+    const [link] = await h.db.select().from(partnerLinks).where(eq(partnerLinks.customerId, second.customer_id));
+    expect(link!.warnings, 'the second customer\'s link says its email stayed with another person').toContain('twenty_email_shared');
+  });
+
+  it('keeps one customer\'s writes in order: a change during its batch is written by a later batch, last state wins', async () => {
+    const c = newCustomer({ name: 'Első Változat' });
+    h.kgc.putCustomer(c);
+    const gate = holdRequest((r) => r.operation === 'UpsertPersonBatch' && mentions(r, c.customer_id));
+    await h.send('customer.created', c);
+    await eventually(() => gate.held, 'the customer\'s first upsert in flight');
+    h.kgc.putCustomer({ ...c, name: 'Második Változat' });
+    await h.send('customer.updated', { ...c, name: 'Második Változat' });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(upserts().filter((r) => mentions(r, c.customer_id)), 'no second write while the first is in flight').toHaveLength(1);
+    gate.release();
+    expect(await h.partnerSyncResult(c.customer_id)).toMatchObject({ outcome: 'synced', syncs: 2 });
+
+    const names = upserts()
+      .filter((r) => mentions(r, c.customer_id))
+      .map((r) => (JSON.parse(r.variables) as { data: Array<{ id: string; name: { lastName: string } }> }).data.find((d) => d.id === twentyRecordId('person', c.customer_id))!.name.lastName);
+    expect(names, 'the customer\'s upserts, in the order Twenty received them').toEqual(['Első', 'Második']);
+    expect(h.person(c.customer_id)!.name).toEqual({ lastName: 'Második', firstName: 'Változat' });
+  });
+
+  it('an erasure while the customer\'s batch is in flight leaves nothing: the upsert checks the tombstone right before it writes', async () => {
+    const c = newCustomer();
+    h.kgc.putCustomer(c);
+    const gate = holdRequest((r) => r.operation === 'PersonBatchEmailOwners' && r.variables.includes(c.email!));
+    await h.send('customer.created', c);
+    await eventually(() => gate.held, 'the customer\'s batch asking Twenty who owns its email');
+
+    expect((await h.send('customer.deleted', { customer_id: c.customer_id, gdpr_reason: 'customer_request' })).status).toBe(202);
+    const erasure = h.client.workflow.getHandle<typeof gdprCascadeDelete>(workflowIds.gdprDelete(c.customer_id));
+    await eventually(async () => ['draining', 'second_pass', 'certificate', 'done'].includes((await erasure.query(gdprDeleteStatus)).step), 'the erasure past its first pass');
+    gate.release();
+    expect(await erasure.result()).toMatchObject({ status: 'complete' });
+    // Batches run one after another: once a later customer is in Twenty, the erased one's batch has finished.
+    const after = newCustomer();
+    h.kgc.putCustomer(after);
+    await h.send('customer.created', after);
+    await h.partnerSyncResult(after.customer_id);
+
+    expect(upserts().filter((r) => mentions(r, c.customer_id)), 'no upsert carried the erased customer').toEqual([]);
+    expect(h.person(c.customer_id)).toBeUndefined();
+    expect(await h.db.select().from(partnerLinks).where(eq(partnerLinks.customerId, c.customer_id))).toEqual([]);
+  });
+});
