@@ -26,6 +26,8 @@ export interface AppDeps extends IntakeDeps {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Nothing caches these JSON answers; hashing every body for an ETag was pure cost on the intake's hot path.
+  app.disable('etag');
   app.use(healthRouter({ ...deps, targets: deps.readyTargets }));
   app.use(kgcWebhooksRouter({ ...deps, webhookSecret: deps.kgcWebhookSecret }));
   app.use(adminRouter(deps));
