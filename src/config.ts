@@ -76,6 +76,8 @@ const envSchema = z.object({
   RENTAL_REMINDER_LEAD: leadMs.default(86_400_000),
   RENTAL_REMINDER_HOUR: reminderHour.default(10),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  /** The Temporal Web UI the console links to (e.g. http://localhost:8233); no links without it. */
+  TEMPORAL_UI_URL: optionalUrl,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -148,6 +150,7 @@ function toConfig(e: Env) {
     adminApiKey: e.ADMIN_API_KEY!,
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     logLevel: e.LOG_LEVEL,
+    console: { temporalUiUrl: e.TEMPORAL_UI_URL },
   };
 }
 

@@ -125,6 +125,9 @@ export async function startService(
       koko: config.koko,
       bulkSyncHistoryMonths: config.bulkSync.historyMonths,
       bulkSyncSetupRetryMs: config.bulkSync.setupRetryMs,
+      temporalUiUrl: config.console.temporalUiUrl,
+      temporalNamespace: config.temporal.namespace,
+      chatwootUrl: config.chatwoot.apiUrl,
     });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(opts.port ?? config.port, () => resolve(s));

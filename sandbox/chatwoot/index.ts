@@ -1,3 +1,4 @@
+import { dashboardAppPage } from './dashboard-app.js';
 import { Faults } from '../faults.js';
 import { listen, sendJson, sendText, type ListenOptions, type RequestStats } from '../http.js';
 import { Router } from '../router.js';
@@ -51,6 +52,8 @@ export interface ChatwootStandIn {
   /** Makes a contact "online" so that deleting it answers 422 "is Online". */
   setContactOnline(contactId: number, online: boolean): void;
   setBotWebhookUrl(url: string | null): void;
+  /** The dashboard app shown beside a conversation at GET /app/accounts/:account/conversations/:id (Settings → Integrations → Dashboard apps). */
+  setDashboardAppUrl(url: string | null): void;
   /**
    * A customer writes: creates the contact/conversation if needed, then the incoming message and its webhook. A
    * contact with the same phone is reused, as Chatwoot's contact builder and the widget's pre-chat merge do.
@@ -124,6 +127,7 @@ export async function startChatwootStandIn(options: ChatwootStandInOptions = {})
   directoryRoutes(router, app, base);
 
   const faults = new Faults();
+  let dashboardAppUrl: string | null = null;
   const stats: RequestStats = { count: 0 };
   const reset = () => {
     state.reset();
@@ -144,6 +148,11 @@ export async function startChatwootStandIn(options: ChatwootStandInOptions = {})
       },
       handle: async (req, res) => {
         const path = (req.url ?? '/').split('?')[0] ?? '/';
+        const page = /^\/app\/accounts\/(\d+)\/conversations\/(\d+)$/.exec(path);
+        if (page && req.method === 'GET' && Number(page[1]) === accountId) {
+          const html = dashboardAppUrl ? dashboardAppPage(state, Number(page[2]), dashboardAppUrl) : undefined;
+          return html ? sendText(res, 200, html, { 'Content-Type': 'text/html; charset=utf-8' }) : sendJson(res, 404, { error: 'Resource could not be found' });
+        }
         const m = /^\/api\/v1\/accounts\/(\d+)(\/.*)?$/.exec(path);
         if (!m) return sendJson(res, 404, { error: 'Resource could not be found' });
         const auth = authenticate(req, m[2] ?? '', tokens);
@@ -200,6 +209,9 @@ export async function startChatwootStandIn(options: ChatwootStandInOptions = {})
     messages: (id) => state.messagesOf(id).map((m: Message) => messageView(state, m)),
     setContactOnline: (id, online) => {
       app.contact(id).online = online;
+    },
+    setDashboardAppUrl: (url) => {
+      dashboardAppUrl = url;
     },
     setBotWebhookUrl: (url) => {
       state.bot.outgoing_url = url;

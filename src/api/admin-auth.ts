@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ApiError } from './errors.js';
 
@@ -17,3 +17,15 @@ export function requireAdminKey(adminApiKey: string): RequestHandler {
     next();
   };
 }
+
+/** The admin the console's session names (src/api/console/session.router.ts); undefined on the bearer API. */
+export function consoleAdmin(res: Response): string | undefined {
+  return res.locals.admin as string | undefined;
+}
+
+/** Who may call a router's endpoints: the bearer key by default, the console's session when mounted under it. */
+export interface AdminAuth {
+  adminApiKey: string;
+  auth?: RequestHandler;
+}
+export const adminAuth = (deps: AdminAuth): RequestHandler => deps.auth ?? requireAdminKey(deps.adminApiKey);

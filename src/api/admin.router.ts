@@ -7,13 +7,13 @@ import { customerId as customerIdSchema } from '../contracts/kgc-events.js';
 import type { Db } from '../db/client.js';
 import { workflowIds } from '../contracts/workflow-ids.js';
 import { moduleNames, type ModuleFlags } from '../modules.js';
-import { requireAdminKey } from './admin-auth.js';
+import { adminAuth, consoleAdmin, type AdminAuth } from './admin-auth.js';
 import { startErasure } from './start-or-signal/gdpr-delete.handoff.js';
 import { startPartnerSync } from './start-or-signal/partner-sync.handoff.js';
 import { ApiError, zodDetails } from './errors.js';
 
 const moduleBody = z.object({ enabled: z.boolean() }).strict();
-const byHeader = (req: express.Request) => req.get('x-admin-user')?.slice(0, 100) ?? 'admin-api';
+const byHeader = (req: express.Request, res: express.Response) => consoleAdmin(res) ?? req.get('x-admin-user')?.slice(0, 100) ?? 'admin-api';
 
 function parseCustomerId(raw: unknown): string {
   const parsed = customerIdSchema.safeParse(raw);
@@ -22,9 +22,9 @@ function parseCustomerId(raw: unknown): string {
 }
 
 /** Operator endpoints (README "HTTP endpoints"): module switches and partner link state. Ids only in answers. */
-export function adminRouter(deps: { db: Db; temporal: Client; taskQueue: string; adminApiKey: string; modules: ModuleFlags }): Router {
+export function adminRouter(deps: AdminAuth & { db: Db; temporal: Client; taskQueue: string; modules: ModuleFlags }): Router {
   const router = Router();
-  router.use('/admin', requireAdminKey(deps.adminApiKey), express.json({ limit: '64kb' }));
+  router.use('/admin', adminAuth(deps), express.json({ limit: '64kb' }));
 
   router.get('/admin/modules', async (_req, res) => {
     res.json(await deps.modules.current());
@@ -37,7 +37,7 @@ export function adminRouter(deps: { db: Db; temporal: Client; taskQueue: string;
     }
     const body = moduleBody.safeParse(req.body);
     if (!body.success) throw new ApiError(400, 'invalid_body', 'Body must be {"enabled": true|false}', zodDetails(body.error));
-    res.json(await deps.modules.set(module as 'crm' | 'support', body.data.enabled, byHeader(req)));
+    res.json(await deps.modules.set(module as 'crm' | 'support', body.data.enabled, byHeader(req, res)));
   });
 
   router.get('/admin/partners/:customerId', async (req, res) => {

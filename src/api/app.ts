@@ -9,6 +9,10 @@ import { healthRouter, type ReadyTargets } from './health.router.js';
 import type { IntakeDeps } from './kgc-intake.js';
 import { kgcWebhooksRouter } from './kgc-webhooks.router.js';
 import { kokoRouter } from './koko.router.js';
+import { insightsRouter } from './console/insights.router.js';
+import { kokoFeedRouter } from './console/koko-feed.router.js';
+import { consoleSessionRouter, requireConsoleSession } from './console/session.router.js';
+import { consoleStaticRouter } from './console/static.router.js';
 
 export interface AppDeps extends IntakeDeps {
   kgcWebhookSecret: string;
@@ -20,7 +24,15 @@ export interface AppDeps extends IntakeDeps {
   bulkSyncHistoryMonths?: number;
   /** BULK_SYNC_SETUP_RETRY: how long a bulk sync paused by a setup error waits before it tries again. */
   bulkSyncSetupRetryMs?: number;
+  /** The console's links into the Temporal Web UI (TEMPORAL_UI_URL). */
+  temporalUiUrl?: string;
+  temporalNamespace?: string;
+  /** Chatwoot's origin may frame the console's dashboard app (/console/chatwoot). */
+  chatwootUrl?: string;
 }
+
+/** The console's session check ran before these routers; they need no key of their own. */
+const passSignedIn: express.RequestHandler = (_req, _res, next) => next();
 
 /** The intake API: one router per caller. */
 export function createApp(deps: AppDeps): express.Express {
@@ -35,6 +47,21 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(deadLettersRouter(deps));
   app.use(chatwootWebhooksRouter({ ...deps, webhookSecret: deps.chatwootWebhookSecret }));
   app.use(kokoRouter(deps));
+  app.use(kokoFeedRouter(deps), insightsRouter({ ...deps, namespace: deps.temporalNamespace }));
+  // The console: its own sign-in, then the same operator routers as above, with the session instead of the key.
+  app.use(consoleSessionRouter(deps));
+  const signedIn = { ...deps, auth: passSignedIn };
+  app.use(
+    '/console/api',
+    requireConsoleSession(deps.db),
+    adminRouter(signedIn),
+    bulkSyncRouter(signedIn),
+    deadLettersRouter(signedIn),
+    kokoRouter(signedIn),
+    kokoFeedRouter(signedIn),
+    insightsRouter({ ...signedIn, namespace: deps.temporalNamespace }),
+  );
+  app.use(consoleStaticRouter({ chatwootUrl: deps.chatwootUrl }));
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint', details: [] } });
   });

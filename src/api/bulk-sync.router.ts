@@ -1,13 +1,13 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import express, { Router } from 'express';
 import { randomBytes } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { bulkSyncRuns } from '../db/schema.js';
 import { workflowIds } from '../contracts/workflow-ids.js';
 import { type initialBulkSync } from '../workflows/initial-bulk-sync.js';
-import { requireAdminKey } from './admin-auth.js';
+import { adminAuth, type AdminAuth } from './admin-auth.js';
 import { ApiError, zodDetails } from './errors.js';
 import { type BulkSyncProgress, bulkSyncProgress, pauseBulkSync, resumeBulkSync } from '../contracts/workflow-messages.js';
 
@@ -15,11 +15,10 @@ const startBody = z.object({ historyMonths: z.number().int().min(0).max(120).opt
 const uniqueViolation = (err: unknown) => (err as { code?: string; cause?: { code?: string } })?.code === '23505' || (err as { cause?: { code?: string } })?.cause?.code === '23505';
 const finalStatus = { COMPLETED: 'completed', CANCELLED: 'cancelled' } as Record<string, 'completed' | 'cancelled'>;
 
-export interface BulkSyncRouterDeps {
+export interface BulkSyncRouterDeps extends AdminAuth {
   db: Db;
   temporal: Client;
   taskQueue: string;
-  adminApiKey: string;
   bulkSyncHistoryMonths?: number;
   bulkSyncSetupRetryMs?: number;
 }
@@ -27,7 +26,7 @@ export interface BulkSyncRouterDeps {
 /** Admin control of initialBulkSync: start (one at a time), progress, pause, resume, cancel. */
 export function bulkSyncRouter(deps: BulkSyncRouterDeps): Router {
   const router = Router();
-  router.use('/admin/bulk-sync', requireAdminKey(deps.adminApiKey), express.json({ limit: '8kb' }));
+  router.use('/admin/bulk-sync', adminAuth(deps), express.json({ limit: '8kb' }));
 
   async function runOf(runId: string) {
     const [run] = await deps.db.select().from(bulkSyncRuns).where(eq(bulkSyncRuns.runId, runId));
@@ -83,6 +82,12 @@ export function bulkSyncRouter(deps: BulkSyncRouterDeps): Router {
       throw new ApiError(503, 'temporal_unavailable', `The bulk sync could not be started: ${(err as Error).message}`, [], { 'Retry-After': '5' });
     }
     res.status(202).json({ runId, workflowId });
+  });
+
+  /** Past and current runs, newest first (the console's list); progress per run is GET /admin/bulk-sync/{runId}. */
+  router.get('/admin/bulk-sync', async (_req, res) => {
+    const runs = await deps.db.select().from(bulkSyncRuns).orderBy(desc(bulkSyncRuns.startedAt)).limit(50);
+    res.json({ runs: runs.map(({ active: _active, ...run }) => run) });
   });
 
   router.get('/admin/bulk-sync/:runId', async (req, res) => {

@@ -8,13 +8,14 @@ import type { Db } from '../db/client.js';
 import { deadLetters } from '../db/schema.js';
 import { workflowIds } from '../contracts/workflow-ids.js';
 import { type partnerSync } from '../workflows/partner-sync.js';
-import { requireAdminKey } from './admin-auth.js';
+import { adminAuth, type AdminAuth } from './admin-auth.js';
 import { ApiError, zodDetails } from './errors.js';
 import { historyChanged, partnerChanged, type PartnerChanged } from '../contracts/workflow-messages.js';
 
 const listQuery = z.object({
   status: z.enum(['open', 'redriven']).optional(),
   runId: z.string().max(100).optional(),
+  system: z.enum(['kgc', 'twenty', 'chatwoot']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
@@ -22,9 +23,9 @@ const listQuery = z.object({
  * Records a bulk sync could not write, and their redrive: the customer's partnerSync entity workflow re-reads KGC and
  * writes the person, contact and unsynced history again, serialised with live updates of the same customer.
  */
-export function deadLettersRouter(deps: { db: Db; temporal: Client; taskQueue: string; adminApiKey: string }): Router {
+export function deadLettersRouter(deps: AdminAuth & { db: Db; temporal: Client; taskQueue: string }): Router {
   const router = Router();
-  router.use('/admin/dead-letters', requireAdminKey(deps.adminApiKey), express.json({ limit: '8kb' }));
+  router.use('/admin/dead-letters', adminAuth(deps), express.json({ limit: '8kb' }));
 
   router.get('/admin/dead-letters', async (req, res) => {
     const q = listQuery.safeParse(req.query);
@@ -32,6 +33,7 @@ export function deadLettersRouter(deps: { db: Db; temporal: Client; taskQueue: s
     const filters: SQL[] = [];
     if (q.data.status) filters.push(eq(deadLetters.status, q.data.status));
     if (q.data.runId) filters.push(eq(deadLetters.runId, q.data.runId));
+    if (q.data.system) filters.push(eq(deadLetters.system, q.data.system));
     const rows = await deps.db.select().from(deadLetters).where(and(...filters)).orderBy(desc(deadLetters.id)).limit(q.data.limit);
     res.json({ deadLetters: rows });
   });

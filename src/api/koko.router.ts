@@ -7,13 +7,14 @@ import type { Db } from '../db/client.js';
 import { kokoAdminTexts, kokoSuggestions, type KokoSuggestionStatus } from '../db/schema.js';
 import { logger } from '../logger.js';
 
-import { requireAdminKey } from './admin-auth.js';
+import { adminAuth, consoleAdmin, type AdminAuth } from './admin-auth.js';
 import { ApiError, zodDetails } from './errors.js';
 import { decideUpdate, type KokoDecision, type KokoDecisionResult } from '../contracts/workflow-messages.js';
 
 const by = z.string().trim().min(1).max(100);
-const approveBody = z.object({ by, reply: z.string().trim().min(1).max(2000).optional() }).strict();
-const rejectBody = z.object({ by, reason: z.string().trim().min(1).max(1000).optional() }).strict();
+// `by` is required on the bearer API; in the console it is the signed-in admin and whatever the body says is ignored.
+const approveBody = z.object({ by: by.optional(), reply: z.string().trim().min(1).max(2000).optional() }).strict();
+const rejectBody = z.object({ by: by.optional(), reason: z.string().trim().min(1).max(1000).optional() }).strict();
 const statuses: KokoSuggestionStatus[] = ['classified', 'auto_sent', 'pending', 'approved', 'rejected', 'expired', 'superseded', 'escalated'];
 
 /**
@@ -21,9 +22,9 @@ const statuses: KokoSuggestionStatus[] = ['classified', 'auto_sent', 'pending', 
  * The decision goes to the conversation's workflow as a Temporal Update, so the answer is the workflow's: sent
  * once Chatwoot has the message. Texts an admin writes are stored here first; the Update carries their id.
  */
-export function kokoRouter(deps: { db: Db; temporal: Client; adminApiKey: string }): Router {
+export function kokoRouter(deps: AdminAuth & { db: Db; temporal: Client }): Router {
   const router = Router();
-  router.use('/koko', requireAdminKey(deps.adminApiKey), express.json({ limit: '64kb' }));
+  router.use('/koko', adminAuth(deps), express.json({ limit: '64kb' }));
 
   router.get('/koko/suggestions', async (req, res) => {
     const status = (req.query.status ?? 'pending') as KokoSuggestionStatus;
@@ -47,20 +48,24 @@ export function kokoRouter(deps: { db: Db; temporal: Client; adminApiKey: string
 
   router.post('/koko/suggestions/:id/approve', async (req, res) => {
     const body = approveBody.safeParse(req.body ?? {});
-    if (!body.success) throw new ApiError(400, 'invalid_body', 'Body must be {"by": "…", "reply"?: "…"}', zodDetails(body.error));
+    const shape = 'Body must be {"by": "…", "reply"?: "…"}';
+    if (!body.success) throw new ApiError(400, 'invalid_body', shape, zodDetails(body.error));
+    const who = decidedBy(res, body.data.by, shape);
     const s = await pendingSuggestion(String(req.params.id));
-    const textId = body.data.reply ? await storeText(s, 'reply', body.data.reply, body.data.by) : undefined;
-    const result = await decide(s, { suggestionId: s.id, decision: 'approve', by: body.data.by, textId });
+    const textId = body.data.reply ? await storeText(s, 'reply', body.data.reply, who) : undefined;
+    const result = await decide(s, { suggestionId: s.id, decision: 'approve', by: who, textId });
     if (result.status !== 'sent') throw new ApiError(409, 'not_sent', `The reply was not sent: ${result.status === 'not_sent' ? result.reason : result.status}`);
     res.json({ status: 'sent', messageId: result.messageId });
   });
 
   router.post('/koko/suggestions/:id/reject', async (req, res) => {
     const body = rejectBody.safeParse(req.body ?? {});
-    if (!body.success) throw new ApiError(400, 'invalid_body', 'Body must be {"by": "…", "reason"?: "…"}', zodDetails(body.error));
+    const shape = 'Body must be {"by": "…", "reason"?: "…"}';
+    if (!body.success) throw new ApiError(400, 'invalid_body', shape, zodDetails(body.error));
+    const who = decidedBy(res, body.data.by, shape);
     const s = await pendingSuggestion(String(req.params.id));
-    const textId = body.data.reason ? await storeText(s, 'reason', body.data.reason, body.data.by) : undefined;
-    await decide(s, { suggestionId: s.id, decision: 'reject', by: body.data.by, textId });
+    const textId = body.data.reason ? await storeText(s, 'reason', body.data.reason, who) : undefined;
+    await decide(s, { suggestionId: s.id, decision: 'reject', by: who, textId });
     res.json({ status: 'rejected' });
   });
 
@@ -93,6 +98,12 @@ export function kokoRouter(deps: { db: Db; temporal: Client; adminApiKey: string
   }
 
   return router;
+}
+
+function decidedBy(res: express.Response, claimed: string | undefined, shape: string): string {
+  const who = consoleAdmin(res) ?? claimed;
+  if (!who) throw new ApiError(400, 'invalid_body', shape, [{ path: 'by', message: 'Invalid input: expected string, received undefined' }]);
+  return who;
 }
 
 function alreadyDecided(id: string, status: string): ApiError {

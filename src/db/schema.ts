@@ -367,3 +367,27 @@ export const emailOutbox = pgTable(
   },
   (t) => [index('email_outbox_customer_idx').on(t.customerId)],
 );
+
+/** Console accounts (`npm run admin:add`): a name and a scrypt hash of the password (src/api/console/passwords.ts). */
+export const adminUsers = pgTable('admin_users', {
+  name: text('name').primaryKey(),
+  passwordHash: text('password_hash').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Console sign-ins. The cookie holds a random token; only its SHA-256 is stored, so a leaked table opens no session.
+ * `admin` is the account name (or `admin-key` for a sign-in with ADMIN_API_KEY): what decisions record as `by`.
+ */
+export const adminSessions = pgTable(
+  'admin_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    admin: text('admin').notNull(),
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('admin_sessions_expires_idx').on(t.expiresAt)],
+);
