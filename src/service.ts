@@ -79,6 +79,7 @@ export async function startService(
       chatwootInboxId: config.chatwoot.inboxId,
       rentalReminder: config.rentalReminder,
       erasureDrainMs: config.erasure.drainMs,
+      marketing: config.marketing,
     };
     workers = await createWorkers({
       connection,
@@ -125,6 +126,7 @@ export async function startService(
       koko: config.koko,
       bulkSyncHistoryMonths: config.bulkSync.historyMonths,
       bulkSyncSetupRetryMs: config.bulkSync.setupRetryMs,
+      marketing: config.marketing,
     });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(opts.port ?? config.port, () => resolve(s));

@@ -1,6 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
-import { createActivities, createChatwootBulkActivities, createTwentyActivities, createTwentyBulkActivities, createTwentyErasureActivities, createTwentyPaymentStatusActivities, type ActivityDeps } from './activities/index.js';
+import { createActivities, createChatwootBulkActivities, createTwentyActivities, createTwentyBulkActivities, createTwentyErasureActivities, createTwentyPaymentStatusActivities, createTwentyCampaignActivities, type ActivityDeps } from './activities/index.js';
 import { sanitiseFailures } from './activities/failure-interceptor.js';
 import { heartbeatWhileRunning } from './activities/heartbeat-interceptor.js';
 import { chatwootBulkTaskQueue, twentyTaskQueue } from './contracts/task-queues.js';
@@ -64,6 +64,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       ...createTwentyPaymentStatusActivities(deps),
       ...createTwentyErasureActivities(deps),
       ...createTwentyBulkActivities(deps),
+      ...createTwentyCampaignActivities(deps),
     },
     interceptors,
     maxConcurrentActivityTaskExecutions: 10,

@@ -18,6 +18,9 @@ import { createRetentionActivities } from './retention.js';
 import { createStoreActivities } from './store.js';
 import { createTwentyActivities } from './twenty.js';
 import { createTwentyErasureActivities } from './twenty-erasure.js';
+import { createMarketingConsentActivities } from './marketing-consent.js';
+import { createLifecycleCampaignActivities } from './lifecycle-campaigns.js';
+import { createTwentyCampaignActivities } from './twenty-campaigns.js';
 
 export type { ActivityDeps } from './context.js';
 
@@ -38,6 +41,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createEmailActivities(deps),
     ...createEmailCampaignActivities(deps),
     ...createBulkSyncActivities(deps),
+    ...createMarketingConsentActivities(deps),
+    ...createLifecycleCampaignActivities(deps),
   };
 }
 
@@ -52,3 +57,6 @@ export type ChatwootBulkActivities = ReturnType<typeof createChatwootBulkActivit
 export { createTwentyPaymentStatusActivities, createTwentyErasureActivities };
 export type TwentyErasureActivities = ReturnType<typeof createTwentyErasureActivities>;
 export type TwentyPaymentStatusActivities = ReturnType<typeof createTwentyPaymentStatusActivities>;
+
+export { createTwentyCampaignActivities };
+export type TwentyCampaignActivities = ReturnType<typeof createTwentyCampaignActivities>;

@@ -9,6 +9,8 @@ import { healthRouter, type ReadyTargets } from './health.router.js';
 import type { IntakeDeps } from './kgc-intake.js';
 import { kgcWebhooksRouter } from './kgc-webhooks.router.js';
 import { kokoRouter } from './koko.router.js';
+import type { MarketingSettings } from '../contracts/marketing-settings.js';
+import { unsubscribeRouter } from './unsubscribe.router.js';
 
 export interface AppDeps extends IntakeDeps {
   kgcWebhookSecret: string;
@@ -20,6 +22,8 @@ export interface AppDeps extends IntakeDeps {
   bulkSyncHistoryMonths?: number;
   /** BULK_SYNC_SETUP_RETRY: how long a bulk sync paused by a setup error waits before it tries again. */
   bulkSyncSetupRetryMs?: number;
+  /** Unsubscribe links (UNSUBSCRIBE_SECRET or its derivation); without it every link is refused. */
+  marketing?: MarketingSettings;
 }
 
 /** The intake API: one router per caller. */
@@ -33,6 +37,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(deadLettersRouter(deps));
   app.use(chatwootWebhooksRouter({ ...deps, webhookSecret: deps.chatwootWebhookSecret }));
   app.use(kokoRouter(deps));
+  app.use(unsubscribeRouter(deps));
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint', details: [] } });
   });

@@ -10,4 +10,6 @@ export const workflowIds = {
   rentalExpiry: (rentalId: string) => `rental-expiry/${rentalId}`,
   repairDoneEmail: (worklogId: string) => `repair-done-email/${worklogId}`,
   initialBulkSync: (runId: string) => `initial-bulk-sync/${runId}`,
+  marketingOptOut: (customerId: string) => `marketing-opt-out/${customerId}`,
+  vipWelcome: (customerId: string) => `vip-welcome/${customerId}`,
 };

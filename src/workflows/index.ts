@@ -8,3 +8,5 @@ export { initialBulkSync } from './initial-bulk-sync.js';
 export { rentalExpiryCampaign } from './rental-expiry-campaign.js';
 export { rentalReminderSweep } from './rental-reminder-sweep.js';
 export { repairDoneEmail } from './repair-done-email.js';
+export { marketingOptOut } from './marketing-opt-out.js';
+export { vipWelcome } from './vip-welcome.js';
