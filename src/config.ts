@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 
 const bool = z
@@ -78,6 +79,10 @@ const envSchema = z.object({
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   /** The Temporal Web UI the console links to (e.g. http://localhost:8233); no links without it. */
   TEMPORAL_UI_URL: optionalUrl,
+  PUBLIC_BASE_URL: z.url().optional(),
+  UNSUBSCRIBE_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  UNSUBSCRIBE_LINK_TTL: leadMs.default(60 * 86_400_000),
+  MARKETING_EMAIL_MIN_INTERVAL: leadMs.default(7 * 86_400_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -147,6 +152,13 @@ function toConfig(e: Env) {
     erasure: { hashKey: e.ERASURE_HASH_KEY!, drainMs: e.ERASURE_DRAIN, unlinkedRetentionDays: e.UNLINKED_PERSONAL_DATA_RETENTION_DAYS },
     bulkSync: { chatwootRequestsPerMinute: e.BULK_SYNC_CHATWOOT_REQUESTS_PER_MINUTE, historyMonths: e.BULK_SYNC_HISTORY_MONTHS, setupRetryMs: e.BULK_SYNC_SETUP_RETRY },
     rentalReminder: { leadMs: e.RENTAL_REMINDER_LEAD, hour: e.RENTAL_REMINDER_HOUR, timeZone: 'Europe/Budapest' },
+    marketing: {
+      publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+      // Derived when unset, so a deployment needs no new secret; naming it separately lets links be rotated alone.
+      unsubscribeSecret: e.UNSUBSCRIBE_SECRET ?? (e.ERASURE_HASH_KEY && createHmac('sha256', e.ERASURE_HASH_KEY).update('kgc-unsubscribe-links').digest('hex')),
+      unsubscribeLinkTtlMs: e.UNSUBSCRIBE_LINK_TTL,
+      minIntervalMs: e.MARKETING_EMAIL_MIN_INTERVAL,
+    },
     adminApiKey: e.ADMIN_API_KEY!,
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     logLevel: e.LOG_LEVEL,

@@ -79,6 +79,7 @@ export async function startService(
       chatwootInboxId: config.chatwoot.inboxId,
       rentalReminder: config.rentalReminder,
       erasureDrainMs: config.erasure.drainMs,
+      marketing: config.marketing,
     };
     workers = await createWorkers({
       connection,
@@ -128,6 +129,7 @@ export async function startService(
       temporalUiUrl: config.console.temporalUiUrl,
       temporalNamespace: config.temporal.namespace,
       chatwootUrl: config.chatwoot.apiUrl,
+      marketing: config.marketing,
     });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(opts.port ?? config.port, () => resolve(s));

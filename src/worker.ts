@@ -1,6 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
-import { createActivities, createChatwootBulkActivities, createTwentyActivities, createTwentyBulkActivities, createTwentyErasureActivities, createTwentyPaymentStatusActivities, createTwentyPersonBatchActivities, type ActivityDeps } from './activities/index.js';
+import { createActivities, createChatwootBulkActivities, createTwentyActivities, createTwentyBulkActivities, createTwentyErasureActivities, createTwentyPaymentStatusActivities, createTwentyPersonBatchActivities, createTwentyCampaignActivities, type ActivityDeps } from './activities/index.js';
 import { sanitiseFailures } from './activities/failure-interceptor.js';
 import { heartbeatWhileRunning } from './activities/heartbeat-interceptor.js';
 import { chatwootBulkTaskQueue, twentyTaskQueue } from './contracts/task-queues.js';
@@ -65,6 +65,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       ...createTwentyErasureActivities(deps),
       ...createTwentyBulkActivities(deps),
       ...createTwentyPersonBatchActivities(deps),
+      ...createTwentyCampaignActivities(deps),
     },
     interceptors,
     maxConcurrentActivityTaskExecutions: 10,

@@ -33,6 +33,10 @@ export interface KgcStandIn {
   putOrder(o: KgcOrder): void;
   reset(): void;
   readonly requests: readonly KgcRequest[];
+  /** The marketing-consent PUTs KGC accepted. */
+  readonly consentWrites: ReadonlyArray<{ customer_id: string; email: boolean; source: string; at: string }>;
+  /** The customer as the stand-in holds it now (after consent writes). */
+  customer(id: string): KgcCustomer | undefined;
   readonly requestCount: number;
 }
 
@@ -85,6 +89,8 @@ export async function startKgcStandIn(options: KgcStandInOptions = {}): Promise<
     putOrder: (o) => store.putOrder(o),
     reset,
     requests,
+    consentWrites: store.consentWrites,
+    customer: (id) => store.customers.get(id),
     get requestCount() {
       return stats.count;
     },

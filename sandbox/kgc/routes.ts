@@ -1,4 +1,4 @@
-import { sendJson } from '../http.js';
+import { readBody, sendJson } from '../http.js';
 import { Router, type RouteContext } from '../router.js';
 import { DEFAULT_PAGE_SIZE, paginate, PagingError, type Page } from './paging.js';
 import type { KgcStore } from './store.js';
@@ -80,6 +80,28 @@ export function kgcRouter(store: KgcStore): Router {
       const c = store.customers.get(ctx.params.id ?? '') ?? store.generated?.getCustomer(ctx.params.id ?? '');
       if (!c) return notFound(ctx);
       sendJson(ctx.res, 200, c);
+    })
+    // KGC §3: an unsubscribe reported back; idempotent, 204 with no body, 422 for a body it cannot take.
+    .on('PUT', '/api/customers/:id/marketing-consent', async (ctx) => {
+      const c = store.customers.get(ctx.params.id ?? '');
+      if (!c) return notFound(ctx);
+      let body: { email?: unknown; source?: unknown; at?: unknown };
+      try {
+        body = JSON.parse(await readBody(ctx.req)) as typeof body;
+      } catch {
+        return sendJson(ctx.res, 422, { error: { code: 'invalid_body', details: [{ path: '', message: 'not JSON' }] } });
+      }
+      const details = [
+        ...(typeof body.email !== 'boolean' ? [{ path: 'email', message: 'must be a boolean' }] : []),
+        ...(typeof body.source !== 'string' ? [{ path: 'source', message: 'required' }] : []),
+        ...(typeof body.at !== 'string' || Number.isNaN(Date.parse(body.at)) ? [{ path: 'at', message: 'an ISO 8601 time' }] : []),
+      ];
+      if (details.length > 0) return sendJson(ctx.res, 422, { error: { code: 'invalid_body', details } });
+      store.consentWrites.push({ customer_id: c.customer_id, email: body.email as boolean, source: body.source as string, at: body.at as string });
+      const current = c.marketing_consent;
+      // A report older than what KGC already holds changes nothing (a retried PUT after a newer opt-in).
+      if (!current || Date.parse(current.updated_at) <= Date.parse(body.at as string)) c.marketing_consent = { email: body.email as boolean, updated_at: body.at as string };
+      ctx.res.writeHead(204).end();
     })
     .on('GET', '/api/rentals', (ctx) => {
       if (!ctx.query.get('ends_on') && generatedPage(ctx, store.generated && ((l, c) => store.generated!.rentalPage(l, c)))) return;

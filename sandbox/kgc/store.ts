@@ -7,6 +7,8 @@ export class KgcStore {
   readonly rentals = new Map<string, KgcRental>();
   readonly worklogs = new Map<string, KgcWorklog>();
   readonly orders = new Map<string, KgcOrder>();
+  /** Every marketing-consent PUT KGC accepted, in order (tests check what was reported). */
+  readonly consentWrites: Array<{ customer_id: string; email: boolean; source: string; at: string }> = [];
   /** Bulk benchmarks: list endpoints and customer reads answer from a generator instead of the maps. */
   generated?: GeneratedKgc;
 
@@ -40,5 +42,6 @@ export class KgcStore {
     this.rentals.clear();
     this.worklogs.clear();
     this.orders.clear();
+    this.consentWrites.length = 0;
   }
 }

@@ -10,6 +10,7 @@ export interface KgcCustomer {
   is_business: boolean;
   created_at: string;
   payment_status?: PaymentStatus;
+  marketing_consent?: { email: boolean; updated_at: string } | null;
   active?: boolean;
   tax_number?: string;
   id_card_number?: string;

@@ -4,6 +4,7 @@ import type { GeminiClient } from '../clients/gemini-client.js';
 import type { KgcClient } from '../clients/kgc-client.js';
 import type { SmtpClient } from '../clients/smtp-client.js';
 import type { TwentyClient } from '../clients/twenty-client.js';
+import type { MarketingSettings } from '../contracts/marketing-settings.js';
 import type { ReminderTiming } from '../domain/rental-expiry-timing.js';
 import type { Db } from '../db/client.js';
 
@@ -27,6 +28,8 @@ export interface ActivityDeps {
   rentalReminder: ReminderTiming;
   /** ERASURE_DRAIN: how long an erasure waits for the customer's in-flight writes before destroying again. */
   erasureDrainMs: number;
+  /** Unsubscribe links and the frequency cap of marketing email; without it no marketing email goes out. */
+  marketing?: MarketingSettings;
 }
 
 /** The workflow run an activity works for, for the audit trail. */

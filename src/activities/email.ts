@@ -9,6 +9,9 @@ import { splitHungarianName } from '../domain/hungarian-name.js';
 import { emailTemplates, greetingFor, type EmailKind, type RenderedEmail } from '../templates/email/index.js';
 import { currentRun, type ActivityDeps } from './context.js';
 import { isErased } from '../db/erasures.js';
+import { latestOptOut, rememberMarketingConsent, takeMarketingSlot } from '../db/marketing-consent.js';
+import { emailAddressHash } from '../domain/erasure.js';
+import { unsubscribeToken } from '../domain/unsubscribe-token.js';
 
 export interface SendCustomerEmailInput {
   kind: EmailKind;
@@ -28,7 +31,10 @@ export interface SendCustomerEmailResult {
 /** Longer than the SMTP client's connection + greeting + socket timeouts, so a live attempt keeps its lease. */
 const leaseSeconds = 120;
 
-export function createEmailActivities({ db, kgc, smtp }: ActivityDeps) {
+/** Why a marketing email was held back by the cap; the new-product report counts it as `capped`. */
+export const frequencyCapped = 'frequency cap';
+
+export function createEmailActivities({ db, kgc, smtp, marketing }: ActivityDeps) {
   const audit = async (input: SendCustomerEmailInput, key: string, status: 'ok' | 'skipped' | 'rejected', detail: string) => {
     await recordAudit(db, {
       ...currentRun(),
@@ -54,7 +60,13 @@ export function createEmailActivities({ db, kgc, smtp }: ActivityDeps) {
     return { key, status: 'skipped', reason };
   };
 
-  async function render(input: SendCustomerEmailInput, customer: KgcCustomer): Promise<RenderedEmail> {
+  /** The signed one-click unsubscribe link for this customer and address, or undefined when it cannot be made. */
+  const unsubscribeUrlFor = (customerId: string, email: string) =>
+    marketing?.publicBaseUrl && marketing.unsubscribeSecret
+      ? `${marketing.publicBaseUrl}/unsubscribe?t=${unsubscribeToken(marketing.unsubscribeSecret, { customerId, emailHash: emailAddressHash(email) }, Date.now() + marketing.unsubscribeLinkTtlMs)}`
+      : undefined;
+
+  async function render(input: SendCustomerEmailInput, customer: KgcCustomer, unsubscribeUrl = ''): Promise<RenderedEmail> {
     const template = emailTemplates[input.kind];
     const [subject] = await db
       .select({ details: emailCampaignSubjects.details })
@@ -69,6 +81,8 @@ export function createEmailActivities({ db, kgc, smtp }: ActivityDeps) {
       case 'rental_reminder':
       case 'rental_late_notice':
         return emailTemplates[input.kind].render({ greeting, machineName: d.machine_name ?? 'bérelt gép', rentalEnd: input.rentalEnd ?? d.rental_end ?? '', rentalId: input.subjectId });
+      case 'vip_welcome':
+        return emailTemplates.vip_welcome.render({ greeting, unsubscribeUrl, totalRentals: Number(d.total_rentals ?? 10) });
     }
   }
 
@@ -93,12 +107,31 @@ export function createEmailActivities({ db, kgc, smtp }: ActivityDeps) {
 
       if (!smtp) return skip(input, key, 'SMTP_URL is not configured');
       if (await isErased(db, input.customerId)) return skip(input, key, 'customer erased (GDPR)');
-      const consent = consentAllows(template.purpose);
-      if (!consent.allowed) return skip(input, key, consent.reason);
+      if (template.purpose === 'transactional') {
+        const consent = consentAllows(template.purpose);
+        if (!consent.allowed) return skip(input, key, consent.reason);
+      }
+      // Address and consent are read from KGC (the master) right before the send, never earlier.
       const customer = await kgc.getCustomer(input.customerId);
       if (!customer) return skip(input, key, 'customer not found in KGC');
       if (!customer.email) return skip(input, key, 'customer has no email address');
-      const email = await render(input, customer);
+      const headers: Record<string, string> = { 'X-KGC-Email-Key': key };
+      let unsubscribeUrl: string | undefined;
+      if (template.purpose === 'marketing') {
+        unsubscribeUrl = unsubscribeUrlFor(input.customerId, customer.email);
+        if (!unsubscribeUrl) return skip(input, key, 'PUBLIC_BASE_URL is not configured');
+        await rememberMarketingConsent(db, input.customerId, customer.marketing_consent);
+        const optedOutAt = await latestOptOut(db, { customerId: input.customerId, emailHash: emailAddressHash(customer.email) });
+        const consent = consentAllows(template.purpose, { consent: customer.marketing_consent, optedOutAt });
+        if (!consent.allowed) return skip(input, key, consent.reason);
+        // RFC 8058: the link in angle brackets is HTTPS in production; the POST header makes it one-click.
+        headers['List-Unsubscribe'] = `<${unsubscribeUrl}>`;
+        headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+      }
+      const email = await render(input, customer, unsubscribeUrl);
+      if (template.purpose === 'marketing' && !(await takeMarketingSlot(db, { customerId: input.customerId, emailKey: key, minIntervalMs: marketing!.minIntervalMs }))) {
+        return skip(input, key, frequencyCapped);
+      }
 
       const [claimed] = await db
         .update(emailOutbox)
@@ -113,7 +146,7 @@ export function createEmailActivities({ db, kgc, smtp }: ActivityDeps) {
 
       let outcome;
       try {
-        outcome = await smtp.send({ to: customer.email, ...email, messageId: claimed.messageId, headers: { 'X-KGC-Email-Key': key } });
+        outcome = await smtp.send({ to: customer.email, ...email, messageId: claimed.messageId, headers });
       } catch (err) {
         // Nothing was accepted: release the claim so the retry does not wait for the lease.
         await db.update(emailOutbox).set({ state: 'pending', leaseUntil: null, reason: sanitisedFailure(err).message, updatedAt: new Date() }).where(eq(emailOutbox.key, key));

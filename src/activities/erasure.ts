@@ -13,6 +13,8 @@ import {
   historyLedger,
   integrationLog,
   kgcEvents,
+  marketingEmailCaps,
+  marketingOptOuts,
   partnerLinks,
   twentyEmailClaims,
 } from '../db/schema.js';
@@ -33,6 +35,7 @@ const customerRows: Record<string, [PgTable, PgColumn]> = {
   emailLog: [emailOutbox, emailOutbox.customerId],
   deadLetters: [deadLetters, deadLetters.customerId],
   emailClaims: [twentyEmailClaims, twentyEmailClaims.customerId],
+  marketingCaps: [marketingEmailCaps, marketingEmailCaps.customerId],
 };
 
 const doneStatuses = new Set<ErasedSystem['status']>(['erased', 'nothing_found']);
@@ -126,6 +129,10 @@ export function createErasureActivities({ db, kgc, erasureDrainMs }: ActivityDep
               .returning({ one: sql`1` })
           ).length;
         }
+        // An unsubscribe outlives the customer as the address's keyed hash alone: a returning address needs new consent.
+        counts.optOutsKeptAsHash = (
+          await tx.update(marketingOptOuts).set({ customerId: null }).where(eq(marketingOptOuts.customerId, customerId)).returning({ one: sql`1` })
+        ).length;
         const audit = await tx
           .update(integrationLog)
           .set({ customerId: `erased:${hash.slice(0, 16)}`, detail: sql`null` })

@@ -20,6 +20,9 @@ import { createTwentyActivities } from './twenty.js';
 import { createTwentyErasureActivities } from './twenty-erasure.js';
 import { createTwentyPersonAskActivities } from './twenty-person-asks.js';
 import { createTwentyPersonBatchActivities } from './twenty-person-batches.js';
+import { createMarketingConsentActivities } from './marketing-consent.js';
+import { createLifecycleCampaignActivities } from './lifecycle-campaigns.js';
+import { createTwentyCampaignActivities } from './twenty-campaigns.js';
 
 export type { ActivityDeps } from './context.js';
 
@@ -41,6 +44,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createEmailCampaignActivities(deps),
     ...createBulkSyncActivities(deps),
     ...createTwentyPersonAskActivities(),
+    ...createMarketingConsentActivities(deps),
+    ...createLifecycleCampaignActivities(deps),
   };
 }
 
@@ -58,3 +63,5 @@ export type TwentyPaymentStatusActivities = ReturnType<typeof createTwentyPaymen
 
 export { createTwentyPersonBatchActivities };
 export type TwentyPersonBatchActivities = ReturnType<typeof createTwentyPersonBatchActivities>;
+export { createTwentyCampaignActivities };
+export type TwentyCampaignActivities = ReturnType<typeof createTwentyCampaignActivities>;

@@ -13,6 +13,8 @@ import { insightsRouter } from './console/insights.router.js';
 import { kokoFeedRouter } from './console/koko-feed.router.js';
 import { consoleSessionRouter, requireConsoleSession } from './console/session.router.js';
 import { consoleStaticRouter } from './console/static.router.js';
+import type { MarketingSettings } from '../contracts/marketing-settings.js';
+import { unsubscribeRouter } from './unsubscribe.router.js';
 
 export interface AppDeps extends IntakeDeps {
   kgcWebhookSecret: string;
@@ -29,6 +31,8 @@ export interface AppDeps extends IntakeDeps {
   temporalNamespace?: string;
   /** Chatwoot's origin may frame the console's dashboard app (/console/chatwoot). */
   chatwootUrl?: string;
+  /** Unsubscribe links (UNSUBSCRIBE_SECRET or its derivation); without it every link is refused. */
+  marketing?: MarketingSettings;
 }
 
 /** The console's session check ran before these routers; they need no key of their own. */
@@ -62,6 +66,7 @@ export function createApp(deps: AppDeps): express.Express {
     insightsRouter({ ...signedIn, namespace: deps.temporalNamespace }),
   );
   app.use(consoleStaticRouter({ chatwootUrl: deps.chatwootUrl }));
+  app.use(unsubscribeRouter(deps));
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint', details: [] } });
   });

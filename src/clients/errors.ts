@@ -40,6 +40,8 @@ export const errorTypes = {
   NotificationMissing: { retryable: false },
   EmailSubjectMissing: { retryable: false },
   EmailInFlight: { retryable: true },
+  /** A campaign fact for a Twenty person the partner sync is still writing: wait for it. */
+  TwentyPersonPending: { retryable: true },
   PartnerSyncFailed: { retryable: false },
   BulkSyncFailed: { retryable: false },
   /** A fault of the deployment (key, role, data model), not of a record: syncs wait, the bulk sync pauses. */

@@ -97,6 +97,25 @@ export class KgcClient {
     return { rentals, invalid, nextCursor: body.next_cursor ?? null };
   }
 
+  /**
+   * Reports an unsubscribe to KGC (`PUT /api/customers/{id}/marketing-consent`, idempotent there and keyed here).
+   * `gone`: KGC no longer has the customer, so there is nothing to tell it.
+   */
+  async putMarketingConsent(customerId: string, body: { email: false; source: 'unsubscribe_link'; at: string }): Promise<'stored' | 'gone'> {
+    try {
+      const res = await this.http.put(`/api/customers/${encodeURIComponent(customerId)}/marketing-consent`, body, {
+        validateStatus: () => true,
+        headers: { 'Idempotency-Key': `marketing-consent/${customerId}/${body.at}` },
+      });
+      if (res.status === 404) return 'gone';
+      if (res.status >= 400) throw httpFailure('KGC', 'marketing consent', res.status, res.headers['retry-after'] as string | undefined);
+      return 'stored';
+    } catch (err) {
+      if (isAxiosError(err)) throw networkFailure('KGC', 'marketing consent', err);
+      throw err;
+    }
+  }
+
   private async get<T>(path: string, what: string, opts: { notFound: T }): Promise<unknown | T> {
     try {
       const res = await this.http.get(path, { validateStatus: () => true });

@@ -35,6 +35,8 @@ export const personFields: FieldSpec[] = [
   { name: 'lastRentalDate', label: 'Last Rental Date', type: 'DATE' },
   { name: 'lastServiceDate', label: 'Last Service Date', type: 'DATE' },
   { name: 'isBusiness', label: 'Is Business', type: 'BOOLEAN' },
+  { name: 'marketingEmailConsent', label: 'Marketing Email Consent', type: 'BOOLEAN' },
+  { name: 'vipSince', label: 'VIP Since', type: 'DATE_TIME' },
 ];
 
 /** Twenty also gives each custom object a text `name`, its record title (label identifier): the sync fills it. */

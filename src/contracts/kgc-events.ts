@@ -14,6 +14,9 @@ const text = () => z.string().refine((v) => !v.includes('\u0000'), 'must not con
 
 export const customerId = id;
 export const paymentStatus = z.enum(['good', 'late', 'blocked']);
+/** KGC's record of the customer's marketing opt-in; missing means no consent (GDPR: opt-in only). */
+export const marketingConsentSchema = z.object({ email: z.boolean(), updated_at: isoDate });
+export type MarketingConsent = z.infer<typeof marketingConsentSchema>;
 
 export const customerSchema = z.object({
   customer_id: id,
@@ -24,6 +27,7 @@ export const customerSchema = z.object({
   is_business: z.boolean(),
   created_at: isoDate,
   payment_status: paymentStatus.nullish(),
+  marketing_consent: marketingConsentSchema.nullish(),
 });
 export type KgcCustomer = z.infer<typeof customerSchema>;
 

@@ -12,4 +12,6 @@ export const workflowIds = {
   initialBulkSync: (runId: string) => `initial-bulk-sync/${runId}`,
   /** One per task queue: gathers the person writes of every partnerSync into shared Twenty requests. */
   twentyPersonBatcher: (taskQueue: string) => `twenty-person-batcher/${taskQueue}`,
+  marketingOptOut: (customerId: string) => `marketing-opt-out/${customerId}`,
+  vipWelcome: (customerId: string) => `vip-welcome/${customerId}`,
 };

@@ -34,6 +34,11 @@ export const partnerLinks = pgTable('partner_links', {
   lastError: text('last_error'),
   warnings: jsonb('warnings').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  /** KGC's marketing_consent.email as last read (null: KGC sent none, which means no consent). */
+  marketingEmailConsent: boolean('marketing_email_consent'),
+  marketingConsentAt: timestamp('marketing_consent_at', { withTimezone: true }),
+  /** When the customer's completed rentals first reached the VIP threshold: set once, never moved. */
+  vipSince: timestamp('vip_since', { withTimezone: true }),
 });
 
 /** Audit trail: one row per workflow step outcome. No personal data in `detail`. */
@@ -340,7 +345,8 @@ export const emailCampaignSubjects = pgTable(
   (t) => [primaryKey({ columns: [t.campaign, t.subjectId] }), index('email_campaign_subjects_customer_idx').on(t.customerId)],
 );
 
-export type EmailCampaign = 'rental-expiry' | 'repair-done';
+export type EmailCampaign = 'rental-expiry' | 'repair-done' | MarketingCampaign;
+export type MarketingCampaign = 'vip-welcome' | 'upsell' | 'win-back' | 'new-product';
 
 /**
  * Idempotency of customer emails: one row per key (campaign/subject/kind), written before the SMTP send (state
@@ -391,3 +397,29 @@ export const adminSessions = pgTable(
   },
   (t) => [index('admin_sessions_expires_idx').on(t.expiresAt)],
 );
+/**
+ * Marketing opt-outs from the unsubscribe link, one row per address, keyed by its HMAC (ERASURE_HASH_KEY). An
+ * erasure clears `customer_id` and keeps the row, so an erased customer's address returning under a new customer
+ * is not mailed until KGC records consent given after `opted_out_at`. No address is stored.
+ */
+export const marketingOptOuts = pgTable(
+  'marketing_opt_outs',
+  {
+    emailHash: text('email_hash').primaryKey(),
+    customerId: text('customer_id'),
+    source: text('source', { enum: ['unsubscribe_link'] }).notNull(),
+    optedOutAt: timestamp('opted_out_at', { withTimezone: true }).notNull(),
+    reportedToKgcAt: timestamp('reported_to_kgc_at', { withTimezone: true }),
+  },
+  (t) => [index('marketing_opt_outs_customer_idx').on(t.customerId)],
+);
+
+/**
+ * The frequency cap: the last marketing email per customer, across campaigns. Taken in one statement before the
+ * send (only when the last one is older than MARKETING_EMAIL_MIN_INTERVAL, or is this very email on a retry).
+ */
+export const marketingEmailCaps = pgTable('marketing_email_caps', {
+  customerId: text('customer_id').primaryKey(),
+  emailKey: text('email_key').notNull(),
+  sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+});

@@ -15,6 +15,15 @@ export function customerHash(customerId: string): string {
 }
 
 /**
+ * How a marketing opt-out names an email address: keyed like customerHash, so the opt-out outlives the
+ * customer's erasure without keeping the address, and a returning address is still recognised.
+ */
+export function emailAddressHash(email: string): string {
+  if (!hashKey) throw new Error('ERASURE_HASH_KEY is not set: call useErasureHashKey at start-up');
+  return createHmac('sha256', hashKey).update(`kgc-email:${email.trim().toLowerCase()}`).digest('hex');
+}
+
+/**
  * KGC's `gdpr_reason` is free text; the certificate keeps a code. A short snake_case word (customer_request,
  * legal_obligation) is kept as it is, anything else becomes `other`, so nothing a clerk typed travels further.
  */

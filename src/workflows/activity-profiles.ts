@@ -6,6 +6,7 @@ import type {
   MainActivities,
   TwentyActivities,
   TwentyBulkActivities,
+  TwentyCampaignActivities,
   TwentyErasureActivities,
   TwentyPaymentStatusActivities,
   TwentyPersonBatchActivities,
@@ -66,7 +67,7 @@ export const mainActivities = (profile: ActivityOptions) => proxyActivities<Main
 
 /** Twenty calls of a live workflow, on `<queue>-twenty`, paced at the Twenty budget. Call inside the workflow. */
 export function twentyActivities(profile: ActivityOptions = profiles.sync, priority?: Priority) {
-  return proxyActivities<TwentyActivities & TwentyPaymentStatusActivities & TwentyErasureActivities>({
+  return proxyActivities<TwentyActivities & TwentyPaymentStatusActivities & TwentyErasureActivities & TwentyCampaignActivities>({
     ...profile,
     taskQueue: twentyTaskQueue(workflowInfo().taskQueue),
     ...(priority && { priority }),

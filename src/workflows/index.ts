@@ -9,3 +9,5 @@ export { rentalExpiryCampaign } from './rental-expiry-campaign.js';
 export { rentalReminderSweep } from './rental-reminder-sweep.js';
 export { repairDoneEmail } from './repair-done-email.js';
 export { twentyPersonBatcher } from './twenty-person-batcher.js';
+export { marketingOptOut } from './marketing-opt-out.js';
+export { vipWelcome } from './vip-welcome.js';

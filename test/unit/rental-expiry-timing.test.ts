@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { consentAllows } from '../../src/domain/consent.js';
 import { campaignMoments, localIsoDate } from '../../src/domain/rental-expiry-timing.js';
 
 const budapest = { leadMs: 86_400_000, hour: 10, timeZone: 'Europe/Budapest' };
@@ -36,10 +35,5 @@ describe('rental expiry timing', () => {
 
   it('names the Budapest calendar day of an instant, for KGC ends_on', () => {
     expect(localIsoDate('Europe/Budapest', Date.parse('2026-01-14T23:30:00Z'))).toBe('2026-01-15');
-  });
-
-  it('sends transactional email without consent and refuses marketing email while no consent is on record', () => {
-    expect(consentAllows('transactional')).toEqual({ allowed: true });
-    expect(consentAllows('marketing')).toEqual({ allowed: false, reason: 'no marketing consent on record' });
   });
 });

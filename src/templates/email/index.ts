@@ -2,19 +2,22 @@ import type { RenderedEmail } from './layout.js';
 import { rentalLateNotice } from './rental-late-notice.js';
 import { rentalReminder } from './rental-reminder.js';
 import { repairDone } from './repair-done.js';
-import type { RentalEmailData, RepairDoneEmailData } from './types.js';
+import type { RentalEmailData, RepairDoneEmailData, VipWelcomeEmailData } from './types.js';
+import { vipWelcome } from './vip-welcome.js';
 
 export type { RenderedEmail } from './layout.js';
-export type { RentalEmailData, RepairDoneEmailData } from './types.js';
+export type { MarketingEmailData, RentalEmailData, RepairDoneEmailData, VipWelcomeEmailData } from './types.js';
 
 /**
  * Every customer email, in one place. `purpose` decides the consent check: transactional mail (about the
- * customer's own rental or repair) needs none; a marketing kind added here is sent only with recorded consent.
+ * customer's own rental or repair) needs none; a marketing kind is sent only with KGC's consent, within the
+ * frequency cap, and with one-click unsubscribe (src/domain/consent.ts, src/activities/email.ts).
  */
 export const emailTemplates = {
   rental_reminder: { campaign: 'rental-expiry', purpose: 'transactional', render: (d: RentalEmailData) => rentalReminder(d) },
   rental_late_notice: { campaign: 'rental-expiry', purpose: 'transactional', render: (d: RentalEmailData) => rentalLateNotice(d) },
   repair_done: { campaign: 'repair-done', purpose: 'transactional', render: (d: RepairDoneEmailData) => repairDone(d) },
+  vip_welcome: { campaign: 'vip-welcome', purpose: 'marketing', render: (d: VipWelcomeEmailData) => vipWelcome(d) },
 } as const satisfies Record<string, { campaign: string; purpose: 'transactional' | 'marketing'; render: (d: never) => RenderedEmail }>;
 
 export type EmailKind = keyof typeof emailTemplates;

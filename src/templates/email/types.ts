@@ -13,3 +13,13 @@ export interface RepairDoneEmailData {
   worklogId: string;
   pickupInfo?: string;
 }
+
+/** Every marketing email: the greeting and the signed one-click unsubscribe link of its footer. */
+export interface MarketingEmailData {
+  greeting: string;
+  unsubscribeUrl: string;
+}
+
+export interface VipWelcomeEmailData extends MarketingEmailData {
+  totalRentals: number;
+}

@@ -1,0 +1,9 @@
+/** PUBLIC_BASE_URL, UNSUBSCRIBE_SECRET (or its derivation), UNSUBSCRIBE_LINK_TTL, MARKETING_EMAIL_MIN_INTERVAL. */
+export interface MarketingSettings {
+  /** Where customers reach this service's /unsubscribe; without it no marketing email goes out. */
+  publicBaseUrl?: string;
+  unsubscribeSecret?: string;
+  unsubscribeLinkTtlMs: number;
+  /** The frequency cap: at most one marketing email per customer in this long, across campaigns. */
+  minIntervalMs: number;
+}

@@ -1,0 +1,53 @@
+import { eq, max, or, sql } from 'drizzle-orm';
+import type { MarketingConsent } from '../contracts/kgc-events.js';
+import type { Db } from './client.js';
+import { marketingEmailCaps, marketingOptOuts, partnerLinks } from './schema.js';
+
+/** Keeps KGC's consent beside the partner link (a customer not linked yet gets a pending link carrying it). */
+export async function rememberMarketingConsent(db: Db, customerId: string, consent: MarketingConsent | null | undefined): Promise<void> {
+  const values = { marketingEmailConsent: consent ? consent.email : null, marketingConsentAt: consent ? new Date(consent.updated_at) : null };
+  await db
+    .insert(partnerLinks)
+    .values({ customerId, syncStatus: 'pending', ...values })
+    .onConflictDoUpdate({ target: partnerLinks.customerId, set: values });
+}
+
+/** The latest unsubscribe recorded for the customer or for the address (whoever it belonged to before an erasure). */
+export async function latestOptOut(db: Db, who: { customerId: string; emailHash?: string }): Promise<Date | null> {
+  const [row] = await db
+    .select({ at: max(marketingOptOuts.optedOutAt) })
+    .from(marketingOptOuts)
+    .where(who.emailHash ? or(eq(marketingOptOuts.customerId, who.customerId), eq(marketingOptOuts.emailHash, who.emailHash)) : eq(marketingOptOuts.customerId, who.customerId));
+  return row?.at ?? null;
+}
+
+/**
+ * Records an unsubscribe for the address and marks the link as without consent. Repeating it moves `opted_out_at`
+ * forward, so consent KGC recorded before the latest click never counts.
+ */
+export async function recordOptOut(db: Db, o: { customerId: string | null; emailHash: string; at: Date }): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(marketingOptOuts)
+      .values({ emailHash: o.emailHash, customerId: o.customerId, source: 'unsubscribe_link', optedOutAt: o.at })
+      .onConflictDoUpdate({ target: marketingOptOuts.emailHash, set: { customerId: o.customerId, optedOutAt: o.at, reportedToKgcAt: null } });
+    if (o.customerId) await tx.update(partnerLinks).set({ marketingEmailConsent: false, marketingConsentAt: o.at }).where(eq(partnerLinks.customerId, o.customerId));
+  });
+}
+
+/**
+ * Takes the customer's marketing slot for this email, in one statement: only when the customer's last marketing
+ * email is older than `minIntervalMs`, or is this same email (a retry). False: capped.
+ */
+export async function takeMarketingSlot(db: Db, o: { customerId: string; emailKey: string; minIntervalMs: number }): Promise<boolean> {
+  const taken = await db
+    .insert(marketingEmailCaps)
+    .values({ customerId: o.customerId, emailKey: o.emailKey, sentAt: new Date() })
+    .onConflictDoUpdate({
+      target: marketingEmailCaps.customerId,
+      set: { emailKey: o.emailKey, sentAt: sql`case when ${marketingEmailCaps.emailKey} = excluded.email_key then ${marketingEmailCaps.sentAt} else excluded.sent_at end` },
+      setWhere: sql`${marketingEmailCaps.emailKey} = excluded.email_key or ${marketingEmailCaps.sentAt} < now() - make_interval(secs => ${o.minIntervalMs / 1000})`,
+    })
+    .returning({ key: marketingEmailCaps.emailKey });
+  return taken.length > 0;
+}

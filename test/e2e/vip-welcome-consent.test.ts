@@ -1,0 +1,222 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emailOutbox, marketingOptOuts, partnerLinks } from '../../src/db/schema.js';
+import { emailAddressHash } from '../../src/domain/erasure.js';
+import { unsubscribeToken } from '../../src/domain/unsubscribe-token.js';
+import type { marketingOptOut } from '../../src/workflows/marketing-opt-out.js';
+import type { vipWelcome } from '../../src/workflows/vip-welcome.js';
+import { eventually } from '../support/eventually.js';
+import { newCustomer, startHarness, type Harness } from '../support/harness.js';
+
+/** Links in emails name the public address; the test reaches the same API on its own port. */
+const publicBaseUrl = 'https://kgc.example.hu';
+const unsubscribeSecret = 'test-unsubscribe-secret-0123456789abcdef';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ smtp: true, env: { PUBLIC_BASE_URL: publicBaseUrl, UNSUBSCRIBE_SECRET: unsubscribeSecret } });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const consented = (at = '2026-01-01T00:00:00Z') => ({ marketing_consent: { email: true, updated_at: at } });
+const vipRun = (customerId: string) => h.client.workflow.getHandle<typeof vipWelcome>(`vip-welcome/${customerId}`);
+const vipMails = (customerId: string) => h.smtp!.inbox().filter((m) => m.headers['x-kgc-email-key'] === `vip-welcome/${customerId}/vip_welcome`);
+const localUrl = (link: string) => link.replace(publicBaseUrl, h.apiUrl);
+const unfold = (header: string | undefined) => (header ?? '').replace(/\s+/g, '');
+
+let rentalSeq = 0;
+/** Sends `count` signed rental.completed webhooks for the customer, one KGC rental id each; returns their ids. */
+async function completeRentals(customerId: string, count: number, machine = 'Makita fúró'): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const rentalId = `R-${Date.now()}-${++rentalSeq}`;
+    const data = { rental_id: rentalId, customer_id: customerId, machine_name: machine, rental_start: '2026-01-05', rental_end: '2026-01-07', total_days: 2, total_cost: 10_000, status: 'completed' };
+    const res = await h.send('rental.completed', data, { id: `evt-${rentalId}` });
+    expect(res.status, `rental.completed ${i + 1} accepted`).toBe(202);
+    ids.push(rentalId);
+  }
+  return ids;
+}
+
+/** A KGC customer with an email address (the tests are about mailing it) and the given consent fields. */
+function customerWith(consent: object = consented()) {
+  const c = { ...newCustomer(), ...consent } as ReturnType<typeof newCustomer> & { email: string };
+  h.kgc.putCustomer(c);
+  return c;
+}
+
+describe('VIP welcome (seed 000 §13.2) with marketing consent', () => {
+  it('the 10th completed rental makes a VIP: vipSince and aggregates in Twenty, one welcome email with one-click unsubscribe; the 11th and replays send nothing more', async () => {
+    const c = customerWith();
+    await h.send('customer.created', c);
+    await completeRentals(c.customer_id, 9);
+    await eventually(() => h.person(c.customer_id)?.totalRentals === 9, 'nine rentals in Twenty');
+    expect(h.person(c.customer_id)?.vipSince ?? null, 'no VIP before the tenth rental').toBeNull();
+
+    const started = Date.now();
+    const [tenth] = await completeRentals(c.customer_id, 1);
+    await eventually(() => h.person(c.customer_id)?.vipSince, 'vipSince on the Twenty person');
+    expect(Date.now() - started, 'Twenty record within 30 s').toBeLessThan(30_000);
+    await eventually(() => h.person(c.customer_id)?.totalRentals === 10, 'ten rentals in Twenty');
+    expect(h.person(c.customer_id)).toMatchObject({ totalRentals: 10, totalRevenue: { amountMicros: 100_000 * 1_000_000, currencyCode: 'HUF' }, marketingEmailConsent: true });
+
+    const [mail] = await eventually(() => (vipMails(c.customer_id).length > 0 ? vipMails(c.customer_id) : undefined), 'the VIP welcome email', 60_000);
+    expect(Date.now() - started, 'email within 60 s').toBeLessThan(60_000);
+    expect(mail).toMatchObject({ to: [c.email], subject: 'Köszönjük hűségét! VIP státusz – 10% kedvezmény' });
+    expect(mail!.text).toContain('Már 10 alkalommal bérelt nálunk');
+    const link = /leiratkozhat: (\S+)/.exec(mail!.text ?? '')?.[1];
+    expect(link, 'visible unsubscribe link in the text part').toMatch(new RegExp(`^${publicBaseUrl}/unsubscribe\\?t=`));
+    expect(mail!.html).toContain(`href="${link}"`);
+    expect(unfold(mail!.headers['list-unsubscribe'])).toBe(`<${link}>`);
+    expect(mail!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+    expect((await fetch(localUrl(link!))).status, 'the link in the email opens the confirmation page').toBe(200);
+    expect(await vipRun(c.customer_id).result()).toEqual({ customerId: c.customer_id, outcome: 'vip', twenty: 'updated', email: 'sent' });
+
+    // KGC retries the 10th delivery, and the 11th rental completes: still one email, vipSince unchanged.
+    const vipSince = h.person(c.customer_id)!.vipSince;
+    await h.send('rental.completed', { rental_id: tenth, customer_id: c.customer_id, machine_name: 'Makita fúró', rental_start: '2026-01-05', rental_end: '2026-01-07', total_days: 2, total_cost: 10_000, status: 'completed' }, { id: `evt-retry-${tenth}` });
+    await completeRentals(c.customer_id, 1);
+    await eventually(() => h.person(c.customer_id)?.totalRentals === 11, 'eleven rentals in Twenty');
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(vipMails(c.customer_id)).toHaveLength(1);
+    expect(h.person(c.customer_id)!.vipSince).toBe(vipSince);
+
+    const history = JSON.stringify(await vipRun(c.customer_id).fetchHistory());
+    for (const personal of [c.email, c.name, c.phone]) expect(history, 'no personal data in the VIP history').not.toContain(personal);
+  });
+
+  it('no consent in KGC: vipSince is set, the email is skipped', async () => {
+    const c = customerWith({});
+    await completeRentals(c.customer_id, 10);
+    expect(await vipRun(c.customer_id).result()).toEqual({ customerId: c.customer_id, outcome: 'vip', twenty: 'updated', email: 'skipped', reason: 'no marketing consent' });
+    expect(vipMails(c.customer_id)).toHaveLength(0);
+    expect(h.person(c.customer_id)).toMatchObject({ vipSince: expect.any(String), marketingEmailConsent: false });
+  });
+
+  it('consent withdrawn in KGC between the trigger and the send: nothing is sent (consent is re-read at the send)', async () => {
+    const c = customerWith();
+    await completeRentals(c.customer_id, 9);
+    await eventually(() => h.person(c.customer_id)?.totalRentals === 9, 'nine rentals in Twenty');
+    // Twenty is down: the VIP run waits at its Twenty step, after the trigger and before the send.
+    await h.twenty.faults.set({ down: true });
+    try {
+      await completeRentals(c.customer_id, 1);
+      await eventually(async () => (await vipRun(c.customer_id).describe().catch(() => undefined))?.raw.pendingActivities?.length, 'the VIP run waiting on Twenty');
+      h.kgc.putCustomer({ ...c, marketing_consent: { email: false, updated_at: new Date().toISOString() } });
+    } finally {
+      await h.twenty.faults.set({ down: false });
+    }
+    expect(await vipRun(c.customer_id).result()).toMatchObject({ outcome: 'vip', email: 'skipped', reason: 'no marketing consent' });
+    expect(vipMails(c.customer_id)).toHaveLength(0);
+    const [link] = await h.db.select().from(partnerLinks).where(eq(partnerLinks.customerId, c.customer_id));
+    expect(link).toMatchObject({ marketingEmailConsent: false });
+  });
+});
+
+describe('unsubscribe link (RFC 8058)', () => {
+  const tokenFor = (customerId: string, email: string, expiresAtMs = Date.now() + 3_600_000) => unsubscribeToken(unsubscribeSecret, { customerId, emailHash: emailAddressHash(email) }, expiresAtMs);
+  const optOutRun = (customerId: string) => h.client.workflow.getHandle<typeof marketingOptOut>(`marketing-opt-out/${customerId}`);
+  const optOutOf = async (email: string) => (await h.db.select().from(marketingOptOuts).where(eq(marketingOptOuts.emailHash, emailAddressHash(email))))[0];
+
+  it('GET shows a Hungarian confirmation and changes nothing; POST from the page unsubscribes, tells KGC and Twenty', async () => {
+    const c = customerWith();
+    await h.send('customer.created', c);
+    await eventually(() => h.person(c.customer_id)?.marketingEmailConsent === true, 'consent on the Twenty person');
+    const url = `${h.apiUrl}/unsubscribe?t=${tokenFor(c.customer_id, c.email)}`;
+
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    const body = await page.text();
+    expect(body).toContain('Biztosan nem szeretne több ajánlatot');
+    expect(body).toContain('<form method="post"');
+    expect(await optOutOf(c.email), 'GET alone unsubscribes nobody').toBeUndefined();
+
+    const confirmed = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'confirm=yes' });
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain('Sikeresen leiratkozott');
+    expect(await optOutOf(c.email)).toMatchObject({ customerId: c.customer_id, source: 'unsubscribe_link' });
+
+    expect(await optOutRun(c.customer_id).result()).toEqual({ customerId: c.customer_id, kgc: 'reported', twenty: 'updated' });
+    expect(h.kgc.consentWrites.filter((w) => w.customer_id === c.customer_id)).toMatchObject([{ email: false, source: 'unsubscribe_link' }]);
+    expect(h.kgc.customer(c.customer_id)?.marketing_consent).toMatchObject({ email: false });
+    expect(h.person(c.customer_id)?.marketingEmailConsent).toBe(false);
+    const history = JSON.stringify(await optOutRun(c.customer_id).fetchHistory());
+    expect(history).not.toContain(c.email);
+  });
+
+  it('one-click POST from the mail client (List-Unsubscribe=One-Click) unsubscribes without the page; a second click is harmless', async () => {
+    const c = customerWith();
+    const url = `${h.apiUrl}/unsubscribe?t=${tokenFor(c.customer_id, c.email)}`;
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+      expect(res.status).toBe(200);
+      await optOutRun(c.customer_id).result();
+    }
+    expect(await optOutOf(c.email)).toMatchObject({ customerId: c.customer_id });
+    expect(h.kgc.customer(c.customer_id)?.marketing_consent).toMatchObject({ email: false });
+  });
+
+  it('an expired link answers 410, a forged or malformed one 400, and neither changes anything', async () => {
+    const c = customerWith();
+    const expired = tokenFor(c.customer_id, c.email, Date.now() - 1_000);
+    const [payload, signature] = tokenFor(c.customer_id, c.email).split('.');
+    const otherCustomer = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), c: 'C-someone-else' })).toString('base64url');
+    const forgedSignature = tokenFor(c.customer_id, c.email).replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A'));
+    const cases: Array<[string, number, string]> = [
+      [expired, 410, 'A leiratkozási link lejárt'],
+      [`${otherCustomer}.${signature}`, 400, 'Érvénytelen leiratkozási link'],
+      [forgedSignature, 400, 'Érvénytelen leiratkozási link'],
+      ['not-a-token', 400, 'Érvénytelen leiratkozási link'],
+    ];
+    for (const [token, status, text] of cases) {
+      for (const method of ['GET', 'POST']) {
+        const res = await fetch(`${h.apiUrl}/unsubscribe?t=${encodeURIComponent(token)}`, { method, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, ...(method === 'POST' ? { body: 'List-Unsubscribe=One-Click' } : {}) });
+        expect(res.status, `${method} ${token.slice(0, 12)}…`).toBe(status);
+        expect(await res.text()).toContain(text);
+      }
+    }
+    expect(await optOutOf(c.email)).toBeUndefined();
+    expect(h.kgc.consentWrites.filter((w) => w.customer_id === c.customer_id)).toHaveLength(0);
+  });
+
+  it('KGC down at the unsubscribe: the opt-out is stored at once and reported once KGC answers', async () => {
+    const c = customerWith();
+    await h.kgc.faults.set({ down: true });
+    try {
+      const res = await fetch(`${h.apiUrl}/unsubscribe?t=${tokenFor(c.customer_id, c.email)}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+      expect(res.status).toBe(200);
+      expect(await optOutOf(c.email)).toMatchObject({ reportedToKgcAt: null });
+      await eventually(async () => ((await optOutRun(c.customer_id).describe()).raw.pendingActivities?.[0]?.attempt ?? 0) >= 2, 'a retried KGC report');
+    } finally {
+      await h.kgc.faults.set({ down: false });
+    }
+    expect((await optOutRun(c.customer_id).result()).kgc).toBe('reported');
+    expect(await optOutOf(c.email)).toMatchObject({ reportedToKgcAt: expect.any(Date) });
+  });
+
+  it('an unsubscribed address survives the erasure as a hash: re-created under a new customer it gets no marketing email until KGC records new consent', async () => {
+    const first = customerWith();
+    await h.send('customer.created', first);
+    await fetch(`${h.apiUrl}/unsubscribe?t=${tokenFor(first.customer_id, first.email)}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    await optOutRun(first.customer_id).result();
+    const optedOutAt = (await optOutOf(first.email))!.optedOutAt;
+
+    h.kgc.deleteCustomer(first.customer_id);
+    await h.send('customer.deleted', { customer_id: first.customer_id, gdpr_reason: 'customer_request' });
+    await h.client.workflow.getHandle(`gdpr-delete/${first.customer_id}`).result();
+    expect(await optOutOf(first.email), 'the opt-out is kept, without the customer').toMatchObject({ customerId: null, optedOutAt });
+
+    // The same person comes back as a new KGC customer; KGC still carries the consent given before the opt-out.
+    const again = customerWith({ email: first.email, ...consented(new Date(optedOutAt.getTime() - 60_000).toISOString()) });
+    await completeRentals(again.customer_id, 10);
+    expect(await vipRun(again.customer_id).result()).toMatchObject({ outcome: 'vip', email: 'skipped', reason: 'unsubscribed' });
+    expect(vipMails(again.customer_id)).toHaveLength(0);
+    expect(h.person(again.customer_id)?.marketingEmailConsent).toBe(false);
+
+    // The skip is on record with its reason.
+    const [row] = await h.db.select().from(emailOutbox).where(eq(emailOutbox.key, `vip-welcome/${again.customer_id}/vip_welcome`));
+    expect(row).toMatchObject({ state: 'skipped', reason: 'unsubscribed' });
+  });
+});
