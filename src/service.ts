@@ -125,6 +125,7 @@ export async function startService(
       koko: config.koko,
       bulkSyncHistoryMonths: config.bulkSync.historyMonths,
       bulkSyncSetupRetryMs: config.bulkSync.setupRetryMs,
+      twentyWebhooks: { secret: config.twenty.webhookSecret, wonStage: config.twenty.wonStage },
     });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(opts.port ?? config.port, () => resolve(s));

@@ -1,5 +1,6 @@
 import type { GeneratedKgc } from './generated.js';
 import type { KgcCustomer, KgcOrder, KgcRental, KgcWorklog } from './types.js';
+import type { KgcTenant } from './writes.js';
 
 /** In-memory ERP. Records are copied on the way in so a test mutating its fixture does not change the store. */
 export class KgcStore {
@@ -7,6 +8,9 @@ export class KgcStore {
   readonly rentals = new Map<string, KgcRental>();
   readonly worklogs = new Map<string, KgcWorklog>();
   readonly orders = new Map<string, KgcOrder>();
+  readonly tenants = new Map<string, KgcTenant>();
+  /** `<method> <path> <Idempotency-Key>` → the first answer, replayed for a repeated key. */
+  readonly idempotentAnswers = new Map<string, { status: number; body: unknown }>();
   /** Bulk benchmarks: list endpoints and customer reads answer from a generator instead of the maps. */
   generated?: GeneratedKgc;
 
@@ -40,5 +44,7 @@ export class KgcStore {
     this.rentals.clear();
     this.worklogs.clear();
     this.orders.clear();
+    this.tenants.clear();
+    this.idempotentAnswers.clear();
   }
 }

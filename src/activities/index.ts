@@ -18,6 +18,8 @@ import { createRetentionActivities } from './retention.js';
 import { createStoreActivities } from './store.js';
 import { createTwentyActivities } from './twenty.js';
 import { createTwentyErasureActivities } from './twenty-erasure.js';
+import { createKgcTenantActivities } from './kgc-tenants.js';
+import { createTwentyOpportunityActivities } from './twenty-opportunities.js';
 
 export type { ActivityDeps } from './context.js';
 
@@ -38,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createEmailActivities(deps),
     ...createEmailCampaignActivities(deps),
     ...createBulkSyncActivities(deps),
+    ...createKgcTenantActivities(deps),
   };
 }
 
@@ -49,6 +52,7 @@ export type BulkSyncActivities = ReturnType<typeof createBulkSyncActivities>;
 export type TwentyBulkActivities = ReturnType<typeof createTwentyBulkActivities>;
 export type ChatwootBulkActivities = ReturnType<typeof createChatwootBulkActivities>;
 
-export { createTwentyPaymentStatusActivities, createTwentyErasureActivities };
+export { createTwentyPaymentStatusActivities, createTwentyErasureActivities, createTwentyOpportunityActivities };
+export type TwentyOpportunityActivities = ReturnType<typeof createTwentyOpportunityActivities>;
 export type TwentyErasureActivities = ReturnType<typeof createTwentyErasureActivities>;
 export type TwentyPaymentStatusActivities = ReturnType<typeof createTwentyPaymentStatusActivities>;

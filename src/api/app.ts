@@ -9,6 +9,7 @@ import { healthRouter, type ReadyTargets } from './health.router.js';
 import type { IntakeDeps } from './kgc-intake.js';
 import { kgcWebhooksRouter } from './kgc-webhooks.router.js';
 import { kokoRouter } from './koko.router.js';
+import { twentyWebhooksRouter } from './twenty-webhooks.router.js';
 
 export interface AppDeps extends IntakeDeps {
   kgcWebhookSecret: string;
@@ -20,6 +21,8 @@ export interface AppDeps extends IntakeDeps {
   bulkSyncHistoryMonths?: number;
   /** BULK_SYNC_SETUP_RETRY: how long a bulk sync paused by a setup error waits before it tries again. */
   bulkSyncSetupRetryMs?: number;
+  /** TWENTY_WEBHOOK_SECRET and TWENTY_WON_STAGE: Twenty's webhooks (won deal → franchise tenant). */
+  twentyWebhooks?: { secret?: string; wonStage: string };
 }
 
 /** The intake API: one router per caller. */
@@ -33,6 +36,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(deadLettersRouter(deps));
   app.use(chatwootWebhooksRouter({ ...deps, webhookSecret: deps.chatwootWebhookSecret }));
   app.use(kokoRouter(deps));
+  app.use(twentyWebhooksRouter({ ...deps, webhookSecret: deps.twentyWebhooks?.secret, wonStage: deps.twentyWebhooks?.wonStage ?? 'CUSTOMER' }));
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint', details: [] } });
   });

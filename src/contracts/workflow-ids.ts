@@ -10,4 +10,5 @@ export const workflowIds = {
   rentalExpiry: (rentalId: string) => `rental-expiry/${rentalId}`,
   repairDoneEmail: (worklogId: string) => `repair-done-email/${worklogId}`,
   initialBulkSync: (runId: string) => `initial-bulk-sync/${runId}`,
+  franchiseOnboarding: (opportunityId: string) => `franchise-onboarding/${opportunityId}`,
 };

@@ -367,3 +367,17 @@ export const emailOutbox = pgTable(
   },
   (t) => [index('email_outbox_customer_idx').on(t.customerId)],
 );
+
+/**
+ * Every Twenty webhook we answered, keyed by the record version it reports (`<event>/<record id>/<updatedAt>`), so
+ * the same change delivered twice (a replay, or two webhooks on one workspace) starts nothing new. Ids only.
+ */
+export const twentyDeliveries = pgTable('twenty_deliveries', {
+  deliveryKey: text('delivery_key').primaryKey(),
+  eventName: text('event_name').notNull(),
+  recordId: text('record_id').notNull(),
+  outcome: text('outcome', { enum: ['accepted', 'ignored'] }).notNull(),
+  reason: text('reason'),
+  workflowId: text('workflow_id'),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+});

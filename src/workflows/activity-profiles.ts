@@ -7,6 +7,7 @@ import type {
   TwentyActivities,
   TwentyBulkActivities,
   TwentyErasureActivities,
+  TwentyOpportunityActivities,
   TwentyPaymentStatusActivities,
 } from '../activities/index.js';
 import { nonRetryableErrorTypes, setupErrorType } from '../clients/errors.js';
@@ -63,7 +64,7 @@ export const mainActivities = (profile: ActivityOptions) => proxyActivities<Main
 
 /** Twenty calls of a live workflow, on `<queue>-twenty`, paced at the Twenty budget. Call inside the workflow. */
 export function twentyActivities(profile: ActivityOptions = profiles.sync, priority?: Priority) {
-  return proxyActivities<TwentyActivities & TwentyPaymentStatusActivities & TwentyErasureActivities>({
+  return proxyActivities<TwentyActivities & TwentyPaymentStatusActivities & TwentyErasureActivities & TwentyOpportunityActivities>({
     ...profile,
     taskQueue: twentyTaskQueue(workflowInfo().taskQueue),
     ...(priority && { priority }),

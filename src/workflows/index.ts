@@ -8,3 +8,4 @@ export { initialBulkSync } from './initial-bulk-sync.js';
 export { rentalExpiryCampaign } from './rental-expiry-campaign.js';
 export { rentalReminderSweep } from './rental-reminder-sweep.js';
 export { repairDoneEmail } from './repair-done-email.js';
+export { franchiseOnboarding } from './franchise-onboarding.js';
