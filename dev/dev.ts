@@ -34,6 +34,7 @@ const dev = {
   kgcWebhookSecret: 'dev-kgc-webhook-secret',
   adminApiKey: 'dev-admin-key-change-me',
   erasureHashKey: 'dev-erasure-hash-key-change-me-0123456789',
+  twentyWebhookSecret: 'dev-twenty-webhook-secret',
 };
 
 function listening(port: number): Promise<boolean> {
@@ -113,8 +114,11 @@ async function main(): Promise<void> {
     urls.push(['KGC stand-in', `${kgc.url}  (demo customers ${demoCustomers.map((c) => c.customer_id).join(', ')})`]);
   }
   let provisionSandboxTwenty = false;
+  let sandboxTwenty: Awaited<ReturnType<typeof startTwentyStandIn>> | undefined;
   if (!env.TWENTY_API_URL) {
     const twenty = await startTwentyStandIn({ port: dev.twentyPort });
+    sandboxTwenty = twenty;
+    env.TWENTY_WEBHOOK_SECRET ??= dev.twentyWebhookSecret;
     Object.assign(env, { TWENTY_API_URL: twenty.url, TWENTY_API_KEY: twenty.apiKey });
     stops.push(twenty.close);
     urls.push(['Twenty stand-in', `${twenty.url}/graphql`]);
@@ -153,6 +157,8 @@ async function main(): Promise<void> {
   const service = await startService(config);
   // The stand-in's agent bot (Koko) posts its webhooks to our intake, as a real Chatwoot's bot would.
   sandboxChatwoot?.setBotWebhookUrl(`${service.apiUrl}/webhooks/chatwoot`);
+  // The stand-in Twenty's webhook (Settings → APIs & Webhooks) points at our intake, signed with the dev secret.
+  sandboxTwenty?.addWebhook({ targetUrl: `${service.apiUrl}/webhooks/twenty`, secret: config.twenty.webhookSecret, operations: ['*.*'] });
 
   const banner = [
     ['Intake API', service.apiUrl!],

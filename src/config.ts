@@ -39,6 +39,8 @@ const envSchema = z.object({
   TWENTY_REQUESTS_PER_MINUTE: z.coerce.number().positive().default(100),
   TWENTY_PACING_SHARE: z.coerce.number().gt(0).max(1).default(0.95),
   TWENTY_WORKER_PROCESSES: z.coerce.number().int().positive().default(1),
+  TWENTY_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  TWENTY_WON_STAGE: z.string().regex(/^[A-Z0-9]+(_[A-Z0-9]+)*$/, 'a stage value as Twenty stores it, e.g. CUSTOMER').default('CUSTOMER'),
   BULK_SYNC_CHATWOOT_REQUESTS_PER_MINUTE: z.coerce.number().positive().default(1500),
   BULK_SYNC_HISTORY_MONTHS: z.coerce.number().int().min(0).max(120).default(12),
   BULK_SYNC_SETUP_RETRY: durationMs.default(300_000),
@@ -130,6 +132,8 @@ function toConfig(e: Env) {
       requestsPerMinute: e.TWENTY_REQUESTS_PER_MINUTE,
       pacingShare: e.TWENTY_PACING_SHARE,
       workerProcesses: e.TWENTY_WORKER_PROCESSES,
+      webhookSecret: e.TWENTY_WEBHOOK_SECRET,
+      wonStage: e.TWENTY_WON_STAGE,
     },
     chatwoot: {
       apiUrl: e.CHATWOOT_API_URL,

@@ -130,6 +130,7 @@ export async function startService(
       temporalNamespace: config.temporal.namespace,
       chatwootUrl: config.chatwoot.apiUrl,
       marketing: config.marketing,
+      twentyWebhooks: { secret: config.twenty.webhookSecret, wonStage: config.twenty.wonStage },
     });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(opts.port ?? config.port, () => resolve(s));

@@ -1,6 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
-import { createActivities, createChatwootBulkActivities, createTwentyActivities, createTwentyBulkActivities, createTwentyErasureActivities, createTwentyPaymentStatusActivities, createTwentyPersonBatchActivities, createTwentyCampaignActivities, type ActivityDeps } from './activities/index.js';
+import { createActivities, createChatwootBulkActivities, createTwentyActivities, createTwentyBulkActivities, createTwentyCampaignActivities, createTwentyErasureActivities, createTwentyOpportunityActivities, createTwentyPaymentStatusActivities, createTwentyPersonBatchActivities, type ActivityDeps } from './activities/index.js';
 import { sanitiseFailures } from './activities/failure-interceptor.js';
 import { heartbeatWhileRunning } from './activities/heartbeat-interceptor.js';
 import { chatwootBulkTaskQueue, twentyTaskQueue } from './contracts/task-queues.js';
@@ -63,6 +63,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       ...createTwentyActivities(deps),
       ...createTwentyPaymentStatusActivities(deps),
       ...createTwentyErasureActivities(deps),
+      ...createTwentyOpportunityActivities(deps),
       ...createTwentyBulkActivities(deps),
       ...createTwentyPersonBatchActivities(deps),
       ...createTwentyCampaignActivities(deps),

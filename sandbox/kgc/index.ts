@@ -4,10 +4,12 @@ import { listen, sendJson, type ListenOptions, type RequestStats } from '../http
 import { GeneratedKgc } from './generated.js';
 import { kgcRouter } from './routes.js';
 import { KgcStore } from './store.js';
+import { kgcWriteRoutes, type KgcTenant } from './writes.js';
 import type { KgcCustomer, KgcOrder, KgcRental, KgcWorklog } from './types.js';
 
 export { signKgcWebhook, sendKgcWebhook } from './webhook.js';
 export type * from './types.js';
+export type { KgcTenant } from './writes.js';
 
 export interface KgcStandInOptions extends ListenOptions {
   apiKey?: string;
@@ -32,6 +34,8 @@ export interface KgcStandIn {
   putWorklog(w: KgcWorklog): void;
   putOrder(o: KgcOrder): void;
   reset(): void;
+  /** Franchise tenants created through `POST /api/tenants`. */
+  tenants(): KgcTenant[];
   readonly requests: readonly KgcRequest[];
   /** The marketing-consent PUTs KGC accepted. */
   readonly consentWrites: ReadonlyArray<{ customer_id: string; email: boolean; source: string; at: string }>;
@@ -44,7 +48,7 @@ export async function startKgcStandIn(options: KgcStandInOptions = {}): Promise<
   const apiKey = options.apiKey ?? 'kgc-sandbox-key';
   const store = new KgcStore();
   if (options.generatedCustomers) store.generated = new GeneratedKgc(options.generatedCustomers);
-  const router = kgcRouter(store);
+  const router = kgcWriteRoutes(kgcRouter(store), store);
   const faults = new Faults();
   const stats: RequestStats = { count: 0 };
   const requests: KgcRequest[] = [];
@@ -88,6 +92,7 @@ export async function startKgcStandIn(options: KgcStandInOptions = {}): Promise<
     putWorklog: (w) => store.putWorklog(w),
     putOrder: (o) => store.putOrder(o),
     reset,
+    tenants: () => [...store.tenants.values()],
     requests,
     consentWrites: store.consentWrites,
     customer: (id) => store.customers.get(id),

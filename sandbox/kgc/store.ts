@@ -1,5 +1,6 @@
 import type { GeneratedKgc } from './generated.js';
 import type { KgcCustomer, KgcOrder, KgcRental, KgcWorklog } from './types.js';
+import type { KgcTenant } from './writes.js';
 
 /** In-memory ERP. Records are copied on the way in so a test mutating its fixture does not change the store. */
 export class KgcStore {
@@ -9,6 +10,9 @@ export class KgcStore {
   readonly orders = new Map<string, KgcOrder>();
   /** Every marketing-consent PUT KGC accepted, in order (tests check what was reported). */
   readonly consentWrites: Array<{ customer_id: string; email: boolean; source: string; at: string }> = [];
+  readonly tenants = new Map<string, KgcTenant>();
+  /** `<method> <path> <Idempotency-Key>` → the first answer, replayed for a repeated key. */
+  readonly idempotentAnswers = new Map<string, { status: number; body: unknown }>();
   /** Bulk benchmarks: list endpoints and customer reads answer from a generator instead of the maps. */
   generated?: GeneratedKgc;
 
@@ -43,5 +47,7 @@ export class KgcStore {
     this.worklogs.clear();
     this.orders.clear();
     this.consentWrites.length = 0;
+    this.tenants.clear();
+    this.idempotentAnswers.clear();
   }
 }

@@ -45,4 +45,13 @@ export const COMPOSITES: Record<string, CompositeType> = {
     ],
     defaults: { amountMicros: null, currencyCode: '' },
   },
+  /** A note's body (`bodyV2`): BlockNote JSON and its Markdown rendering, either may be sent. */
+  RICH_TEXT_V2: {
+    typeName: 'RichTextV2',
+    subFields: [
+      { name: 'blocknote', kind: 'text' },
+      { name: 'markdown', kind: 'text' },
+    ],
+    defaults: { blocknote: null, markdown: null },
+  },
 };

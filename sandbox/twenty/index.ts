@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { v4 as uuidv4 } from 'uuid';
 import type { GraphQLSchema } from 'graphql';
 import { Faults } from '../faults.js';
 import { listen, readBody, sendJson, type ListenOptions, type RequestStats } from '../http.js';
@@ -7,12 +8,15 @@ import { apiKeyRevoked, limitReached, permissionDenied, quotaExhausted, type Twe
 import { GraphQLEndpoint, type GraphQLBody } from './graphql-endpoint.js';
 import { buildMetadataSchema, metadataRoot } from './metadata-schema.js';
 import { MetadataModel, type ObjectMeta } from './metadata-model.js';
-import type { WriteContext } from './mutations.js';
+import { createMany, updateOne, type WriteContext } from './mutations.js';
 import { DEFAULT_RATE_LIMIT, WorkspaceThrottle, type RateLimitOptions } from './rate-limit.js';
 import { RecordStore, type Rec } from './record-store.js';
+import { WebhookEmitter, type TwentyWebhook, type WebhookActor, type WebhookDelivery } from './webhooks.js';
 
 export type { Rec as TwentyRecord } from './record-store.js';
 export type { RateLimitOptions } from './rate-limit.js';
+export type { TwentyWebhook, WebhookDelivery } from './webhooks.js';
+export { signTwentyWebhook } from './webhooks.js';
 
 /**
  * What the API key's role may do (Settings → Roles): object-record permissions for every object, and the DATA_MODEL
@@ -35,6 +39,8 @@ export interface TwentyStandInOptions extends ListenOptions {
   maxBatch?: number;
   /** Token buckets per workspace; false turns throttling off (bulk benchmarks). */
   rateLimit?: Partial<RateLimitOptions> | false;
+  /** Webhooks configured in Settings → APIs & Webhooks from the start. */
+  webhooks?: Array<{ targetUrl: string; secret?: string; operations?: string[] }>;
 }
 
 export interface TwentyStandIn {
@@ -68,6 +74,16 @@ export interface TwentyStandIn {
   exhaustQuota(untilMs: number | null): void;
   /** Turns newer Twenty's usage limits on or off (RATE_LIMITED instead of LIMIT_REACHED); the buckets start full. */
   setUsageLimits(on: boolean): void;
+  /** Adds a webhook (Settings → APIs & Webhooks); every later record change is sent to it, signed when it has a secret. */
+  addWebhook(hook: { targetUrl: string; secret?: string; operations?: string[] }): TwentyWebhook;
+  /** Every webhook call made so far, with the answer's status. */
+  readonly webhookDeliveries: readonly WebhookDelivery[];
+  /** Waits until every webhook call under way has its answer. */
+  settleWebhooks(): Promise<void>;
+  /** A salesperson's create in the app: a record written by a workspace member, webhooks fire with the actor. */
+  createRecordAsUser(objectNameSingular: string, data: Record<string, unknown>): Rec;
+  /** A salesperson's edit in the app (the UI saves each field as it changes). */
+  updateRecordAsUser(objectNameSingular: string, id: string, data: Record<string, unknown>): Rec;
 }
 
 const graphqlError = (res: ServerResponse, status: number, message: string, extensions: Record<string, unknown>) =>
@@ -87,7 +103,12 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
   let role: ApiKeyRole = { ...adminRole };
   let revoked = false;
   let throttle = rateLimit && new WorkspaceThrottle(rateLimit);
+  const webhooks = new WebhookEmitter(uuidv4());
+  const configureWebhooks = () => (options.webhooks ?? []).forEach((hook) => webhooks.add(hook));
+  configureWebhooks();
+  let actor: WebhookActor | undefined;
   const ctx: WriteContext = {
+    emit: (event) => webhooks.emit(event, actor),
     model,
     store: new RecordStore(),
     maxBatch: options.maxBatch ?? 200,
@@ -142,6 +163,21 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
     limited = 0;
     coreRequests = 0;
     quotaUntil = null;
+    webhooks.reset();
+    configureWebhooks();
+  };
+  const asUser = <T>(write: () => T): T => {
+    actor = { userId: uuidv4(), workspaceMemberId: uuidv4() };
+    try {
+      return write();
+    } finally {
+      actor = undefined;
+    }
+  };
+  const objectNamed = (singular: string) => {
+    const meta = model.objectBySingular(singular);
+    if (!meta) throw new Error(`no object ${singular}`);
+    return meta;
   };
 
   const server = await listen(
@@ -222,5 +258,12 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
       rateLimit = rateLimit && { ...rateLimit, usageLimits: on };
       throttle = rateLimit && new WorkspaceThrottle(rateLimit);
     },
+    addWebhook: (hook) => webhooks.add(hook),
+    get webhookDeliveries() {
+      return webhooks.deliveries;
+    },
+    settleWebhooks: () => webhooks.settle(),
+    createRecordAsUser: (singular, data) => asUser(() => createMany(ctx, objectNamed(singular), [data], false)[0]!),
+    updateRecordAsUser: (singular, id, data) => asUser(() => updateOne(ctx, objectNamed(singular), id, data)),
   };
 }

@@ -16,11 +16,12 @@ export type FieldType =
   | 'PHONES'
   | 'RELATION'
   | 'POSITION'
-  | 'ACTOR';
+  | 'ACTOR'
+  | 'RICH_TEXT_V2';
 
 export const FIELD_TYPES: FieldType[] = [
   'UUID', 'TEXT', 'NUMBER', 'BOOLEAN', 'DATE', 'DATE_TIME', 'SELECT', 'CURRENCY',
-  'FULL_NAME', 'EMAILS', 'PHONES', 'RELATION', 'POSITION', 'ACTOR',
+  'FULL_NAME', 'EMAILS', 'PHONES', 'RELATION', 'POSITION', 'ACTOR', 'RICH_TEXT_V2',
 ];
 
 export interface SelectOption {
@@ -129,6 +130,59 @@ export class MetadataModel {
         { name: 'jobTitle', label: 'Job Title', type: 'TEXT' },
       ],
     );
+    this.addStandardSalesObjects();
+  }
+
+  /**
+   * The standard objects a won deal touches: opportunity (stage as seeded by Twenty, pointOfContact → person), note
+   * (title, bodyV2) and noteTarget, which attaches a note to a person or an opportunity.
+   */
+  private addStandardSalesObjects(): void {
+    const stages = ['NEW', 'SCREENING', 'MEETING', 'PROPOSAL', 'CUSTOMER'];
+    const colors = ['red', 'purple', 'sky', 'turquoise', 'yellow'];
+    const person = this.objectBySingular('person')!;
+    const opportunity = this.addObject(
+      { nameSingular: 'opportunity', namePlural: 'opportunities', labelSingular: 'Opportunity', labelPlural: 'Opportunities', icon: 'IconTargetArrow' },
+      false,
+      [
+        { name: 'name', label: 'Name', type: 'TEXT' },
+        { name: 'amount', label: 'Amount', type: 'CURRENCY' },
+        { name: 'closeDate', label: 'Close date', type: 'DATE_TIME' },
+        {
+          name: 'stage',
+          label: 'Stage',
+          type: 'SELECT',
+          defaultValue: "'NEW'",
+          options: stages.map((value, position) => ({ id: uuidv4(), value, label: value.charAt(0) + value.slice(1).toLowerCase(), color: colors[position]!, position })),
+        },
+      ],
+    );
+    const note = this.addObject({ nameSingular: 'note', namePlural: 'notes', labelSingular: 'Note', labelPlural: 'Notes', icon: 'IconNotes' }, false, [
+      { name: 'title', label: 'Title', type: 'TEXT' },
+      { name: 'bodyV2', label: 'Body', type: 'RICH_TEXT_V2' },
+    ]);
+    const noteTarget = this.addObject(
+      { nameSingular: 'noteTarget', namePlural: 'noteTargets', labelSingular: 'Note Target', labelPlural: 'Note Targets', icon: 'IconCheckbox' },
+      false,
+      [],
+    );
+    this.addStandardRelation(opportunity, 'pointOfContact', 'Point of Contact', person, 'Point of Contact for Opportunities');
+    this.addStandardRelation(noteTarget, 'note', 'Note', note, 'Note Targets');
+    this.addStandardRelation(noteTarget, 'person', 'Person', person, 'Note Targets');
+    this.addStandardRelation(noteTarget, 'opportunity', 'Opportunity', opportunity, 'Note Targets');
+  }
+
+  private addStandardRelation(from: ObjectMeta, name: string, label: string, to: ObjectMeta, inverseLabel: string): void {
+    const field = this.createField({
+      objectMetadataId: from.id,
+      type: 'RELATION',
+      name,
+      label,
+      relationCreationPayload: { type: 'MANY_TO_ONE', targetObjectMetadataId: to.id, targetFieldLabel: inverseLabel },
+    });
+    field.isCustom = false;
+    const inverse = to.fields.find((f) => f.id === field.relation?.targetFieldId);
+    if (inverse) inverse.isCustom = false;
   }
 
   objectById(id: string): ObjectMeta | undefined {

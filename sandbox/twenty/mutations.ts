@@ -9,11 +9,23 @@ import { applyInput, newRecord } from './values.js';
 
 type Data = Record<string, unknown>;
 
+/** A record change as Twenty's event emitter reports it to its webhook job (call-webhook-jobs.job.ts). */
+export interface RecordEvent {
+  meta: ObjectMeta;
+  action: 'created' | 'updated' | 'deleted' | 'destroyed' | 'restored';
+  /** The after-image, or the before-image for deleted and destroyed. */
+  record: Rec;
+  /** Updates only: the fields whose value changed (Twenty diffs before and after). */
+  updatedFields?: string[];
+}
+
 export interface WriteContext {
   model: MetadataModel;
   store: RecordStore;
   maxBatch: number;
   createdBy: unknown;
+  /** Told of every committed change, for the stand-in's outbound webhooks. */
+  emit?: (event: RecordEvent) => void;
 }
 
 interface Plan {
@@ -51,12 +63,13 @@ export function createMany(ctx: WriteContext, meta: ObjectMeta, rows: Data[], up
   plans.forEach((p) => checkForeignKeys(ctx, meta, p.data));
 
   // Twenty answers the updated rows first, then the inserted ones (common-create-many-query-runner.service.ts).
-  const updated = plans.flatMap(({ data, existing }) => (existing ? [write(records, existing, { ...data, id: existing.id, deletedAt: null })] : []));
+  const updated = plans.flatMap(({ data, existing }) => (existing ? [write(ctx, records, existing, { ...data, id: existing.id, deletedAt: null })] : []));
   const inserted = plans.flatMap(({ data, existing }) => {
     if (existing) return [];
     const record = newRecord(meta, (data.id as string | undefined) ?? uuidv4(), records.rows.size + 1, ctx.createdBy);
     applyInput(meta, record, data);
     records.put(record);
+    ctx.emit?.({ meta, action: 'created', record: clone(record) });
     return [record];
   });
   return [...updated, ...inserted];
@@ -86,11 +99,15 @@ function checkForeignKeys(ctx: WriteContext, meta: ObjectMeta, data: Data): void
   }
 }
 
-function write(records: ObjectRecords, existing: Rec, data: Data): Rec {
+const unchangedByUpdate = new Set(['updatedAt', 'createdAt', 'createdBy', 'position']);
+
+function write(ctx: WriteContext, records: ObjectRecords, existing: Rec, data: Data, action: RecordEvent['action'] = 'updated'): Rec {
   const next = clone(existing);
   applyInput(records.meta, next, data);
   next.updatedAt = new Date().toISOString();
   records.put(next);
+  const updatedFields = Object.keys(next).filter((k) => !unchangedByUpdate.has(k) && JSON.stringify(next[k]) !== JSON.stringify(existing[k]));
+  ctx.emit?.({ meta: records.meta, action, record: clone(action === 'deleted' ? existing : next), ...(action === 'updated' ? { updatedFields } : {}) });
   return next;
 }
 
@@ -113,7 +130,7 @@ export function updateOne(ctx: WriteContext, meta: ObjectMeta, id: string, input
   const row = liveRow(records, id);
   assertUniqueFree(records, id, data);
   checkForeignKeys(ctx, meta, data);
-  return write(records, row, data);
+  return write(ctx, records, row, data);
 }
 
 export function updateMany(ctx: WriteContext, meta: ObjectMeta, filter: Filter, input: Data): Rec[] {
@@ -123,13 +140,13 @@ export function updateMany(ctx: WriteContext, meta: ObjectMeta, filter: Filter, 
   if (rows.length > ctx.maxBatch) throw badInput(`Cannot update more than ${ctx.maxBatch} records at once`, 'TOO_MANY_RECORDS_TO_UPDATE');
   rows.forEach((r) => assertUniqueFree(records, r.id, data));
   checkForeignKeys(ctx, meta, data);
-  return rows.map((r) => write(records, r, data));
+  return rows.map((r) => write(ctx, records, r, data));
 }
 
 export function softDelete(ctx: WriteContext, meta: ObjectMeta, rows: Rec[]): Rec[] {
   const records = ctx.store.of(meta);
   const at = new Date().toISOString();
-  return rows.map((r) => write(records, r, { deletedAt: at }));
+  return rows.map((r) => write(ctx, records, r, { deletedAt: at }, 'deleted'));
 }
 
 export function deleteOne(ctx: WriteContext, meta: ObjectMeta, id: string): Rec {
@@ -139,7 +156,7 @@ export function deleteOne(ctx: WriteContext, meta: ObjectMeta, id: string): Rec 
 
 export function restore(ctx: WriteContext, meta: ObjectMeta, rows: Rec[]): Rec[] {
   const records = ctx.store.of(meta);
-  return rows.map((r) => write(records, r, { deletedAt: null }));
+  return rows.map((r) => write(ctx, records, r, { deletedAt: null }, 'restored'));
 }
 
 export function rowIncludingDeleted(ctx: WriteContext, meta: ObjectMeta, id: string): Rec {
@@ -152,6 +169,7 @@ export function rowIncludingDeleted(ctx: WriteContext, meta: ObjectMeta, id: str
 export function destroy(ctx: WriteContext, meta: ObjectMeta, rows: Rec[]): Rec[] {
   for (const row of rows) {
     ctx.store.of(meta).remove(row);
+    ctx.emit?.({ meta, action: 'destroyed', record: clone(row) });
     for (const object of ctx.model.objects) {
       for (const field of object.fields) {
         if (field.relation?.type !== 'MANY_TO_ONE' || field.relation.targetObjectId !== meta.id) continue;

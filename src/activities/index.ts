@@ -23,6 +23,8 @@ import { createTwentyPersonBatchActivities } from './twenty-person-batches.js';
 import { createMarketingConsentActivities } from './marketing-consent.js';
 import { createLifecycleCampaignActivities } from './lifecycle-campaigns.js';
 import { createTwentyCampaignActivities } from './twenty-campaigns.js';
+import { createKgcTenantActivities } from './kgc-tenants.js';
+import { createTwentyOpportunityActivities } from './twenty-opportunities.js';
 
 export type { ActivityDeps } from './context.js';
 
@@ -46,6 +48,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTwentyPersonAskActivities(),
     ...createMarketingConsentActivities(deps),
     ...createLifecycleCampaignActivities(deps),
+    ...createKgcTenantActivities(deps),
   };
 }
 
@@ -57,7 +60,8 @@ export type BulkSyncActivities = ReturnType<typeof createBulkSyncActivities>;
 export type TwentyBulkActivities = ReturnType<typeof createTwentyBulkActivities>;
 export type ChatwootBulkActivities = ReturnType<typeof createChatwootBulkActivities>;
 
-export { createTwentyPaymentStatusActivities, createTwentyErasureActivities };
+export { createTwentyPaymentStatusActivities, createTwentyErasureActivities, createTwentyOpportunityActivities };
+export type TwentyOpportunityActivities = ReturnType<typeof createTwentyOpportunityActivities>;
 export type TwentyErasureActivities = ReturnType<typeof createTwentyErasureActivities>;
 export type TwentyPaymentStatusActivities = ReturnType<typeof createTwentyPaymentStatusActivities>;
 

@@ -15,6 +15,7 @@ import { consoleSessionRouter, requireConsoleSession } from './console/session.r
 import { consoleStaticRouter } from './console/static.router.js';
 import type { MarketingSettings } from '../contracts/marketing-settings.js';
 import { unsubscribeRouter } from './unsubscribe.router.js';
+import { twentyWebhooksRouter } from './twenty-webhooks.router.js';
 
 export interface AppDeps extends IntakeDeps {
   kgcWebhookSecret: string;
@@ -33,6 +34,8 @@ export interface AppDeps extends IntakeDeps {
   chatwootUrl?: string;
   /** Unsubscribe links (UNSUBSCRIBE_SECRET or its derivation); without it every link is refused. */
   marketing?: MarketingSettings;
+  /** TWENTY_WEBHOOK_SECRET and TWENTY_WON_STAGE: Twenty's webhooks (won deal → franchise tenant). */
+  twentyWebhooks?: { secret?: string; wonStage: string };
 }
 
 /** The console's session check ran before these routers; they need no key of their own. */
@@ -67,6 +70,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use(consoleStaticRouter({ chatwootUrl: deps.chatwootUrl }));
   app.use(unsubscribeRouter(deps));
+  app.use(twentyWebhooksRouter({ ...deps, webhookSecret: deps.twentyWebhooks?.secret, wonStage: deps.twentyWebhooks?.wonStage ?? 'CUSTOMER' }));
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint', details: [] } });
   });

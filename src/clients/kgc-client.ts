@@ -14,6 +14,15 @@ const kgcLists = {
 } as const;
 export type KgcList = keyof typeof kgcLists;
 
+/** The body of `POST /api/tenants`: a franchise tenant for a KGC partner. */
+export interface KgcTenantRequest {
+  name: string;
+  partner_customer_id: string;
+  kind: 'franchise';
+  package: 'basic' | 'pro' | 'enterprise';
+  modules: { rental: boolean; service: boolean; sales: boolean };
+}
+
 /** KGC ERP read-only REST API (docs/kgc-contract.md#kgc-rest-api-read-by-this-service). KGC is the master of partner data. */
 export class KgcClient {
   private readonly http: AxiosInstance;
@@ -112,6 +121,38 @@ export class KgcClient {
       return 'stored';
     } catch (err) {
       if (isAxiosError(err)) throw networkFailure('KGC', 'marketing consent', err);
+      throw err;
+    }
+  }
+
+  /**
+   * `POST /api/tenants` (KGC's write API, every write with an Idempotency-Key): 201 is a new tenant, 409 names the
+   * tenant the partner already has. Either way the partner has exactly one tenant, and this is its id.
+   */
+  async createTenant(body: KgcTenantRequest, idempotencyKey: string): Promise<{ tenantId: string; created: boolean }> {
+    const res = await this.post('/api/tenants', 'tenant create', body, idempotencyKey);
+    const tenantId = (res.data as { tenant_id?: unknown } | null)?.tenant_id;
+    if ((res.status === 201 || res.status === 200 || res.status === 409) && typeof tenantId === 'string' && tenantId) {
+      return { tenantId, created: res.status !== 409 };
+    }
+    if (res.status === 409) throw failure('InvalidKgcData', 'KGC tenant create answered 409 without a tenant_id');
+    throw this.writeFailure('tenant create', res);
+  }
+
+  private writeFailure(what: string, res: { status: number; headers: Record<string, unknown>; data: unknown }) {
+    // A 422 names the fields KGC refused (never their values): the body we sent is ours to fix, not retried.
+    const details = (res.data as { error?: { details?: Array<{ path?: unknown }> } } | null)?.error?.details;
+    const fields = Array.isArray(details) ? details.map((d) => String(d.path ?? '?')).join(', ') : '';
+    if (res.status === 422) return failure('PermanentHttpError', `KGC ${what} answered HTTP 422${fields ? ` (${fields})` : ''}`, { detail: { system: 'KGC', status: 422 } });
+    return httpFailure('KGC', what, res.status, res.headers['retry-after'] as string | undefined);
+  }
+
+  private async post(path: string, what: string, body: unknown, idempotencyKey: string) {
+    try {
+      const res = await this.http.post(path, body, { validateStatus: () => true, headers: { 'Idempotency-Key': idempotencyKey } });
+      return { status: res.status, headers: res.headers as Record<string, unknown>, data: res.data as unknown };
+    } catch (err) {
+      if (isAxiosError(err)) throw networkFailure('KGC', what, err);
       throw err;
     }
   }

@@ -39,6 +39,15 @@ export const personFields: FieldSpec[] = [
   { name: 'vipSince', label: 'VIP Since', type: 'DATE_TIME' },
 ];
 
+/**
+ * Fields on Twenty's standard opportunity for the won deal → franchise tenant flow: the tenant KGC created
+ * (written back by franchise onboarding) and the package the salesperson sold (basic when left empty).
+ */
+export const opportunityFields: FieldSpec[] = [
+  { name: 'kgcTenantId', label: 'KGC Tenant Id', type: 'TEXT' },
+  { name: 'franchisePackage', label: 'Franchise Package', type: 'SELECT', options: options(['BASIC', 'PRO', 'ENTERPRISE'], ['gray', 'blue', 'purple']) },
+];
+
 /** Twenty also gives each custom object a text `name`, its record title (label identifier): the sync fills it. */
 export const customObjects: ObjectSpec[] = [
   {

@@ -1,6 +1,6 @@
 import { setupFailureOf } from './errors.js';
 import type { TwentyClient } from './twenty-client.js';
-import { customObjects, personFields, type FieldSpec } from './twenty-data-model.js';
+import { customObjects, opportunityFields, personFields, type FieldSpec } from './twenty-data-model.js';
 
 interface MetaObject {
   id: string;
@@ -36,6 +36,7 @@ export async function missingDataModel(twenty: TwentyClient): Promise<string[]> 
     for (const f of fields) if (!have.has(f.name)) missing.push(`${objectName}.${f.name}`);
   };
   check('person', personFields);
+  check('opportunity', opportunityFields);
   for (const o of customObjects) check(o.nameSingular, o.fields);
   return missing;
 }
@@ -101,6 +102,7 @@ export async function provisionTwentyDataModel(twenty: TwentyClient): Promise<Pr
     }
   };
   await ensureFields('person', personFields);
+  await ensureFields('opportunity', opportunityFields);
   for (const o of customObjects) await ensureFields(o.nameSingular, o.fields);
   return report;
 }

@@ -14,4 +14,5 @@ export const workflowIds = {
   twentyPersonBatcher: (taskQueue: string) => `twenty-person-batcher/${taskQueue}`,
   marketingOptOut: (customerId: string) => `marketing-opt-out/${customerId}`,
   vipWelcome: (customerId: string) => `vip-welcome/${customerId}`,
+  franchiseOnboarding: (opportunityId: string) => `franchise-onboarding/${opportunityId}`,
 };

@@ -423,3 +423,17 @@ export const marketingEmailCaps = pgTable('marketing_email_caps', {
   emailKey: text('email_key').notNull(),
   sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * Every Twenty webhook we answered, keyed by the record version it reports (`<event>/<record id>/<updatedAt>`), so
+ * the same change delivered twice (a replay, or two webhooks on one workspace) starts nothing new. Ids only.
+ */
+export const twentyDeliveries = pgTable('twenty_deliveries', {
+  deliveryKey: text('delivery_key').primaryKey(),
+  eventName: text('event_name').notNull(),
+  recordId: text('record_id').notNull(),
+  outcome: text('outcome', { enum: ['accepted', 'ignored'] }).notNull(),
+  reason: text('reason'),
+  workflowId: text('workflow_id'),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -8,6 +8,7 @@ import type {
   TwentyBulkActivities,
   TwentyCampaignActivities,
   TwentyErasureActivities,
+  TwentyOpportunityActivities,
   TwentyPaymentStatusActivities,
   TwentyPersonBatchActivities,
 } from '../activities/index.js';
@@ -67,7 +68,7 @@ export const mainActivities = (profile: ActivityOptions) => proxyActivities<Main
 
 /** Twenty calls of a live workflow, on `<queue>-twenty`, paced at the Twenty budget. Call inside the workflow. */
 export function twentyActivities(profile: ActivityOptions = profiles.sync, priority?: Priority) {
-  return proxyActivities<TwentyActivities & TwentyPaymentStatusActivities & TwentyErasureActivities & TwentyCampaignActivities>({
+  return proxyActivities<TwentyActivities & TwentyPaymentStatusActivities & TwentyErasureActivities & TwentyCampaignActivities & TwentyOpportunityActivities>({
     ...profile,
     taskQueue: twentyTaskQueue(workflowInfo().taskQueue),
     ...(priority && { priority }),

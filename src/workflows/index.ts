@@ -11,3 +11,4 @@ export { repairDoneEmail } from './repair-done-email.js';
 export { twentyPersonBatcher } from './twenty-person-batcher.js';
 export { marketingOptOut } from './marketing-opt-out.js';
 export { vipWelcome } from './vip-welcome.js';
+export { franchiseOnboarding } from './franchise-onboarding.js';

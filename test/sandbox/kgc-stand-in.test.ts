@@ -136,3 +136,28 @@ describe('fault injection', () => {
     expect(kgc.requestCount).toBe(1);
   });
 });
+
+describe('KGC stand-in: writes with Idempotency-Key', () => {
+  const post = (path: string, body: unknown, key?: string) =>
+    fetch(`${kgc.url}${path}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${kgc.apiKey}`, 'Content-Type': 'application/json', ...(key ? { 'Idempotency-Key': key } : {}) },
+      body: JSON.stringify(body),
+    });
+  const tenant = { name: 'Szegedi Kft.', partner_customer_id: 'C0001', kind: 'franchise', package: 'pro', modules: { rental: true, service: true, sales: false } };
+
+  it('creates a tenant once: a repeated key replays 201, another key for the same partner gets 409 with its tenant_id', async () => {
+    kgc.putCustomer(customer(1));
+    expect(await post('/api/tenants', tenant).then((r) => r.status), 'the key is required').toBe(400);
+    const first = await post('/api/tenants', tenant, 'k-1');
+    const body = await first.json();
+    expect(first.status).toBe(201);
+    const replay = await post('/api/tenants', { ...tenant, package: 'basic' }, 'k-1');
+    expect([replay.status, await replay.json()]).toEqual([201, body]);
+    const other = await post('/api/tenants', tenant, 'k-2');
+    expect([other.status, await other.json()]).toEqual([409, body]);
+    expect(kgc.tenants()).toHaveLength(1);
+    const invalid = await post('/api/tenants', { ...tenant, package: 'gold' }, 'k-3');
+    expect([invalid.status, ((await invalid.json()) as { error: { details: unknown } }).error.details]).toEqual([422, [{ path: 'package', message: 'basic, pro or enterprise' }]]);
+  });
+});

@@ -297,3 +297,43 @@ describe('Twenty stand-in: limits', () => {
     expect(res.headers.get('retry-after')).toBe('3');
   });
 });
+
+describe('Twenty stand-in: outbound webhooks (call-webhook-jobs.job.ts, call-webhook.job.ts)', () => {
+  it('sends one signed POST per record event: "<ts>:<body>" HMAC-SHA256 hex, ms timestamp, nonce, updatedFields of what changed', async () => {
+    const received: Array<{ headers: Record<string, string | string[] | undefined>; body: string }> = [];
+    const { createServer } = await import('node:http');
+    const { createHmac } = await import('node:crypto');
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      await start({ webhooks: [{ targetUrl: `http://127.0.0.1:${port}/hook`, secret: 'whsec-0123456789', operations: ['opportunity.*'] }] });
+      const created = await core(`mutation { createOpportunity(data: { name: "Deal", stage: PROPOSAL }) { id } }`);
+      const id = created.data!.createOpportunity.id as string;
+      await core(`mutation($id: UUID!) { updateOpportunity(id: $id, data: { stage: CUSTOMER, name: "Deal" }) { id } }`, { id });
+      await core(`mutation { createPerson(data: { city: "Szeged" }) { id } }`);
+      await twenty.settleWebhooks();
+
+      expect(received.map((r) => JSON.parse(r.body).eventName), 'person.* is not subscribed').toEqual(['opportunity.created', 'opportunity.updated']);
+      const update = received[1]!;
+      const ts = update.headers['x-twenty-webhook-timestamp'] as string;
+      expect(ts).toMatch(/^\d{13}$/);
+      expect(update.headers['x-twenty-webhook-signature']).toBe(createHmac('sha256', 'whsec-0123456789').update(`${ts}:${update.body}`).digest('hex'));
+      expect(update.headers['x-twenty-webhook-nonce']).toMatch(/^[0-9a-f]{32}$/);
+      const payload = JSON.parse(update.body);
+      expect(Object.keys(payload)).toEqual(['targetUrl', 'eventName', 'objectMetadata', 'workspaceId', 'webhookId', 'eventDate', 'record', 'updatedFields']);
+      expect(payload.updatedFields, 'only the field whose value changed').toEqual(['stage']);
+      expect(payload.record).toMatchObject({ id, stage: 'CUSTOMER' });
+      expect(JSON.parse(received[0]!.body).updatedFields, 'creates carry no updatedFields').toBeUndefined();
+    } finally {
+      server.close();
+    }
+  });
+});
