@@ -3,6 +3,7 @@ import { recordAudit } from '../db/audit.js';
 import { kgcEvents, moduleFlags, partnerLinks, type ModuleName } from '../db/schema.js';
 import { currentRun, type ActivityDeps } from './context.js';
 import { isErased } from '../db/erasures.js';
+import { partnerLink } from '../db/partner-links.js';
 
 export type ModuleStates = Record<ModuleName, boolean>;
 
@@ -26,6 +27,11 @@ export function createStoreActivities({ db }: ActivityDeps) {
   return {
     async getModuleStates(): Promise<ModuleStates> {
       return readModuleStates(db);
+    },
+
+    /** Whether a sync already wrote the customer's Twenty person (its id is on the partner link). */
+    async twentyPersonLinked({ customerId }: { customerId: string }): Promise<boolean> {
+      return !!(await partnerLink(db, customerId))?.twentyPersonId;
     },
 
     async recordPartnerSynced(o: PartnerSyncOutcome): Promise<void> {

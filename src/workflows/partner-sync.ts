@@ -30,7 +30,7 @@ export interface PartnerSyncResult {
 }
 
 
-const { customerExistsInKgc, upsertChatwootContact, getModuleStates, recordPartnerSynced, recordPartnerSyncStopped } = mainActivities(profiles.sync);
+const { customerExistsInKgc, upsertChatwootContact, getModuleStates, recordPartnerSynced, recordPartnerSyncStopped, twentyPersonLinked } = mainActivities(profiles.sync);
 const { askTwentyPersonWrite } = handoffActivities();
 
 /** Runs from here on hand their person write to the batcher (twentyPersonBatcher); recorded runs keep their own two calls. */
@@ -111,6 +111,8 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
     let twentyPersonId: string | undefined;
     const warnings: string[] = [];
     // A history event for a partner not yet written in this run syncs the partner first: the records link to it.
+    // With batches, a person an earlier run wrote (its id on the partner link) is not written again for history.
+    if (modules.crm && !partnerDirty && !personWritten && patched(personBatches)) personWritten = await twentyPersonLinked({ customerId });
     if (modules.crm && (partnerDirty || !personWritten)) {
       const person = patched(personBatches) ? await writePersonInBatch() : await writePersonAlone();
       if (person.customerGone) return 'deleted_in_kgc';
