@@ -1,14 +1,12 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { signKgcWebhook, startChatwootStandIn, startKgcStandIn, startTwentyStandIn } from '../../sandbox/index.js';
 import { TwentyClient } from '../../src/clients/twenty-client.js';
 import { twentyRecordId } from '../../src/domain/ids.js';
 import { toTwentyPerson } from '../../src/domain/twenty-person.js';
 import { GeneratedKgc } from '../../sandbox/kgc/generated.js';
 import { provisionTwentyDataModel } from '../../src/clients/twenty-provision.js';
+import { startCompiledRole } from '../support/compiled-service.js';
 import { numberArg, percentile, startBenchStack } from '../support/stack.js';
 
 /**
@@ -164,25 +162,10 @@ async function main() {
     CHATWOOT_API_URL: chatwoot.url,
     LOG_LEVEL: 'warn',
   };
-  // The compiled service (`npm run build`, run by the bench script first), as `npm run worker|api` run it: same
-  // script, same default heap settings unless BENCH_WORKER_NODE_OPTIONS replaces them.
-  const { NODE_OPTIONS: _inherited, ...parentEnv } = process.env;
+  // The compiled service (`npm run build`, run by the bench script first).
   const startRole = async (role: 'api' | 'worker') => {
-    const child = spawn('sh', [fileURLToPath(new URL('../../scripts/run-compiled.sh', import.meta.url)), `${role}-main`], {
-      cwd: fileURLToPath(new URL('../../', import.meta.url)),
-      env: { ...parentEnv, ...env, PORT: '0', LOG_LEVEL: 'info', ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    // Ready when it logs that it runs (the api's line carries its URL); later lines are drained and dropped.
-    const lines = createInterface({ input: child.stdout! });
-    let ready: { api?: string } | undefined;
-    for await (const line of lines) {
-      ready = line.includes('KGC integration running') ? (JSON.parse(line) as { api?: string }) : undefined;
-      if (ready) break;
-    }
-    if (!ready) throw new Error(`the ${role} process exited before it was ready`);
-    child.stdout!.resume();
-    return { child, ready: ready.api ?? '' };
+    const started = await startCompiledRole(role, env, process.env.BENCH_WORKER_NODE_OPTIONS);
+    return { child: started.child, ready: started.apiUrl };
   };
   const worker = await startRole('worker');
   const apiProcess = await startRole('api');

@@ -37,12 +37,15 @@ export function createGeminiActivities({ db, kgc, gemini }: ActivityDeps) {
      * it. Returns ids and scores only. A retry after a stored answer returns that answer, never a second one.
      */
     async classifyCustomerMessages(input: { conversationId: number; suggestionId: string; messageIds: number[] }): Promise<ClassifyResult> {
-      const [stored] = await db.select().from(kokoSuggestions).where(eq(kokoSuggestions.id, input.suggestionId));
+      // The customer waits: the three reads go out together (bench/koko), not one round trip after another.
+      const [[stored], [conversation], rows] = await Promise.all([
+        db.select().from(kokoSuggestions).where(eq(kokoSuggestions.id, input.suggestionId)),
+        db.select().from(kokoConversations).where(eq(kokoConversations.conversationId, input.conversationId)),
+        db.select().from(kokoMessages).where(inArray(kokoMessages.messageId, input.messageIds)),
+      ]);
       if (stored) return storedResult(stored);
       const client = configured(gemini, 'GEMINI_API_KEY / GEMINI_MODEL');
 
-      const [conversation] = await db.select().from(kokoConversations).where(eq(kokoConversations.conversationId, input.conversationId));
-      const rows = await db.select().from(kokoMessages).where(inArray(kokoMessages.messageId, input.messageIds));
       const texts = input.messageIds.map((id) => rows.find((r) => r.messageId === id)?.content).filter((t): t is string => !!t);
       const context = await verifiedContext(conversation);
       const customerId = context?.customer_id ?? conversation?.customerId ?? undefined;
@@ -59,21 +62,19 @@ export function createGeminiActivities({ db, kgc, gemini }: ActivityDeps) {
         messageIds: input.messageIds,
         accountData: context !== null,
       };
-      await db.transaction(async (tx) => {
-        if (parsed?.success) {
-          const c = parsed.data;
-          await tx
-            .insert(kokoSuggestions)
-            .values({ ...base, outcome: 'classified', status: 'classified', intent: c.intent, confidence: c.confidence, language: c.language, suggestedReply: c.suggestedReply, needsHuman: c.needsHuman, reason: c.reason })
-            .onConflictDoNothing();
-        } else {
-          await tx.insert(kokoSuggestions).values({ ...base, outcome: 'unusable', status: 'classified', reason }).onConflictDoNothing();
-        }
-        if (customerId && conversation && conversation.customerId !== customerId) {
-          await tx.update(kokoConversations).set({ customerId, updatedAt: new Date() }).where(eq(kokoConversations.conversationId, input.conversationId));
-        }
-      });
-      const [row] = await db.select().from(kokoSuggestions).where(eq(kokoSuggestions.id, input.suggestionId));
+      const c = parsed?.success ? parsed.data : undefined;
+      const suggestion = c
+        ? { ...base, outcome: 'classified' as const, status: 'classified' as const, intent: c.intent, confidence: c.confidence, language: c.language, suggestedReply: c.suggestedReply, needsHuman: c.needsHuman, reason: c.reason }
+        : { ...base, outcome: 'unusable' as const, status: 'classified' as const, reason };
+      const learned = customerId && conversation && conversation.customerId !== customerId;
+      // A retry may find the suggestion stored already (nothing returned): the stored one is the answer.
+      const store = async (tx: Pick<typeof db, 'insert' | 'update'>) => {
+        const [inserted] = await tx.insert(kokoSuggestions).values(suggestion).onConflictDoNothing().returning();
+        if (learned) await tx.update(kokoConversations).set({ customerId, updatedAt: new Date() }).where(eq(kokoConversations.conversationId, input.conversationId));
+        return inserted;
+      };
+      // One statement needs no transaction of its own; with the conversation's customer to record, both or neither.
+      const row = (await (learned ? db.transaction(store) : store(db))) ?? (await db.select().from(kokoSuggestions).where(eq(kokoSuggestions.id, input.suggestionId)))[0];
       const result = storedResult(row!);
       logger.info({ conversationId: input.conversationId, suggestionId: input.suggestionId, model: client.model, ...scores(result) }, 'koko classified');
       return result;

@@ -60,9 +60,9 @@ export function createKokoChatwootActivities({ db, chatwoot, chatwootBot }: Acti
      * bot's (pending): an agent who took over, or a resolved conversation, gets no late bot message.
      */
     async sendKokoReply(input: { suggestionId: string; textId?: string }): Promise<SendResult> {
-      const s = await suggestion(input.suggestionId);
-      const key = `reply:${s.id}`;
-      const [done] = await db.select().from(kokoOutbox).where(eq(kokoOutbox.key, key));
+      const key = `reply:${input.suggestionId}`;
+      // The customer waits: both reads go out together (bench/koko).
+      const [s, [done]] = await Promise.all([suggestion(input.suggestionId), db.select().from(kokoOutbox).where(eq(kokoOutbox.key, key))]);
       if (done?.state === 'sent' && done.chatwootMessageId !== null) return { sent: true, messageId: done.chatwootMessageId };
       // The user token reads: agent-bot tokens may read conversations only in Chatwoot versions from mid-2026 on.
       const conversation = await requireUserClient().getConversation(s.conversationId);
