@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { ActivityDeps } from './activities/index.js';
 import { recordConfiguredSystems } from './db/erasures.js';
 import { createApp } from './api/app.js';
+import { answerClientError } from './api/errors.js';
 import { createMetrics } from './api/metrics.js';
 import { unknownKokoTeams } from './api/koko-teams-check.js';
 import { ChatwootClient } from './clients/chatwoot-client.js';
@@ -135,6 +136,7 @@ export async function startService(
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(opts.port ?? config.port, () => resolve(s));
     });
+    server.on('clientError', answerClientError);
     apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     closers.unshift(async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));

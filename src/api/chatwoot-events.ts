@@ -65,7 +65,8 @@ export function interpretChatwootEvent(body: unknown): ChatwootAction {
     const type = msg.message_type;
     if (type === 'incoming' || type === 0) {
       if (conv.status !== 'pending') return { kind: 'ignore', reason: `conversation_${conv.status}`, conversationId };
-      const content = msg.content?.trim() ?? '';
+      // Chatwoot's own Postgres cannot store a NUL, so no real message holds one; should one arrive, it is dropped rather than fail our insert on every retry.
+      const content = msg.content?.replaceAll('\u0000', '').trim() ?? '';
       const attachmentsOnly = !content && (msg.attachments?.length ?? 0) > 0;
       if (!content && !attachmentsOnly) return { kind: 'ignore', reason: 'no_text', conversationId };
       return {

@@ -12,6 +12,15 @@ import { handCustomerMessage, signalConversationEvent, type KokoIntakeDeps } fro
 /** Chatwoot opens the conversation itself when the bot takes longer than 5 s (docs/chatwoot-setup.md#the-bot-webhook). */
 const handoffDeadlineMs = 4_000;
 
+/** Postgres text cannot hold a NUL; names and reasons echo what Chatwoot sent. */
+const storable = (text: string) => text.replaceAll('\u0000', '');
+
+/** The event name as Chatwoot sent it, for the delivery row; anything else (a number, a deep array) is not a name. */
+function chatwootEventName(body: unknown): string {
+  const event = (body as { event?: unknown } | null)?.event;
+  return typeof event === 'string' ? storable(event).slice(0, 60) : '';
+}
+
 type Answer = { status: 'accepted' | 'ignored'; reason?: string };
 
 /**
@@ -43,7 +52,7 @@ export function chatwootWebhooksRouter(deps: Omit<KokoIntakeDeps, 'koko'> & { ko
     if (deliveryId) {
       await deps.db
         .insert(chatwootDeliveries)
-        .values({ deliveryId, event: String((body as { event?: unknown }).event ?? '').slice(0, 60), conversationId: action.conversationId, outcome: answer.status, reason: answer.reason })
+        .values({ deliveryId, event: chatwootEventName(body), conversationId: action.conversationId, outcome: answer.status, reason: answer.reason && storable(answer.reason) })
         .onConflictDoNothing();
     }
     res.json({ status: answer.status });

@@ -38,8 +38,13 @@ function readEvent(body: unknown, pathEvent: KgcEventType | undefined): { type: 
   return { type: envelope.data.event, data: envelope.data.data, envelopeId: envelope.data.id };
 }
 
+/** The name as received, cut to 100 characters; a NUL (Postgres text cannot hold it) shows as U+FFFD. */
+function printableName(name: string): string {
+  return name.slice(0, 100).replaceAll('\u0000', '\ufffd');
+}
+
 async function recordUnknownEvent(db: Db, name: string): Promise<void> {
-  await recordAudit(db, { system: 'intake', action: 'unknown_event', status: 'rejected', eventType: name.slice(0, 100) });
+  await recordAudit(db, { system: 'intake', action: 'unknown_event', status: 'rejected', eventType: printableName(name) });
 }
 
 /** KGC ERP's signed webhooks: `POST /webhooks/kgc` and the per-event aliases `POST /webhook/kgc/{event}`. */
@@ -62,13 +67,13 @@ export function kgcWebhooksRouter(deps: IntakeDeps & { webhookSecret: string }):
       const fromPath = pathEvent(req);
       if (fromPath === 'unknown') {
         await recordUnknownEvent(deps.db, String(req.params.event));
-        throw new ApiError(422, 'unknown_event', `Unknown KGC event path ${String(req.params.event)}`, [{ path: 'path', message: 'not a known event' }]);
+        throw new ApiError(422, 'unknown_event', `Unknown KGC event path ${printableName(String(req.params.event))}`, [{ path: 'path', message: 'not a known event' }]);
       }
       const raw = readEvent(parseJson(req.body as Buffer), fromPath);
       if (!isKgcEventType(raw.type)) {
         await recordUnknownEvent(deps.db, raw.type);
         deps.metrics.webhooks.inc({ event: 'unknown', outcome: 'unknown_event' });
-        throw new ApiError(422, 'unknown_event', `Unknown KGC event ${raw.type.slice(0, 100)}`, [{ path: 'event', message: 'not one of the 11 KGC events' }]);
+        throw new ApiError(422, 'unknown_event', `Unknown KGC event ${printableName(raw.type)}`, [{ path: 'event', message: 'not one of the 11 KGC events' }]);
       }
       const data = kgcEventSchemas[raw.type].safeParse(raw.data);
       if (!data.success) {

@@ -9,8 +9,18 @@ const isoDate = z
 const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, 'an E.164 phone number, e.g. +36301234567');
 const id = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, . _ : - only');
 const huf = z.number().int('whole forints').min(0);
-/** Free text: Postgres refuses NUL in text, so a NUL would fail every retry of the step that stores it. */
-const text = () => z.string().refine((v) => !v.includes('\u0000'), 'must not contain a NUL character');
+/** A UTF-16 half without its other half: JSON may escape one (`"\ud800"`), but UTF-8 and Postgres jsonb cannot hold it. */
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Free text: Postgres refuses NUL in text, and jsonb (where the event's details are kept) refuses a lone
+ * surrogate, so either would fail every retry of the step that stores it.
+ */
+const text = () =>
+  z
+    .string()
+    .refine((v) => !v.includes('\u0000'), 'must not contain a NUL character')
+    .refine((v) => !loneSurrogate.test(v), 'must be well-formed Unicode (a lone UTF-16 surrogate)');
 
 export const customerId = id;
 export const paymentStatus = z.enum(['good', 'late', 'blocked']);

@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { logStreams } from '../../src/logger.js';
 import { twentyRecordId } from '../../src/domain/ids.js';
-import { startService } from '../../src/service.js';
+import { startService, type Role } from '../../src/service.js';
 import { provisionTwentyDataModel } from '../../src/clients/twenty-provision.js';
 import { workflowsPath } from '../../src/worker.js';
 
@@ -41,6 +41,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Start the SMTP stand-in and point SMTP_URL / MAIL_FROM at it. */
   smtp?: boolean;
+  /** The service's roles; default both. Without 'worker', started workflows stay as the intake left them. */
+  roles?: Role[];
 }
 
 /**
@@ -77,7 +79,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
     ...(smtp ? { SMTP_URL: smtp.url, MAIL_FROM: 'KGC <noreply@kgc.example.hu>' } : {}),
     ...opts.env,
   });
-  const service = await startService(config, { workflowBundle: await workflowBundle(), port: 0 });
+  const roles = opts.roles ?? ['api', 'worker'];
+  const service = await startService(config, { roles, workflowBundle: roles.includes('worker') ? await workflowBundle() : undefined, port: 0 });
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const database = openDatabase(databaseUrl, { max: 2 });
