@@ -76,6 +76,7 @@ const envSchema = z.object({
   RENTAL_REMINDER_LEAD: leadMs.default(86_400_000),
   RENTAL_REMINDER_HOUR: reminderHour.default(10),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -148,6 +149,7 @@ function toConfig(e: Env) {
     adminApiKey: e.ADMIN_API_KEY!,
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     logLevel: e.LOG_LEVEL,
+    workerMetricsPort: e.WORKER_METRICS_PORT,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import type { z } from 'zod';
+import { databaseUnavailable } from '../db/client.js';
 import { logger } from '../logger.js';
 
 export interface ErrorDetail {
@@ -36,6 +37,12 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   }
   if (status === 400 && (err as { type?: string }).type === 'entity.parse.failed') {
     res.status(400).json({ error: { code: 'invalid_json', message: 'Request body is not valid JSON', details: [] } });
+    return;
+  }
+  // Postgres restarting or unreachable: a 503 callers retry (KGC honours Retry-After), not a 500.
+  if (databaseUnavailable(err)) {
+    logger.warn({ err }, 'database unavailable');
+    res.status(503).set('Retry-After', '5').json({ error: { code: 'database_unavailable', message: 'The database is unavailable; retry later', details: [] } });
     return;
   }
   logger.error({ err }, 'unhandled API error');
