@@ -13,6 +13,8 @@ export interface FaultOptions {
   latencyMs?: number;
   /** Probability (0..1) that a request is answered with a 5xx. */
   errorRatio?: number;
+  /** Probability (0..1) that a request is refused as rate-limited: Twenty's LIMIT_REACHED, a 429 elsewhere. */
+  rateLimitRatio?: number;
   failNext?: FailNext;
   /** Connections are destroyed without an answer, as if the service were down. */
   down?: boolean;
@@ -42,7 +44,7 @@ export class Faults {
 
   /** Applies the active faults; true when the request has been dealt with and must not reach the handler. */
   async intercept(req: IncomingMessage, res: ServerResponse, respond: FaultResponder): Promise<boolean> {
-    const { latencyMs, errorRatio, failNext, down } = this.options;
+    const { latencyMs, errorRatio, rateLimitRatio, failNext, down } = this.options;
     if (latencyMs) await new Promise((r) => setTimeout(r, latencyMs));
     if (down) {
       req.socket.destroy();
@@ -56,6 +58,10 @@ export class Faults {
     }
     if (errorRatio && this.random() < errorRatio) {
       respond(res, 503);
+      return true;
+    }
+    if (rateLimitRatio && this.random() < rateLimitRatio) {
+      respond(res, 'LIMIT_REACHED', 1);
       return true;
     }
     return false;

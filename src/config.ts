@@ -85,6 +85,7 @@ const envSchema = z.object({
   UNSUBSCRIBE_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   UNSUBSCRIBE_LINK_TTL: leadMs.default(60 * 86_400_000),
   MARKETING_EMAIL_MIN_INTERVAL: leadMs.default(7 * 86_400_000),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -167,6 +168,7 @@ function toConfig(e: Env) {
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     logLevel: e.LOG_LEVEL,
     console: { temporalUiUrl: e.TEMPORAL_UI_URL },
+    workerMetricsPort: e.WORKER_METRICS_PORT,
   };
 }
 

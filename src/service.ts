@@ -22,6 +22,7 @@ import { ensureSchedules, scheduleDefinitions } from './schedules.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
 import { checkTwentySetup, missingDataModel, provisionTwentyDataModel } from './clients/twenty-provision.js';
 import { createWorkers, type WorkerSetup } from './worker.js';
+import { serveWorkerMetrics } from './worker-metrics.js';
 
 export type Role = 'api' | 'worker';
 
@@ -96,6 +97,11 @@ export async function startService(
     await ensureSchedules(new Client({ connection: scheduleConnection, namespace: config.temporal.namespace }), scheduleDefinitions(config));
     await scheduleConnection.close();
     done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
+    if (config.workerMetricsPort !== undefined) {
+      const metrics = await serveWorkerMetrics(config.workerMetricsPort);
+      logger.info({ metrics: metrics.url }, 'worker metrics served');
+      closers.push(metrics.close);
+    }
     closers.push(async () => {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await done.catch(() => undefined);

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Duplex } from 'node:stream';
 import type { z } from 'zod';
+import { databaseUnavailable } from '../db/client.js';
 import { logger } from '../logger.js';
 
 export interface ErrorDetail {
@@ -60,6 +61,11 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   if (err instanceof ApiError) return send(res, err);
   const fault = requestFault(err);
   if (fault) return send(res, fault);
+  // Postgres restarting or unreachable: a 503 callers retry (KGC honours Retry-After), not a 500.
+  if (databaseUnavailable(err)) {
+    logger.warn({ err }, 'database unavailable');
+    return send(res, new ApiError(503, 'database_unavailable', 'The database is unavailable; retry later', [], { 'Retry-After': '5' }));
+  }
   logger.error({ err }, 'unhandled API error');
   res.status(500).json({ error: { code: 'internal', message: 'Internal error', details: [] } });
 };

@@ -44,3 +44,13 @@ export function databaseFailure(err: unknown): ApplicationFailure | undefined {
     detail: { system: 'Postgres', code, table: e?.table_name, constraint: e?.constraint_name, path: e?.column_name ? [e.column_name] : undefined },
   });
 }
+
+/** Connection lost or refused, the server shutting down or starting up, or out of connection slots (SQLSTATE 08, 57P0x, 53300). */
+const unavailableCodes = /^(08|57P0[123]$|53300$|ECONNREFUSED$|ECONNRESET$|ETIMEDOUT$|EPIPE$|CONNECTION_(CLOSED|ENDED|DESTROYED)$|CONNECT_TIMEOUT$)/;
+
+/** True when a database error means the database cannot be reached now, not that the statement is wrong. */
+export function databaseUnavailable(err: unknown): boolean {
+  if (!(err instanceof DrizzleQueryError) && !(err instanceof postgres.PostgresError)) return false;
+  const code = errorCode(err instanceof DrizzleQueryError ? err.cause : err);
+  return code !== undefined && unavailableCodes.test(code);
+}

@@ -123,6 +123,13 @@ describe('fault injection', () => {
     await expect(get('/api/customers')).rejects.toThrow();
   });
 
+  it('refuses as rate-limited at rateLimitRatio 1: a 429 with Retry-After', async () => {
+    kgc.faults.set({ rateLimitRatio: 1 });
+    const res = await get('/api/customers');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('1');
+  });
+
   it('takes faults and resets through the HTTP control endpoints', async () => {
     const post = (path: string, body?: unknown) => fetch(`${kgc.url}${path}`, { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
     await post('/__sandbox/faults', { latencyMs: 60 });

@@ -287,6 +287,12 @@ describe('Twenty stand-in: limits', () => {
     expect(spent?.extensions.retryAfterMs).toBeGreaterThan(3_500_000);
   });
 
+  it('answers rateLimitRatio as Twenty words a rate limit: LIMIT_REACHED with HTTP 200', async () => {
+    await start();
+    twenty.faults.set({ rateLimitRatio: 1 });
+    expect((await core('{ people { totalCount } }')).errors?.[0]?.extensions.subCode).toBe('LIMIT_REACHED');
+  });
+
   it('injects LIMIT_REACHED and HTTP 429 with Retry-After on demand', async () => {
     await start();
     twenty.faults.set({ failNext: { count: 1, status: 'LIMIT_REACHED' } });
