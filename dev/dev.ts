@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { startChatwootStandIn, startGeminiStandIn, startKgcStandIn, startSmtpStandIn, startTwentyStandIn, type ChatwootStandIn } from '../sandbox/index.js';
+import { startChatwootStandIn, startGeminiStandIn, startKgcStandIn, startSmtpStandIn, startTwentyStandIn, type ChatwootStandIn, type GeminiStandIn, type KgcStandIn } from '../sandbox/index.js';
+import { demoAdmin, seedConsoleDemo } from './console-demo.js';
 import { TwentyClient } from '../src/clients/twenty-client.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../src/contracts/search-attributes.js';
@@ -100,14 +101,18 @@ async function main(): Promise<void> {
   const stops: Array<() => Promise<void>> = [];
   const urls: Array<[string, string]> = [];
 
+  const embeddedTemporal = !env.TEMPORAL_ADDRESS;
   env.TEMPORAL_ADDRESS = await ensureTemporal(env, stops);
+  if (embeddedTemporal) env.TEMPORAL_UI_URL ??= `http://127.0.0.1:${dev.temporalUiPort}`;
   env.DATABASE_URL = await ensurePostgres(env, stops);
   env.KGC_WEBHOOK_SECRET ??= dev.kgcWebhookSecret;
   env.ADMIN_API_KEY ??= dev.adminApiKey;
   env.ERASURE_HASH_KEY ??= dev.erasureHashKey;
 
+  let sandboxKgc: KgcStandIn | undefined;
   if (!env.KGC_API_URL) {
     const kgc = await startKgcStandIn({ port: dev.kgcPort });
+    sandboxKgc = kgc;
     for (const c of demoCustomers) kgc.putCustomer(c);
     Object.assign(env, { KGC_API_URL: kgc.url, KGC_API_KEY: kgc.apiKey });
     stops.push(kgc.close);
@@ -129,14 +134,18 @@ async function main(): Promise<void> {
     const chatwoot = await startChatwootStandIn({ port: dev.chatwootPort });
     sandboxChatwoot = chatwoot;
     env.CHATWOOT_WEBHOOK_SECRET ??= chatwoot.webhookSecret;
+    // Koko posts with the user token as the stand-in's agent bot.
+    env.CHATWOOT_BOT_ID ??= String(chatwoot.botId);
     Object.assign(env, { CHATWOOT_API_URL: chatwoot.url, CHATWOOT_ACCOUNT_ID: String(chatwoot.accountId), CHATWOOT_API_KEY: chatwoot.userToken });
     env.CHATWOOT_INBOX_ID ??= String(chatwoot.inboxId);
     stops.push(chatwoot.close);
     urls.push(['Chatwoot stand-in', `${chatwoot.url}/api/v1/accounts/${chatwoot.accountId}`]);
   }
 
+  let sandboxGemini: GeminiStandIn | undefined;
   if (!env.GEMINI_API_KEY) {
     const gemini = await startGeminiStandIn({ port: dev.geminiPort });
+    sandboxGemini = gemini;
     Object.assign(env, { GEMINI_API_URL: gemini.url, GEMINI_API_KEY: gemini.apiKey });
     stops.push(gemini.close);
     urls.push(['Gemini stand-in', `${gemini.url}/v1beta/models/{model}:generateContent`]);
@@ -159,8 +168,19 @@ async function main(): Promise<void> {
   sandboxChatwoot?.setBotWebhookUrl(`${service.apiUrl}/webhooks/chatwoot`);
   // The stand-in Twenty's webhook (Settings → APIs & Webhooks) points at our intake, signed with the dev secret.
   sandboxTwenty?.addWebhook({ targetUrl: `${service.apiUrl}/webhooks/twenty`, secret: config.twenty.webhookSecret, operations: ['*.*'] });
+  sandboxChatwoot?.setDashboardAppUrl(`${service.apiUrl}/console/chatwoot`);
+  const demo = await seedConsoleDemo({
+    databaseUrl: config.databaseUrl,
+    apiUrl: service.apiUrl!,
+    adminApiKey: config.adminApiKey,
+    kgc: sandboxKgc,
+    chatwoot: sandboxChatwoot,
+    gemini: sandboxGemini,
+  });
 
   const banner = [
+    ['Admin console', `${service.apiUrl}/console/  (${demoAdmin.name} / ${demoAdmin.password}, or the admin key)`],
+    ...(demo.conversationUrl ? [['Koko beside Chatwoot', `${demo.conversationUrl}  (the dashboard app in the stand-in)`]] : []),
     ['Intake API', service.apiUrl!],
     ['KGC webhooks', `${service.apiUrl}/webhooks/kgc  (secret: ${config.kgc.webhookSecret === dev.kgcWebhookSecret ? dev.kgcWebhookSecret : 'from KGC_WEBHOOK_SECRET'})`],
     ['Admin API', `${service.apiUrl}/admin  (Bearer ${config.adminApiKey === dev.adminApiKey ? dev.adminApiKey : 'ADMIN_API_KEY'})`],

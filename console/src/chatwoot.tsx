@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api';
-import { DecisionList, SuggestionCard, type Decision, type Suggestion } from './components';
+import { DecisionList, SuggestionCard, usePendingWithDecided, type Decision, type Suggestion } from './components';
 import { usePoll } from './hooks';
 import { formatTime, useT } from './i18n';
 import { Shell } from './shell';
@@ -46,6 +46,7 @@ function Conversation(props: { conversationId: number; contactId?: number }) {
   const { t, lang } = useT();
   const query = props.contactId ? `?contactId=${props.contactId}` : '';
   const { data, error, reload } = usePoll(() => api<ConversationView>('GET', `/koko/conversations/${props.conversationId}${query}`), 3000, [props.conversationId]);
+  const { shown, deciding } = usePendingWithDecided(data?.pending);
   if (error) return <p class="error">{t('error', { message: error })}</p>;
   if (!data) return <p>{t('loading')}</p>;
   const c = data.customer;
@@ -68,9 +69,9 @@ function Conversation(props: { conversationId: number; contactId?: number }) {
           <p class="muted">{t('noCustomer')}</p>
         )}
       </section>
-      {data.pending.length === 0 && <p class="muted">{t('noPending')}</p>}
-      {data.pending.map((s) => (
-        <SuggestionCard key={s.id} s={s} onDecided={reload} compact />
+      {shown.length === 0 && <p class="muted">{t('noPending')}</p>}
+      {shown.map((s) => (
+        <SuggestionCard key={s.id} s={s} onDeciding={deciding} onDecided={reload} compact />
       ))}
       <h3>{t('lastDecisions')}</h3>
       <DecisionList decisions={data.decided} />

@@ -72,7 +72,7 @@ export function SignIn(props: { onSignedIn: (s: Session) => void }) {
 type Outcome = { kind: 'sent'; messageId: number } | { kind: 'rejected' };
 
 /** One pending suggestion: the customer's recent messages and Koko's reply, to approve as is, edited, or reject. */
-export function SuggestionCard(props: { s: Suggestion; onDecided?: () => void; compact?: boolean }) {
+export function SuggestionCard(props: { s: Suggestion; onDeciding?: (s: Suggestion) => void; onDecided?: () => void; compact?: boolean }) {
   const { t, lang } = useT();
   const { s } = props;
   const [text, setText] = useState(s.suggestedReply ?? '');
@@ -84,6 +84,7 @@ export function SuggestionCard(props: { s: Suggestion; onDecided?: () => void; c
   const edited = text.trim() !== (s.suggestedReply ?? '').trim();
 
   const act = async (call: () => Promise<Outcome>) => {
+    props.onDeciding?.(s);
     setBusy(true);
     setError(undefined);
     try {
@@ -237,4 +238,15 @@ export function HourlyChart(props: { title: string; rows: Array<{ hour: string; 
       </div>
     </figure>
   );
+}
+
+/**
+ * Pending suggestions newest first, plus the ones this admin is deciding or just decided: those stay on screen with
+ * their outcome although the next poll no longer lists them as pending.
+ */
+export function usePendingWithDecided(pending: Suggestion[] | undefined): { shown: Suggestion[]; deciding: (s: Suggestion) => void } {
+  const [kept, setKept] = useState<Suggestion[]>([]);
+  const list = pending ?? [];
+  const shown = [...list, ...kept.filter((k) => !list.some((p) => p.id === k.id))].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return { shown, deciding: (s) => setKept((k) => (k.some((x) => x.id === s.id) ? k : [...k, s])) };
 }

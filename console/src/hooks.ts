@@ -1,24 +1,31 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 
-/** Loads now and again every `everyMs` while the page is open: the console is live without a reload. */
-export function usePoll<T>(load: () => Promise<T>, everyMs: number, deps: unknown[] = []): { data: T | undefined; error: string | undefined; reload: () => void } {
+/**
+ * Loads now and again every `everyMs` while the page is open: the console is live without a reload. `reload`
+ * resolves once the fresh data is shown.
+ */
+export function usePoll<T>(load: () => Promise<T>, everyMs: number, deps: unknown[] = []): { data: T | undefined; error: string | undefined; reload: () => Promise<void> } {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<string>();
-  const [tick, setTick] = useState(0);
-  const reload = useCallback(() => setTick((n) => n + 1), []);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const reload = useCallback(
+    () =>
+      loadRef.current().then(
+        (d) => {
+          setData(d);
+          setError(undefined);
+        },
+        (e: Error) => setError(e.message),
+      ),
+    [],
+  );
   useEffect(() => {
-    let live = true;
-    const run = () =>
-      load().then(
-        (d) => live && (setData(d), setError(undefined)),
-        (e: Error) => live && setError(e.message),
-      );
-    void run();
-    const timer = everyMs > 0 ? setInterval(run, everyMs) : undefined;
+    void reload();
+    const timer = everyMs > 0 ? setInterval(() => void reload(), everyMs) : undefined;
     return () => {
-      live = false;
       if (timer) clearInterval(timer);
     };
-  }, [tick, ...deps]);
+  }, deps);
   return { data, error, reload };
 }

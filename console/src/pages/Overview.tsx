@@ -21,18 +21,21 @@ export function OverviewPage() {
   const { t, lang } = useT();
   const overview = usePoll(() => api<Overview>('GET', '/admin/overview'), 10_000);
   const ready = usePoll(() => fetch('/ready').then((r) => r.json() as Promise<Ready>), 10_000);
-  const [busy, setBusy] = useState(false);
+  // The switch shows the admin's choice at once; the server's state replaces it once reloaded.
+  const [switching, setSwitching] = useState<Record<string, boolean>>({});
+  const [error, setError] = useState<string>();
   const o = overview.data;
 
   const toggle = async (module: string, enabled: boolean) => {
-    setBusy(true);
+    setSwitching({ [module]: enabled });
+    setError(undefined);
     try {
       await api('PUT', `/admin/modules/${module}`, { enabled });
-    } finally {
-      setBusy(false);
-      overview.reload();
-      ready.reload();
+    } catch (err) {
+      setError((err as Error).message);
     }
+    await Promise.all([overview.reload(), ready.reload()]);
+    setSwitching({});
   };
 
   const checks: Array<[string, unknown]> = ready.data
@@ -46,12 +49,12 @@ export function OverviewPage() {
 
   return (
     <section>
-      {overview.error && <p class="error">{t('error', { message: overview.error })}</p>}
+      {(overview.error ?? error) && <p class="error">{t('error', { message: (overview.error ?? error)! })}</p>}
       <h2>{t('modules')}</h2>
       <div class="cards">
         {o?.modules.map((m) => (
           <label class="card switch" key={m.module}>
-            <input type="checkbox" checked={m.enabled} disabled={busy} onChange={(e) => toggle(m.module, e.currentTarget.checked)} data-testid={`module-${m.module}`} />
+            <input type="checkbox" checked={switching[m.module] ?? m.enabled} disabled={m.module in switching} onChange={(e) => toggle(m.module, e.currentTarget.checked)} data-testid={`module-${m.module}`} />
             <span>
               <strong>{t(`module_${m.module}`)}</strong> <span class={m.enabled ? 'tag ok' : 'tag'}>{m.enabled ? t('on') : t('off')}</span>
               <br />

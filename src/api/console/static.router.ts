@@ -33,7 +33,7 @@ export function consoleStaticRouter(opts: { chatwootUrl?: string; dir?: string }
     res.sendFile(`${dir}${file}`);
   };
 
-  router.get('/console', (_req, res) => res.redirect(302, '/console/'));
+  router.get(/^\/console$/, (_req, res) => res.redirect(302, '/console/'));
   router.get('/console/chatwoot', (_req, res) => page(res, 'chatwoot.html', ["'self'", chatwootOrigin].filter(Boolean).join(' ')));
   // Hashed file names: an asset never changes under its name.
   router.use('/console/assets', express.static(`${dir}assets`, { index: false, immutable: true, maxAge: '365d', fallthrough: false }));
