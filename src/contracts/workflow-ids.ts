@@ -12,4 +12,5 @@ export const workflowIds = {
   initialBulkSync: (runId: string) => `initial-bulk-sync/${runId}`,
   marketingOptOut: (customerId: string) => `marketing-opt-out/${customerId}`,
   vipWelcome: (customerId: string) => `vip-welcome/${customerId}`,
+  upsell: (customerId: string, month: string) => `upsell/${customerId}/${month}`,
 };

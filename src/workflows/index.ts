@@ -10,3 +10,4 @@ export { rentalReminderSweep } from './rental-reminder-sweep.js';
 export { repairDoneEmail } from './repair-done-email.js';
 export { marketingOptOut } from './marketing-opt-out.js';
 export { vipWelcome } from './vip-welcome.js';
+export { upsell } from './upsell.js';

@@ -23,3 +23,8 @@ export interface MarketingEmailData {
 export interface VipWelcomeEmailData extends MarketingEmailData {
   totalRentals: number;
 }
+
+export interface UpsellEmailData extends MarketingEmailData {
+  machineName: string;
+  rentalsInMonth: number;
+}
