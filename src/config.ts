@@ -81,6 +81,7 @@ const envSchema = z.object({
   UNSUBSCRIBE_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   UNSUBSCRIBE_LINK_TTL: leadMs.default(60 * 86_400_000),
   MARKETING_EMAIL_MIN_INTERVAL: leadMs.default(7 * 86_400_000),
+  WIN_BACK_INACTIVE_AFTER: leadMs.default(183 * 86_400_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -156,6 +157,7 @@ function toConfig(e: Env) {
       unsubscribeSecret: e.UNSUBSCRIBE_SECRET ?? (e.ERASURE_HASH_KEY && createHmac('sha256', e.ERASURE_HASH_KEY).update('kgc-unsubscribe-links').digest('hex')),
       unsubscribeLinkTtlMs: e.UNSUBSCRIBE_LINK_TTL,
       minIntervalMs: e.MARKETING_EMAIL_MIN_INTERVAL,
+      winBackInactiveMs: e.WIN_BACK_INACTIVE_AFTER,
     },
     adminApiKey: e.ADMIN_API_KEY!,
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,

@@ -13,4 +13,5 @@ export const workflowIds = {
   marketingOptOut: (customerId: string) => `marketing-opt-out/${customerId}`,
   vipWelcome: (customerId: string) => `vip-welcome/${customerId}`,
   upsell: (customerId: string, month: string) => `upsell/${customerId}/${month}`,
+  winBack: (customerId: string, lastRentalOn: string) => `win-back/${customerId}/${lastRentalOn}`,
 };

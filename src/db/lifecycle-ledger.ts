@@ -1,4 +1,4 @@
-import { and, count, eq, sql } from 'drizzle-orm';
+import { and, count, eq, gt, sql } from 'drizzle-orm';
 import { budapestMonth } from '../domain/lifecycle-campaigns.js';
 import type { Db } from './client.js';
 import { historyLedger, partnerLinks } from './schema.js';
@@ -28,4 +28,29 @@ export async function rentalsEndedInMonth(db: Db, customerId: string, month: str
     .map((r) => r.payload as { rental_end?: string; machine_name?: string })
     .filter((p) => p.rental_end && budapestMonth(p.rental_end) === month)
     .map((p) => p.machine_name ?? '');
+}
+
+/**
+ * A page of customers, in id order after `after`, whose latest completed rental ended before `endedBefore`
+ * (a date): the inactive ones, each with that rental's date, which names its inactive period.
+ */
+export async function inactiveRenters(db: Db, o: { endedBefore: string; after?: string; limit: number }): Promise<Array<{ customerId: string; lastRentalOn: string }>> {
+  const lastRentalOn = sql<string>`max(${historyLedger.occurredOn})`;
+  return db
+    .select({ customerId: historyLedger.customerId, lastRentalOn })
+    .from(historyLedger)
+    .where(and(eq(historyLedger.kind, 'rental'), o.after ? gt(historyLedger.customerId, o.after) : undefined))
+    .groupBy(historyLedger.customerId)
+    .having(sql`max(${historyLedger.occurredOn}) < ${o.endedBefore}::date`)
+    .orderBy(historyLedger.customerId)
+    .limit(o.limit);
+}
+
+/** The date the customer's latest completed rental ended, if any. */
+export async function lastRentalOn(db: Db, customerId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ last: sql<string | null>`max(${historyLedger.occurredOn})` })
+    .from(historyLedger)
+    .where(and(eq(historyLedger.customerId, customerId), eq(historyLedger.kind, 'rental')));
+  return row?.last ?? null;
 }

@@ -11,3 +11,5 @@ export { repairDoneEmail } from './repair-done-email.js';
 export { marketingOptOut } from './marketing-opt-out.js';
 export { vipWelcome } from './vip-welcome.js';
 export { upsell } from './upsell.js';
+export { winBack } from './win-back.js';
+export { winBackSweep } from './win-back-sweep.js';

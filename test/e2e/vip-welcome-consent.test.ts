@@ -149,6 +149,38 @@ describe('upsell and the frequency cap', () => {
   });
 });
 
+describe('win-back', () => {
+  const winBackMails = (customerId: string) => h.smtp!.inbox().filter((m) => (m.headers['x-kgc-email-key'] ?? '').startsWith(`win-back/${customerId}:`));
+  const sweep = () => h.client.schedule.getHandle(`${h.taskQueue}/win-back-sweep`).trigger();
+
+  it('the daily schedule mails a customer whose last rental ended over six months ago once per inactive period; a new rental ends the period', async () => {
+    const c = customerWith();
+    await completeRentals(c.customer_id, 1, { month: '2025-03' });
+    await sweep();
+    const run = h.client.workflow.getHandle(`win-back/${c.customer_id}/2025-03-07`);
+    await eventually(() => run.describe().catch(() => undefined), 'the win-back run');
+    expect(await run.result()).toEqual({ customerId: c.customer_id, outcome: 'send', email: 'sent' });
+    const [mail] = winBackMails(c.customer_id);
+    expect(mail).toMatchObject({ subject: 'Hiányzik! Íme 10% kedvezmény következő bérlésre' });
+    expect(mail!.text).toContain('legutóbbi bérlése 2025. március 7.-én zárult');
+    expect(mail!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+
+    // The next day's sweep: the same period, nothing more.
+    await sweep();
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(winBackMails(c.customer_id)).toHaveLength(1);
+
+    // A rental this month ends the inactive period: the customer is not inactive, nothing is started.
+    await completeRentals(c.customer_id, 1, { month: new Date().toISOString().slice(0, 7) });
+    await sweep();
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(winBackMails(c.customer_id)).toHaveLength(1);
+    expect(h.smtp!.inbox().filter((m) => m.to?.includes(c.email))).toHaveLength(1);
+    const history = JSON.stringify(await run.fetchHistory());
+    for (const personal of [c.email, c.name, c.phone]) expect(history).not.toContain(personal);
+  });
+});
+
 describe('unsubscribe link (RFC 8058)', () => {
   const tokenFor = (customerId: string, email: string, expiresAtMs = Date.now() + 3_600_000) => unsubscribeToken(unsubscribeSecret, { customerId, emailHash: emailAddressHash(email) }, expiresAtMs);
   const optOutRun = (customerId: string) => h.client.workflow.getHandle<typeof marketingOptOut>(`marketing-opt-out/${customerId}`);

@@ -24,6 +24,10 @@ export interface VipWelcomeEmailData extends MarketingEmailData {
   totalRentals: number;
 }
 
+export interface WinBackEmailData extends MarketingEmailData {
+  lastRentalOn: string;
+}
+
 export interface UpsellEmailData extends MarketingEmailData {
   machineName: string;
   rentalsInMonth: number;
