@@ -86,6 +86,7 @@ const envSchema = z.object({
   UNSUBSCRIBE_LINK_TTL: leadMs.default(60 * 86_400_000),
   MARKETING_EMAIL_MIN_INTERVAL: leadMs.default(7 * 86_400_000),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  WIN_BACK_INACTIVE_AFTER: leadMs.default(183 * 86_400_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -163,6 +164,7 @@ function toConfig(e: Env) {
       unsubscribeSecret: e.UNSUBSCRIBE_SECRET ?? (e.ERASURE_HASH_KEY && createHmac('sha256', e.ERASURE_HASH_KEY).update('kgc-unsubscribe-links').digest('hex')),
       unsubscribeLinkTtlMs: e.UNSUBSCRIBE_LINK_TTL,
       minIntervalMs: e.MARKETING_EMAIL_MIN_INTERVAL,
+      winBackInactiveMs: e.WIN_BACK_INACTIVE_AFTER,
     },
     adminApiKey: e.ADMIN_API_KEY!,
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,

@@ -36,6 +36,13 @@ export function scheduleDefinitions(config: Config): ScheduleOptions[] {
       // Reminders still make sense later the same day, not the day after.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '12h' },
     },
+    {
+      // Win-back: customers inactive for WIN_BACK_INACTIVE_AFTER, mailed once per inactive period.
+      scheduleId: `${config.temporal.taskQueue}/win-back-sweep`,
+      spec: { calendars: [{ hour: 11, comment: 'daily, after the rental reminders' }], timezone: 'Europe/Budapest' },
+      action: { type: 'startWorkflow', workflowType: 'winBackSweep', taskQueue: config.temporal.taskQueue, args: [{}] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '12h' },
+    },
   ];
 }
 

@@ -83,6 +83,10 @@ export function createEmailActivities({ db, kgc, smtp, marketing }: ActivityDeps
         return emailTemplates[input.kind].render({ greeting, machineName: d.machine_name ?? 'bérelt gép', rentalEnd: input.rentalEnd ?? d.rental_end ?? '', rentalId: input.subjectId });
       case 'vip_welcome':
         return emailTemplates.vip_welcome.render({ greeting, unsubscribeUrl, totalRentals: Number(d.total_rentals ?? 10) });
+      case 'upsell':
+        return emailTemplates.upsell.render({ greeting, unsubscribeUrl, machineName: d.machine_name ?? 'bérelt gép', rentalsInMonth: Number(d.rentals ?? 4) });
+      case 'win_back':
+        return emailTemplates.win_back.render({ greeting, unsubscribeUrl, lastRentalOn: d.last_rental_on ?? '' });
     }
   }
 

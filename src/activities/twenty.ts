@@ -8,7 +8,7 @@ import { historyObjectOf, toTwentyAggregates, toTwentyHistoryRecord } from '../d
 import { twentyRecordId } from '../domain/ids.js';
 import { isErased } from '../db/erasures.js';
 import { latestOptOut } from '../db/marketing-consent.js';
-import { vipSinceOf } from '../db/vip-status.js';
+import { vipSinceOf } from '../db/lifecycle-ledger.js';
 import { consentAllows } from '../domain/consent.js';
 import { emailAddressHash } from '../domain/erasure.js';
 import { normaliseEmail, toTwentyPerson, twentyPersonWarnings, type TwentyPersonWarning } from '../domain/twenty-person.js';

@@ -9,6 +9,7 @@ import { partnerSyncHandoff } from './start-or-signal/partner-sync.handoff.js';
 import { rentalClosedHandoff, rentalStartedHandoff } from './start-or-signal/rental-campaign.handoff.js';
 import { repairDoneEmailHandoff } from './start-or-signal/repair-done-email.handoff.js';
 import { vipWelcomeHandoff } from './start-or-signal/vip-welcome.handoff.js';
+import { upsellHandoff } from './start-or-signal/upsell.handoff.js';
 
 /** What each KGC event needs: the hand-off to its workflow, and the modules it depends on. */
 export interface EventRoute<E extends KgcEventType> {
@@ -21,7 +22,7 @@ export const eventRoutes: { [E in KgcEventType]: EventRoute<E> } = {
   'customer.created': { handoff: partnerSyncHandoff, modules: ['crm', 'support'] },
   'customer.updated': { handoff: partnerSyncHandoff, modules: ['crm', 'support'] },
   'customer.deleted': { handoff: gdprDeleteHandoff, modules: [] },
-  'rental.completed': { handoff: alongside<'rental.completed'>(historyHandoff, rentalClosedHandoff, vipWelcomeHandoff), modules: ['crm'] },
+  'rental.completed': { handoff: alongside<'rental.completed'>(historyHandoff, rentalClosedHandoff, vipWelcomeHandoff, upsellHandoff), modules: ['crm'] },
   'service.completed': { handoff: historyHandoff, modules: ['crm'] },
   'order.delivered': { handoff: historyHandoff, modules: ['crm'] },
   // Customer emails need no module: the Chatwoot side skips itself while support is off.

@@ -6,4 +6,6 @@ export interface MarketingSettings {
   unsubscribeLinkTtlMs: number;
   /** The frequency cap: at most one marketing email per customer in this long, across campaigns. */
   minIntervalMs: number;
+  /** Win-back: a customer whose last rental ended longer ago than this is inactive (about six months). */
+  winBackInactiveMs: number;
 }

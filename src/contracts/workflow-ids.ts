@@ -15,4 +15,6 @@ export const workflowIds = {
   marketingOptOut: (customerId: string) => `marketing-opt-out/${customerId}`,
   vipWelcome: (customerId: string) => `vip-welcome/${customerId}`,
   franchiseOnboarding: (opportunityId: string) => `franchise-onboarding/${opportunityId}`,
+  upsell: (customerId: string, month: string) => `upsell/${customerId}/${month}`,
+  winBack: (customerId: string, lastRentalOn: string) => `win-back/${customerId}/${lastRentalOn}`,
 };

@@ -12,3 +12,6 @@ export { twentyPersonBatcher } from './twenty-person-batcher.js';
 export { marketingOptOut } from './marketing-opt-out.js';
 export { vipWelcome } from './vip-welcome.js';
 export { franchiseOnboarding } from './franchise-onboarding.js';
+export { upsell } from './upsell.js';
+export { winBack } from './win-back.js';
+export { winBackSweep } from './win-back-sweep.js';

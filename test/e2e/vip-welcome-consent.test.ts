@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emailOutbox, marketingOptOuts, partnerLinks } from '../../src/db/schema.js';
+import { emailOutbox, historyLedger, marketingOptOuts, partnerLinks } from '../../src/db/schema.js';
+import type { upsell } from '../../src/workflows/upsell.js';
 import { emailAddressHash } from '../../src/domain/erasure.js';
 import { unsubscribeToken } from '../../src/domain/unsubscribe-token.js';
 import type { marketingOptOut } from '../../src/workflows/marketing-opt-out.js';
@@ -27,12 +28,16 @@ const localUrl = (link: string) => link.replace(publicBaseUrl, h.apiUrl);
 const unfold = (header: string | undefined) => (header ?? '').replace(/\s+/g, '');
 
 let rentalSeq = 0;
-/** Sends `count` signed rental.completed webhooks for the customer, one KGC rental id each; returns their ids. */
-async function completeRentals(customerId: string, count: number, machine = 'Makita fúró'): Promise<string[]> {
+/**
+ * Sends `count` signed rental.completed webhooks for the customer, one KGC rental id each; returns their ids.
+ * Without `month` the rentals end in different months of 2025, so they never add up to an upsell month.
+ */
+async function completeRentals(customerId: string, count: number, o: { machine?: string; month?: string } = {}): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const rentalId = `R-${Date.now()}-${++rentalSeq}`;
-    const data = { rental_id: rentalId, customer_id: customerId, machine_name: machine, rental_start: '2026-01-05', rental_end: '2026-01-07', total_days: 2, total_cost: 10_000, status: 'completed' };
+    const month = o.month ?? `2025-${String((rentalSeq % 12) + 1).padStart(2, '0')}`;
+    const data = { rental_id: rentalId, customer_id: customerId, machine_name: o.machine ?? 'Makita fúró', rental_start: `${month}-05`, rental_end: `${month}-07`, total_days: 2, total_cost: 10_000, status: 'completed' };
     const res = await h.send('rental.completed', data, { id: `evt-${rentalId}` });
     expect(res.status, `rental.completed ${i + 1} accepted`).toBe(202);
     ids.push(rentalId);
@@ -76,7 +81,9 @@ describe('VIP welcome (seed 000 §13.2) with marketing consent', () => {
 
     // KGC retries the 10th delivery, and the 11th rental completes: still one email, vipSince unchanged.
     const vipSince = h.person(c.customer_id)!.vipSince;
-    await h.send('rental.completed', { rental_id: tenth, customer_id: c.customer_id, machine_name: 'Makita fúró', rental_start: '2026-01-05', rental_end: '2026-01-07', total_days: 2, total_cost: 10_000, status: 'completed' }, { id: `evt-retry-${tenth}` });
+    const tenthData = (await h.db.select().from(historyLedger).where(eq(historyLedger.kgcId, tenth!)))[0]!.payload;
+    expect((await h.send('rental.completed', tenthData, { id: `evt-${tenth}` })).body.status).toBe('duplicate');
+    await h.send('rental.completed', tenthData, { id: `evt-retry-${tenth}` });
     await completeRentals(c.customer_id, 1);
     await eventually(() => h.person(c.customer_id)?.totalRentals === 11, 'eleven rentals in Twenty');
     await new Promise((r) => setTimeout(r, 1_500));
@@ -112,6 +119,65 @@ describe('VIP welcome (seed 000 §13.2) with marketing consent', () => {
     expect(vipMails(c.customer_id)).toHaveLength(0);
     const [link] = await h.db.select().from(partnerLinks).where(eq(partnerLinks.customerId, c.customer_id));
     expect(link).toMatchObject({ marketingEmailConsent: false });
+  });
+});
+
+describe('upsell and the frequency cap', () => {
+  const upsellRun = (customerId: string, month: string) => h.client.workflow.getHandle<typeof upsell>(`upsell/${customerId}/${month}`);
+  const upsellMails = (customerId: string) => h.smtp!.inbox().filter((m) => (m.headers['x-kgc-email-key'] ?? '').startsWith(`upsell/${customerId}:`));
+
+  it('a fourth completed rental in one Budapest month sends the upsell naming the machine rented most; the VIP email in the same week is capped; another busy month within 90 days sends nothing', async () => {
+    const c = customerWith();
+    await completeRentals(c.customer_id, 1, { month: '2026-01', machine: 'Bosch csiszoló' });
+    await completeRentals(c.customer_id, 2, { month: '2026-01', machine: 'Makita fúró' });
+    expect(upsellMails(c.customer_id), 'three rentals in a month are not enough').toHaveLength(0);
+    await completeRentals(c.customer_id, 1, { month: '2026-01', machine: 'Makita fúró' });
+    expect(await upsellRun(c.customer_id, '2026-01').result()).toEqual({ customerId: c.customer_id, month: '2026-01', outcome: 'send', email: 'sent' });
+    const [mail] = upsellMails(c.customer_id);
+    expect(mail).toMatchObject({ subject: 'Gyakori bérlő? Vegye meg 15% kedvezménnyel!' });
+    expect(mail!.text).toContain('Ebben a hónapban már 4 alkalommal bérelt nálunk, leggyakrabban ezt: Makita fúró.');
+    expect(mail!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+
+    // Six more rentals make ten: a VIP, but the customer had a marketing email this week.
+    await completeRentals(c.customer_id, 6);
+    expect(await vipRun(c.customer_id).result()).toMatchObject({ outcome: 'vip', email: 'skipped', reason: 'frequency cap' });
+    expect(vipMails(c.customer_id)).toHaveLength(0);
+
+    await completeRentals(c.customer_id, 4, { month: '2026-02' });
+    expect(await upsellRun(c.customer_id, '2026-02').result()).toEqual({ customerId: c.customer_id, month: '2026-02', outcome: 'sent_recently' });
+    expect(upsellMails(c.customer_id)).toHaveLength(1);
+  });
+});
+
+describe('win-back', () => {
+  const winBackMails = (customerId: string) => h.smtp!.inbox().filter((m) => (m.headers['x-kgc-email-key'] ?? '').startsWith(`win-back/${customerId}:`));
+  const sweep = () => h.client.schedule.getHandle(`${h.taskQueue}/win-back-sweep`).trigger();
+
+  it('the daily schedule mails a customer whose last rental ended over six months ago once per inactive period; a new rental ends the period', async () => {
+    const c = customerWith();
+    await completeRentals(c.customer_id, 1, { month: '2025-03' });
+    await sweep();
+    const run = h.client.workflow.getHandle(`win-back/${c.customer_id}/2025-03-07`);
+    await eventually(() => run.describe().catch(() => undefined), 'the win-back run');
+    expect(await run.result()).toEqual({ customerId: c.customer_id, outcome: 'send', email: 'sent' });
+    const [mail] = winBackMails(c.customer_id);
+    expect(mail).toMatchObject({ subject: 'Hiányzik! Íme 10% kedvezmény következő bérlésre' });
+    expect(mail!.text).toContain('legutóbbi bérlése 2025. március 7.-én zárult');
+    expect(mail!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+
+    // The next day's sweep: the same period, nothing more.
+    await sweep();
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(winBackMails(c.customer_id)).toHaveLength(1);
+
+    // A rental this month ends the inactive period: the customer is not inactive, nothing is started.
+    await completeRentals(c.customer_id, 1, { month: new Date().toISOString().slice(0, 7) });
+    await sweep();
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(winBackMails(c.customer_id)).toHaveLength(1);
+    expect(h.smtp!.inbox().filter((m) => m.to?.includes(c.email))).toHaveLength(1);
+    const history = JSON.stringify(await run.fetchHistory());
+    for (const personal of [c.email, c.name, c.phone]) expect(history).not.toContain(personal);
   });
 });
 

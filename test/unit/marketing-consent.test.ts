@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { consentAllows } from '../../src/domain/consent.js';
+import { budapestMonth, mostRented } from '../../src/domain/lifecycle-campaigns.js';
 import { unsubscribeToken, verifyUnsubscribeToken } from '../../src/domain/unsubscribe-token.js';
 
 const secret = 'unit-unsubscribe-secret-0123456789abcdef';
@@ -39,5 +40,19 @@ describe('unsubscribe token', () => {
     expect(verifyUnsubscribeToken(secret, `${changed}.${signature}`)).toEqual({ ok: false, reason: 'forged' });
     expect(verifyUnsubscribeToken(secret, 'garbage')).toEqual({ ok: false, reason: 'malformed' });
     expect(verifyUnsubscribeToken(secret, '')).toEqual({ ok: false, reason: 'malformed' });
+  });
+});
+
+describe('upsell month and machine', () => {
+  it('counts a rental in the Budapest month it ended in, whatever offset KGC wrote', () => {
+    expect(budapestMonth('2026-01-31')).toBe('2026-01');
+    expect(budapestMonth('2026-01-31T23:30:00Z')).toBe('2026-02');
+    expect(budapestMonth('2026-03-01T00:30:00+01:00')).toBe('2026-03');
+  });
+
+  it('names the machine rented most, the later one on a tie', () => {
+    expect(mostRented(['Bosch csiszoló', 'Makita fúró', 'Makita fúró', 'Bosch csiszoló', 'Stihl láncfűrész'])).toBe('Bosch csiszoló');
+    expect(mostRented(['Makita fúró', 'Makita fúró', 'Bosch csiszoló'])).toBe('Makita fúró');
+    expect(mostRented([])).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../../contracts/search-attributes.js';
 import { workflowIds } from '../../contracts/workflow-ids.js';
 import { startOnce, startOnceOptions } from '../../contracts/workflow-starts.js';
-import { ledgerRentalCount, vipSinceOf } from '../../db/vip-status.js';
+import { ledgerRentalCount, vipSinceOf } from '../../db/lifecycle-ledger.js';
 import { vipRentalThreshold } from '../../domain/lifecycle-campaigns.js';
 import type { vipWelcome } from '../../workflows/vip-welcome.js';
 import type { Handoff } from './handoff.js';

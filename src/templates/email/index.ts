@@ -2,11 +2,13 @@ import type { RenderedEmail } from './layout.js';
 import { rentalLateNotice } from './rental-late-notice.js';
 import { rentalReminder } from './rental-reminder.js';
 import { repairDone } from './repair-done.js';
-import type { RentalEmailData, RepairDoneEmailData, VipWelcomeEmailData } from './types.js';
+import type { RentalEmailData, RepairDoneEmailData, UpsellEmailData, VipWelcomeEmailData, WinBackEmailData } from './types.js';
+import { upsell } from './upsell.js';
+import { winBack } from './win-back.js';
 import { vipWelcome } from './vip-welcome.js';
 
 export type { RenderedEmail } from './layout.js';
-export type { MarketingEmailData, RentalEmailData, RepairDoneEmailData, VipWelcomeEmailData } from './types.js';
+export type { MarketingEmailData, RentalEmailData, RepairDoneEmailData, UpsellEmailData, VipWelcomeEmailData, WinBackEmailData } from './types.js';
 
 /**
  * Every customer email, in one place. `purpose` decides the consent check: transactional mail (about the
@@ -18,6 +20,8 @@ export const emailTemplates = {
   rental_late_notice: { campaign: 'rental-expiry', purpose: 'transactional', render: (d: RentalEmailData) => rentalLateNotice(d) },
   repair_done: { campaign: 'repair-done', purpose: 'transactional', render: (d: RepairDoneEmailData) => repairDone(d) },
   vip_welcome: { campaign: 'vip-welcome', purpose: 'marketing', render: (d: VipWelcomeEmailData) => vipWelcome(d) },
+  upsell: { campaign: 'upsell', purpose: 'marketing', render: (d: UpsellEmailData) => upsell(d) },
+  win_back: { campaign: 'win-back', purpose: 'marketing', render: (d: WinBackEmailData) => winBack(d) },
 } as const satisfies Record<string, { campaign: string; purpose: 'transactional' | 'marketing'; render: (d: never) => RenderedEmail }>;
 
 export type EmailKind = keyof typeof emailTemplates;

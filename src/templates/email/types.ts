@@ -23,3 +23,12 @@ export interface MarketingEmailData {
 export interface VipWelcomeEmailData extends MarketingEmailData {
   totalRentals: number;
 }
+
+export interface WinBackEmailData extends MarketingEmailData {
+  lastRentalOn: string;
+}
+
+export interface UpsellEmailData extends MarketingEmailData {
+  machineName: string;
+  rentalsInMonth: number;
+}
