@@ -36,6 +36,8 @@ export interface KgcStandIn {
   reset(): void;
   /** Franchise tenants created through `POST /api/tenants`. */
   tenants(): KgcTenant[];
+  /** Every worklog, those opened through `POST /api/service/worklogs` included. */
+  worklogs(): KgcWorklog[];
   readonly requests: readonly KgcRequest[];
   readonly requestCount: number;
 }
@@ -89,6 +91,7 @@ export async function startKgcStandIn(options: KgcStandInOptions = {}): Promise<
     putOrder: (o) => store.putOrder(o),
     reset,
     tenants: () => [...store.tenants.values()],
+    worklogs: () => [...store.worklogs.values()],
     requests,
     get requestCount() {
       return stats.count;

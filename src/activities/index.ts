@@ -19,6 +19,8 @@ import { createStoreActivities } from './store.js';
 import { createTwentyActivities } from './twenty.js';
 import { createTwentyErasureActivities } from './twenty-erasure.js';
 import { createKgcTenantActivities } from './kgc-tenants.js';
+import { createKgcWorklogActivities } from './kgc-worklogs.js';
+import { createChatwootWorklogActivities } from './chatwoot-worklogs.js';
 import { createTwentyOpportunityActivities } from './twenty-opportunities.js';
 
 export type { ActivityDeps } from './context.js';
@@ -41,6 +43,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createEmailCampaignActivities(deps),
     ...createBulkSyncActivities(deps),
     ...createKgcTenantActivities(deps),
+    ...createKgcWorklogActivities(deps),
+    ...createChatwootWorklogActivities(deps),
   };
 }
 

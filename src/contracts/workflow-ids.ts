@@ -10,5 +10,6 @@ export const workflowIds = {
   rentalExpiry: (rentalId: string) => `rental-expiry/${rentalId}`,
   repairDoneEmail: (worklogId: string) => `repair-done-email/${worklogId}`,
   initialBulkSync: (runId: string) => `initial-bulk-sync/${runId}`,
+  chatWorklog: (conversationId: number, requestId: string) => `chat-worklog/${conversationId}/${requestId}`,
   franchiseOnboarding: (opportunityId: string) => `franchise-onboarding/${opportunityId}`,
 };

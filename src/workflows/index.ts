@@ -9,3 +9,4 @@ export { rentalExpiryCampaign } from './rental-expiry-campaign.js';
 export { rentalReminderSweep } from './rental-reminder-sweep.js';
 export { repairDoneEmail } from './repair-done-email.js';
 export { franchiseOnboarding } from './franchise-onboarding.js';
+export { chatWorklog } from './chat-worklog.js';
