@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Caller } from './auth.js';
 import { nowSeconds, type AttachmentType, type ChatwootState, type Contact, type Conversation, type Inbox, type Message, type MessageType, type Sender } from './state.js';
-import { messageWebhookView } from './views.js';
+import { conversationWebhookView, messageWebhookView } from './views.js';
 import type { WebhookSender } from './webhooks.js';
 
 export class ChatwootRequestError extends Error {
@@ -115,6 +115,19 @@ export class ChatwootApp {
     if (ok || !current || current.status !== 'pending' || this.settings.keepPendingOnBotFailure) return;
     current.status = 'open';
     this.addMessage(current, { content: BOT_FAILURE_NOTE, message_type: 'activity', sender: null });
+  }
+
+  /**
+   * `conversation_updated` (Conversation#notify_conversation_updation): fired after a change to one of
+   * `list_of_keys`, with `changed_attributes` as Webhooks::Trigger sends it, an array of single-key objects
+   * `{ "<attribute>": { "previous_value", "current_value" } }`. The stand-in fires it for label_list and
+   * custom_attributes changes (status changes are left to the tests, which emit them by hand).
+   */
+  notifyConversationUpdated(conversation: Conversation, changed: Record<string, { previous_value: unknown; current_value: unknown }>): void {
+    const url = this.state.bot.outgoing_url;
+    if (!url || !this.settings.agentBotActive) return;
+    const changed_attributes = Object.entries(changed).map(([key, v]) => ({ [key]: v }));
+    void this.webhooks.send(url, { ...conversationWebhookView(this.state, conversation), event: 'conversation_updated', changed_attributes });
   }
 
   /** The contact's conversation in `inbox` goes through its contact_inbox there; `sourceId` is the channel's sender id. */

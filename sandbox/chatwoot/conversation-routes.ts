@@ -113,15 +113,24 @@ export function conversationRoutes(router: Router, app: ChatwootApp, base: strin
     .on('POST', `${base}/conversations/:id/custom_attributes`, async (ctx) => {
       const c = app.conversation(ctx.params.id);
       const body = await jsonBody<{ custom_attributes?: Record<string, unknown> }>(ctx);
+      // The whole hash is replaced (ConversationsController#custom_attributes), not merged.
+      const previous = c.custom_attributes;
       c.custom_attributes = body.custom_attributes ?? {};
       touch(c);
+      if (JSON.stringify(previous) !== JSON.stringify(c.custom_attributes)) {
+        app.notifyConversationUpdated(c, { custom_attributes: { previous_value: previous, current_value: c.custom_attributes } });
+      }
       sendJson(ctx.res, 200, { custom_attributes: c.custom_attributes });
     })
     .on('GET', `${base}/conversations/:id/labels`, (ctx) => sendJson(ctx.res, 200, { payload: app.conversation(ctx.params.id).labels }))
     .on('POST', `${base}/conversations/:id/labels`, async (ctx) => {
       const c = app.conversation(ctx.params.id);
+      const previous = c.labels;
       c.labels = [...new Set((await jsonBody<{ labels?: string[] }>(ctx)).labels ?? [])];
       touch(c);
+      if (JSON.stringify([...previous].sort()) !== JSON.stringify([...c.labels].sort())) {
+        app.notifyConversationUpdated(c, { label_list: { previous_value: previous, current_value: c.labels } });
+      }
       sendJson(ctx.res, 200, { payload: c.labels });
     })
     .on('POST', `${base}/conversations/:id/assignments`, async (ctx) => {

@@ -36,6 +36,8 @@ export interface KgcStandIn {
   reset(): void;
   /** Franchise tenants created through `POST /api/tenants`. */
   tenants(): KgcTenant[];
+  /** Every worklog, those opened through `POST /api/service/worklogs` included. */
+  worklogs(): KgcWorklog[];
   readonly requests: readonly KgcRequest[];
   /** The marketing-consent PUTs KGC accepted. */
   readonly consentWrites: ReadonlyArray<{ customer_id: string; email: boolean; source: string; at: string }>;
@@ -93,6 +95,7 @@ export async function startKgcStandIn(options: KgcStandInOptions = {}): Promise<
     putOrder: (o) => store.putOrder(o),
     reset,
     tenants: () => [...store.tenants.values()],
+    worklogs: () => [...store.worklogs.values()],
     requests,
     consentWrites: store.consentWrites,
     customer: (id) => store.customers.get(id),

@@ -41,6 +41,8 @@ export interface KgcWorklog {
   estimated_completion?: string | null;
   quote_amount?: number | null;
   can_pickup?: boolean;
+  /** Set on a worklog opened from a Chatwoot conversation (POST /api/service/worklogs). */
+  chatwoot_conversation_id?: number;
 }
 
 export interface KgcOrderItem {

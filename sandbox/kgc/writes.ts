@@ -32,6 +32,16 @@ function tenantIssues(b: Record<string, unknown>): Issue[] {
  * KGC's write endpoints (seed 001 use cases 2 and 3). Every write needs `Idempotency-Key`; a repeated key is
  * answered with the first answer, status and body, whatever the new body says.
  */
+function worklogIssues(b: Record<string, unknown>, store: KgcStore): Issue[] {
+  const issues: Issue[] = [];
+  if (typeof b.customer_id !== 'string' || !store.customers.has(b.customer_id)) issues.push({ path: 'customer_id', message: 'no such customer' });
+  if (typeof b.fault_description !== 'string' || !b.fault_description.trim()) issues.push({ path: 'fault_description', message: 'required' });
+  if (b.source !== 'chatwoot_chat') issues.push({ path: 'source', message: 'must be chatwoot_chat' });
+  if (b.chatwoot_conversation_id !== undefined && !Number.isInteger(b.chatwoot_conversation_id)) issues.push({ path: 'chatwoot_conversation_id', message: 'an integer' });
+  if (b.machine_type !== undefined && b.machine_type !== null && typeof b.machine_type !== 'string') issues.push({ path: 'machine_type', message: 'a string' });
+  return issues;
+}
+
 export function kgcWriteRoutes(router: Router, store: KgcStore): Router {
   const idempotent = (run: (body: Record<string, unknown>) => Answer) => async (ctx: RouteContext) => {
     const key = ctx.req.headers['idempotency-key'];
@@ -51,6 +61,25 @@ export function kgcWriteRoutes(router: Router, store: KgcStore): Router {
     sendJson(ctx.res, answer.status, answer.body);
   };
 
+  router.on(
+    'POST',
+    '/api/service/worklogs',
+    idempotent((b) => {
+      const issues = worklogIssues(b, store);
+      if (issues.length) return invalid(issues);
+      const worklogId = `W-${String(store.worklogs.size + 1).padStart(5, '0')}`;
+      store.putWorklog({
+        worklog_id: worklogId,
+        customer_id: String(b.customer_id),
+        machine_type: typeof b.machine_type === 'string' ? b.machine_type : 'ismeretlen gép',
+        issue_description: String(b.fault_description),
+        status: 'received',
+        status_hu: 'Átvéve',
+        ...(typeof b.chatwoot_conversation_id === 'number' ? { chatwoot_conversation_id: b.chatwoot_conversation_id } : {}),
+      });
+      return { status: 201, body: { worklog_id: worklogId, status: 'received' } };
+    }),
+  );
   return router.on(
     'POST',
     '/api/tenants',

@@ -1,34 +1,20 @@
 import { eq, inArray } from 'drizzle-orm';
 import { configured } from '../clients/errors.js';
 import { classificationJsonSchema, classificationSchema } from '../contracts/koko-classification.js';
-import type { CustomerContext } from '../contracts/kgc-customer-context.js';
 import type { KokoIntent } from '../contracts/koko.js';
-import { kokoConversations, kokoMessages, kokoSuggestions, partnerLinks } from '../db/schema.js';
+import { kokoConversations, kokoMessages, kokoSuggestions } from '../db/schema.js';
 import { logger } from '../logger.js';
 import { classificationInstruction, classificationPrompt } from '../templates/koko.js';
 import { currentRun, type ActivityDeps } from './context.js';
+import { verifiedCustomerContext, type KokoConversationRow } from './koko-verified-customer.js';
 
 /** `accountData`: the customer's KGC business was in the prompt, so the reply may disclose it. */
 export type ClassifyResult =
   | { outcome: 'classified'; intent: KokoIntent; confidence: number; needsHuman: boolean; accountData?: true; customerId?: string }
   | { outcome: 'unusable'; reason: string; customerId?: string };
 
-type KokoConversationRow = typeof kokoConversations.$inferSelect;
-
 export function createGeminiActivities({ db, kgc, gemini }: ActivityDeps) {
-  /**
-   * The open business of the customer Chatwoot vouches for, or null: a carrier channel's sender phone is looked up
-   * in KGC; an HMAC-verified contact counts only as the contact this service created for a customer (partner link).
-   * A phone typed into a contact is never looked up.
-   */
-  async function verifiedContext(conversation: KokoConversationRow | undefined): Promise<CustomerContext | null> {
-    if (conversation?.verifiedBy === 'carrier' && conversation.contactPhone) return kgc.getCustomerContextByPhone(conversation.contactPhone);
-    if (conversation?.verifiedBy !== 'hmac' || conversation.contactId === null) return null;
-    const [link] = await db.select({ customerId: partnerLinks.customerId }).from(partnerLinks).where(eq(partnerLinks.chatwootContactId, String(conversation.contactId)));
-    const customer = link ? await kgc.getCustomer(link.customerId) : null;
-    const context = customer ? await kgc.getCustomerContextByPhone(customer.phone) : null;
-    return context?.customer_id === link?.customerId ? context : null;
-  }
+  const verifiedContext = (conversation: KokoConversationRow | undefined) => verifiedCustomerContext({ db, kgc }, conversation);
 
   return {
     /**

@@ -24,6 +24,8 @@ import { createMarketingConsentActivities } from './marketing-consent.js';
 import { createLifecycleCampaignActivities } from './lifecycle-campaigns.js';
 import { createTwentyCampaignActivities } from './twenty-campaigns.js';
 import { createKgcTenantActivities } from './kgc-tenants.js';
+import { createKgcWorklogActivities } from './kgc-worklogs.js';
+import { createChatwootWorklogActivities } from './chatwoot-worklogs.js';
 import { createTwentyOpportunityActivities } from './twenty-opportunities.js';
 
 export type { ActivityDeps } from './context.js';
@@ -49,6 +51,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createMarketingConsentActivities(deps),
     ...createLifecycleCampaignActivities(deps),
     ...createKgcTenantActivities(deps),
+    ...createKgcWorklogActivities(deps),
+    ...createChatwootWorklogActivities(deps),
   };
 }
 

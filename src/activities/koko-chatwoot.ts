@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
 import { eq } from 'drizzle-orm';
-import type { MessageInput } from '../clients/chatwoot-client.js';
 import { configured, failure } from '../clients/errors.js';
-import { kokoMessageMarker, type EscalationReason, type KokoIntent } from '../contracts/koko.js';
+import type { EscalationReason, KokoIntent } from '../contracts/koko.js';
 import { kokoAdminTexts, kokoOutbox, kokoSuggestions } from '../db/schema.js';
+import { chatwootPostOnce } from './chatwoot-post-once.js';
 import { escalationNote, suggestionNote } from '../templates/koko.js';
 import { currentRun, type ActivityDeps } from './context.js';
 
@@ -17,27 +17,7 @@ export function createKokoChatwootActivities({ db, chatwoot, chatwootBot }: Acti
 
   const requireUserClient = () => configured(chatwoot, 'CHATWOOT_API_URL / CHATWOOT_API_KEY');
 
-  /**
-   * Posts at most once per key. The outbox row is written before the post and completed after it; a retry that
-   * finds it unfinished looks for the key among the conversation's messages before posting again.
-   */
-  async function postOnce(key: string, conversationId: number, input: Omit<MessageInput, 'contentAttributes' | 'asBotId'>): Promise<number | null> {
-    const created = await db.insert(kokoOutbox).values({ key, conversationId, state: 'sending' }).onConflictDoNothing().returning({ key: kokoOutbox.key });
-    if (created.length === 0) {
-      const [row] = await db.select().from(kokoOutbox).where(eq(kokoOutbox.key, key));
-      if (row?.state === 'sent') return row.chatwootMessageId;
-      const earlier = chatwoot ? (await chatwoot.listMessages(conversationId)).find((m) => m.content_attributes?.[kokoMessageMarker] === key) : undefined;
-      if (earlier) return complete(key, earlier.id);
-    }
-    const { client, asBotId } = bot();
-    const posted = await client.postMessage(conversationId, { ...input, contentAttributes: { [kokoMessageMarker]: key }, asBotId });
-    return posted ? complete(key, posted.id) : null;
-  }
-
-  async function complete(key: string, messageId: number): Promise<number> {
-    await db.update(kokoOutbox).set({ state: 'sent', chatwootMessageId: messageId, sentAt: new Date() }).where(eq(kokoOutbox.key, key));
-    return messageId;
-  }
+  const postOnce = chatwootPostOnce({ db, chatwoot, chatwootBot });
 
   async function suggestion(id: string) {
     const [row] = await db.select().from(kokoSuggestions).where(eq(kokoSuggestions.id, id));

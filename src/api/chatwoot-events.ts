@@ -7,6 +7,8 @@ export type ChatwootAction =
   /** `attachmentsOnly`: a photo, voice message or location without text, which Koko cannot read (content is ''). */
   | { kind: 'customer_message'; conversationId: number; messageId: number; contactId?: number; verified?: SenderVerification; content: string; attachmentsOnly?: true }
   | { kind: 'conversation_event'; conversationId: number; event: 'agent_replied' | 'handed_off' | 'resolved' }
+  /** An agent added (`added`) or removed the `munkalap` label: open a KGC worklog for the conversation. */
+  | { kind: 'worklog_label'; conversationId: number; added: boolean; contactId?: number; verified?: SenderVerification; updatedAt: number }
   | { kind: 'ignore'; reason: string; conversationId?: number };
 
 const id = z.coerce.number().int().positive();
@@ -35,6 +37,28 @@ const conversationEvent = z.object({
   id,
   status: z.string(),
 });
+/** The label agents add to ask for a KGC worklog. */
+export const worklogLabel = 'munkalap';
+const labels = z.array(z.string()).nullish();
+/**
+ * `conversation_updated` (Conversation#notify_conversation_updation): the flat conversation plus
+ * `changed_attributes`, an array of single-key objects; a label change is `label_list` with the lists before and after.
+ */
+const conversationUpdate = conversation.extend({
+  event: z.literal('conversation_updated'),
+  updated_at: z.coerce.number().optional(),
+  changed_attributes: z.array(z.record(z.string(), z.object({ previous_value: z.unknown(), current_value: z.unknown() }).partial())).nullish(),
+});
+
+function labelChange(u: z.infer<typeof conversationUpdate>): 'added' | 'removed' | undefined {
+  const change = u.changed_attributes?.find((a) => 'label_list' in a)?.label_list;
+  if (!change) return undefined;
+  const before = labels.safeParse(change.previous_value).data ?? [];
+  const after = labels.safeParse(change.current_value).data ?? [];
+  if (!before.includes(worklogLabel) && after.includes(worklogLabel)) return 'added';
+  if (before.includes(worklogLabel) && !after.includes(worklogLabel)) return 'removed';
+  return undefined;
+}
 
 function ownMessage(attributes: unknown): boolean {
   if (typeof attributes === 'string') {
@@ -81,6 +105,26 @@ export function interpretChatwootEvent(body: unknown): ChatwootAction {
     }
     if ((type === 'outgoing' || type === 1) && msg.sender?.type === 'user') return { kind: 'conversation_event', conversationId, event: 'agent_replied' };
     return { kind: 'ignore', reason: 'not_a_customer_message', conversationId };
+  }
+  if (event === 'conversation_updated') {
+    const u = conversationUpdate.safeParse(body);
+    if (u.success && u.data.changed_attributes) {
+      const label = labelChange(u.data);
+      if (label) {
+        const conv = u.data;
+        return {
+          kind: 'worklog_label',
+          conversationId: conv.id,
+          added: label === 'added',
+          contactId: conv.contact_inbox?.contact_id ?? conv.meta?.sender?.id,
+          verified: senderVerification({ channel: conv.channel, sourceId: conv.contact_inbox?.source_id, hmacVerified: conv.contact_inbox?.hmac_verified ?? conv.meta?.hmac_verified }),
+          updatedAt: conv.updated_at ?? 0,
+        };
+      }
+      // Chatwoot fires conversation_updated for every attribute of list_of_keys; only a status change concerns Koko
+      // (our own custom attribute write comes back here too).
+      if (!u.data.changed_attributes.some((a) => 'status' in a)) return { kind: 'ignore', reason: 'no_status_change', conversationId: u.data.id };
+    }
   }
   const c = conversationEvent.safeParse(body);
   if (c.success) {

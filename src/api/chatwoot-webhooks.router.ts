@@ -8,6 +8,7 @@ import { interpretChatwootEvent, type ChatwootAction } from './chatwoot-events.j
 import { verifyChatwootSignature } from './chatwoot-signature.js';
 import { ApiError } from './errors.js';
 import { handCustomerMessage, signalConversationEvent, type KokoIntakeDeps } from './koko-intake.js';
+import { handWorklogLabel } from './chat-worklog-intake.js';
 
 /** Chatwoot opens the conversation itself when the bot takes longer than 5 s (docs/chatwoot-setup.md#the-bot-webhook). */
 const handoffDeadlineMs = 4_000;
@@ -65,6 +66,10 @@ export function chatwootWebhooksRouter(deps: Omit<KokoIntakeDeps, 'koko'> & { ko
       return await deps.temporal.withDeadline(Date.now() + handoffDeadlineMs, async (): Promise<Answer> => {
         if (action.kind === 'customer_message') {
           await handCustomerMessage(intake, action);
+          return { status: 'accepted' };
+        }
+        if (action.kind === 'worklog_label') {
+          await handWorklogLabel(intake, action);
           return { status: 'accepted' };
         }
         return (await signalConversationEvent(intake, action)) ? { status: 'accepted' } : { status: 'ignored', reason: 'no_koko_run' };

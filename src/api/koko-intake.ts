@@ -7,6 +7,7 @@ import { kokoConversations, kokoMessages, partnerLinks } from '../db/schema.js';
 import { workflowIds } from '../contracts/workflow-ids.js';
 import { type kokoConversation } from '../workflows/koko-conversation.js';
 import type { ChatwootAction } from './chatwoot-events.js';
+import type { SenderVerification } from '../domain/chatwoot-sender-trust.js';
 import { conversationEvent, customerMessage, type CustomerMessage } from '../contracts/workflow-messages.js';
 
 export interface KokoIntakeDeps {
@@ -19,32 +20,44 @@ export interface KokoIntakeDeps {
 export const kokoEventType = 'chatwoot.message_created';
 
 /**
+ * Who wrote in a conversation and who vouches for it (the newest event decides: a widget visitor may log in
+ * mid-conversation), with the KGC customer the contact is linked to. Returns that link.
+ */
+export async function recordConversationSender(
+  tx: Pick<Db, 'select' | 'insert'>,
+  s: { conversationId: number; contactId?: number; verified?: SenderVerification },
+): Promise<{ customerId: string } | undefined> {
+  const [link] = s.contactId
+    ? await tx.select({ customerId: partnerLinks.customerId }).from(partnerLinks).where(eq(partnerLinks.chatwootContactId, String(s.contactId)))
+    : [];
+  const verifiedBy = s.verified?.by ?? null;
+  const contactPhone = s.verified?.by === 'carrier' ? s.verified.phone : null;
+  await tx
+    .insert(kokoConversations)
+    .values({ conversationId: s.conversationId, contactId: s.contactId, verifiedBy, contactPhone, customerId: link?.customerId })
+    .onConflictDoUpdate({
+      target: kokoConversations.conversationId,
+      set: {
+        contactId: sql`coalesce(excluded.contact_id, ${kokoConversations.contactId})`,
+        verifiedBy: sql`excluded.verified_by`,
+        contactPhone: sql`excluded.contact_phone`,
+        customerId: sql`coalesce(${kokoConversations.customerId}, excluded.customer_id)`,
+        updatedAt: new Date(),
+      },
+    });
+  return link;
+}
+
+/**
  * A customer message: its text goes to Postgres (erasable, keyed by conversation and contact), with who vouches
  * for the writer, then only its id is signalled to the conversation's workflow, which is started if needed. Both
  * steps are idempotent, so a redelivered webhook changes nothing.
  */
 export async function handCustomerMessage(deps: KokoIntakeDeps, m: Extract<ChatwootAction, { kind: 'customer_message' }>): Promise<{ workflowId: string }> {
   const { db } = deps;
-  const [link] = m.contactId
-    ? await db.select({ customerId: partnerLinks.customerId }).from(partnerLinks).where(eq(partnerLinks.chatwootContactId, String(m.contactId)))
-    : [];
-  const verifiedBy = m.verified?.by ?? null;
-  const contactPhone = m.verified?.by === 'carrier' ? m.verified.phone : null;
+  let link: { customerId: string } | undefined;
   await db.transaction(async (tx) => {
-    await tx
-      .insert(kokoConversations)
-      .values({ conversationId: m.conversationId, contactId: m.contactId, verifiedBy, contactPhone, customerId: link?.customerId })
-      .onConflictDoUpdate({
-        target: kokoConversations.conversationId,
-        // The newest message tells who vouches for the writer now (a widget visitor may log in mid-conversation).
-        set: {
-          contactId: sql`coalesce(excluded.contact_id, ${kokoConversations.contactId})`,
-          verifiedBy: sql`excluded.verified_by`,
-          contactPhone: sql`excluded.contact_phone`,
-          customerId: sql`coalesce(${kokoConversations.customerId}, excluded.customer_id)`,
-          updatedAt: new Date(),
-        },
-      });
+    link = await recordConversationSender(tx, m);
     await tx.insert(kokoMessages).values({ messageId: m.messageId, conversationId: m.conversationId, contactId: m.contactId, content: m.content }).onConflictDoNothing();
   });
   const workflowId = workflowIds.kokoConversation(m.conversationId);

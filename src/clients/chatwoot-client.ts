@@ -24,6 +24,7 @@ export interface ChatwootConversation {
   id: number;
   status: 'open' | 'resolved' | 'pending' | 'snoozed';
   meta?: { sender?: { id?: number } };
+  custom_attributes?: Record<string, unknown>;
 }
 
 export interface MessageInput {
@@ -121,6 +122,12 @@ export class ChatwootClient {
   async getConversation(conversationId: number): Promise<ChatwootConversation | null> {
     const res = await this.send('get', `/conversations/${conversationId}`, 'conversation lookup');
     return res.status === 404 ? null : (res.data as ChatwootConversation);
+  }
+
+  /** Replaces the conversation's custom attributes (Chatwoot does not merge them); false when it is gone. */
+  async setConversationCustomAttributes(conversationId: number, customAttributes: Record<string, unknown>): Promise<boolean> {
+    const res = await this.send('post', `/conversations/${conversationId}/custom_attributes`, 'conversation custom attributes', { custom_attributes: customAttributes });
+    return res.status !== 404;
   }
 
   /** Outgoing message or private note; null when the conversation is gone. */

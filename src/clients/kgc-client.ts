@@ -14,6 +14,15 @@ const kgcLists = {
 } as const;
 export type KgcList = keyof typeof kgcLists;
 
+/** The body of `POST /api/service/worklogs`: a machine fault reported in a Chatwoot conversation. */
+export interface KgcWorklogRequest {
+  customer_id: string;
+  machine_type?: string;
+  fault_description: string;
+  source: 'chatwoot_chat';
+  chatwoot_conversation_id: number;
+}
+
 /** The body of `POST /api/tenants`: a franchise tenant for a KGC partner. */
 export interface KgcTenantRequest {
   name: string;
@@ -137,6 +146,15 @@ export class KgcClient {
     }
     if (res.status === 409) throw failure('InvalidKgcData', 'KGC tenant create answered 409 without a tenant_id');
     throw this.writeFailure('tenant create', res);
+  }
+
+  /** `POST /api/service/worklogs`: a worklog opened from a chat; a repeated Idempotency-Key answers the same worklog. */
+  async createWorklog(body: KgcWorklogRequest, idempotencyKey: string): Promise<{ worklogId: string }> {
+    const res = await this.post('/api/service/worklogs', 'worklog create', body, idempotencyKey);
+    const worklogId = (res.data as { worklog_id?: unknown } | null)?.worklog_id;
+    if ((res.status === 201 || res.status === 200) && typeof worklogId === 'string' && worklogId) return { worklogId };
+    if (res.status < 300) throw failure('InvalidKgcData', 'KGC worklog create answered without a worklog_id');
+    throw this.writeFailure('worklog create', res);
   }
 
   private writeFailure(what: string, res: { status: number; headers: Record<string, unknown>; data: unknown }) {

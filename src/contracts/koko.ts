@@ -22,7 +22,9 @@ export type EscalationReason =
   | 'gemini_unavailable'
   | 'gemini_daily_quota'
   | 'reply_not_sent'
-  | 'attachments_only';
+  | 'attachments_only'
+  /** A worklog was asked for, but Chatwoot does not vouch for a writer linked to a KGC customer. */
+  | 'worklog_customer_unidentified';
 
 /** A daily Gemini quota does not clear with backoff, only with the next day: the conversation goes to a human. */
 export const geminiDailyQuotaType = 'GeminiDailyQuotaExhausted' satisfies ErrorType;

@@ -14,6 +14,7 @@ export const workflowIds = {
   twentyPersonBatcher: (taskQueue: string) => `twenty-person-batcher/${taskQueue}`,
   marketingOptOut: (customerId: string) => `marketing-opt-out/${customerId}`,
   vipWelcome: (customerId: string) => `vip-welcome/${customerId}`,
+  chatWorklog: (conversationId: number, requestId: string) => `chat-worklog/${conversationId}/${requestId}`,
   franchiseOnboarding: (opportunityId: string) => `franchise-onboarding/${opportunityId}`,
   upsell: (customerId: string, month: string) => `upsell/${customerId}/${month}`,
   winBack: (customerId: string, lastRentalOn: string) => `win-back/${customerId}/${lastRentalOn}`,

@@ -437,3 +437,24 @@ export const twentyDeliveries = pgTable('twenty_deliveries', {
   workflowId: text('workflow_id'),
   receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Worklogs asked for from a Chatwoot conversation, one row per request (`koko:<message id>`, `label:<time>`), and the
+ * agent's removals of the `munkalap` label (`label_removed`), which allow the next label to open another worklog.
+ * The request id is part of the worklog's Idempotency-Key in KGC.
+ */
+export const chatWorklogs = pgTable(
+  'chat_worklogs',
+  {
+    conversationId: bigint('conversation_id', { mode: 'number' }).notNull(),
+    requestId: text('request_id').notNull(),
+    source: text('source', { enum: ['koko', 'label', 'label_removed'] }).notNull(),
+    status: text('status', { enum: ['claimed', 'opened', 'unidentified', 'superseded', 'recorded'] }).notNull(),
+    customerId: text('customer_id'),
+    worklogId: text('worklog_id'),
+    reason: text('reason'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.requestId] }), index('chat_worklogs_worklog_idx').on(t.worklogId)],
+);

@@ -44,6 +44,7 @@ const reasonTexts: Record<EscalationReason, string> = {
   gemini_daily_quota: 'az AI napi kerete elfogyott',
   reply_not_sent: 'a válasz nem volt elküldhető',
   attachments_only: 'az ügyfél csatolmányt küldött szöveg nélkül (kép, hang vagy hely), amit Koko nem tud értelmezni',
+  worklog_customer_unidentified: 'munkalapot kértek, de az ügyfél nem azonosított (nem ellenőrzött csatorna, vagy nincs KGC partnerhez kötve); azonosítsa, majd tegye fel újra a munkalap címkét',
 };
 
 export function escalationNote(e: { reason: EscalationReason; detail?: string; intent?: KokoIntent; confidence?: number }): string {

@@ -15,3 +15,4 @@ export { franchiseOnboarding } from './franchise-onboarding.js';
 export { upsell } from './upsell.js';
 export { winBack } from './win-back.js';
 export { winBackSweep } from './win-back-sweep.js';
+export { chatWorklog } from './chat-worklog.js';
