@@ -24,9 +24,12 @@ export interface SendCustomerEmailInput {
 
 export interface SendCustomerEmailResult {
   key: string;
-  status: 'sent' | 'rejected' | 'skipped';
+  /** `unconfirmed`: an at-most-once email whose earlier attempt may have been accepted; not sent again. */
+  status: 'sent' | 'rejected' | 'skipped' | 'unconfirmed';
   reason?: string;
 }
+
+const unconfirmedReason = 'an earlier attempt reached the SMTP server and its outcome was never recorded; at-most-once: not sent again';
 
 /** Longer than the SMTP client's connection + greeting + socket timeouts, so a live attempt keeps its lease. */
 const leaseSeconds = 120;
@@ -35,7 +38,7 @@ const leaseSeconds = 120;
 export const frequencyCapped = 'frequency cap';
 
 export function createEmailActivities({ db, kgc, smtp, marketing }: ActivityDeps) {
-  const audit = async (input: SendCustomerEmailInput, key: string, status: 'ok' | 'skipped' | 'rejected', detail: string) => {
+  const audit = async (input: SendCustomerEmailInput, key: string, status: 'ok' | 'skipped' | 'rejected' | 'warning', detail: string) => {
     await recordAudit(db, {
       ...currentRun(),
       customerId: input.customerId,
@@ -101,7 +104,18 @@ export function createEmailActivities({ db, kgc, smtp, marketing }: ActivityDeps
       const template = emailTemplates[input.kind];
       const key = emailKey(template.campaign, input.subjectId, input.kind, input.rentalEnd);
       const [existing] = await db.select().from(emailOutbox).where(eq(emailOutbox.key, key));
-      if (existing?.state === 'sent' || existing?.state === 'rejected') return { key, status: existing.state, reason: existing.reason ?? undefined };
+      if (existing?.state === 'sent' || existing?.state === 'rejected' || existing?.state === 'unconfirmed') return { key, status: existing.state, reason: existing.reason ?? undefined };
+      if (existing?.state === 'sending' && template.delivery === 'at-most-once') {
+        // The attempt holding the row died (or its lease ran out) after the send began: it may have been accepted.
+        const [settled] = await db
+          .update(emailOutbox)
+          .set({ state: 'unconfirmed', reason: unconfirmedReason, leaseUntil: null, updatedAt: new Date() })
+          .where(and(eq(emailOutbox.key, key), eq(emailOutbox.state, 'sending'), lt(emailOutbox.leaseUntil, sql`now()`)))
+          .returning();
+        if (!settled) throw failure('EmailInFlight', `email ${key} is being sent by another attempt`);
+        await audit(input, key, 'warning', `unconfirmed ${settled.messageId}: ${unconfirmedReason}`);
+        return { key, status: 'unconfirmed', reason: unconfirmedReason };
+      }
       if (!existing) {
         await db
           .insert(emailOutbox)
@@ -162,7 +176,9 @@ export function createEmailActivities({ db, kgc, smtp, marketing }: ActivityDeps
         return { key, status: 'rejected', reason: outcome.reason };
       }
       await settle(key, 'sent', { reason: outcome.response });
-      await audit(input, key, 'ok', `sent ${claimed.messageId}`);
+      // An at-least-once email found `sending` was sent again: the same Message-ID, so the inbox can tell.
+      const again = existing?.state === 'sending' ? ' again after an unconfirmed attempt (at-least-once)' : '';
+      await audit(input, key, 'ok', `sent ${claimed.messageId}${again}`);
       return { key, status: 'sent' };
     },
   };

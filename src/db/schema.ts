@@ -351,7 +351,9 @@ export type MarketingCampaign = 'vip-welcome' | 'upsell' | 'win-back' | 'new-pro
 /**
  * Idempotency of customer emails: one row per key (campaign/subject/kind), written before the SMTP send (state
  * `sending` with a lease, so two attempts never send at once) and completed after. `messageId` is derived from the
- * key, so even a resend after a crash mid-send carries the same Message-ID. No addresses or texts.
+ * key, so even a resend after a crash mid-send carries the same Message-ID. A row left `sending` after its lease
+ * ran out is an attempt whose outcome nobody recorded: the kind's `delivery` rule decides (sent again, or
+ * `unconfirmed`). No addresses or texts.
  */
 export const emailOutbox = pgTable(
   'email_outbox',
@@ -362,7 +364,7 @@ export const emailOutbox = pgTable(
     subjectId: text('subject_id').notNull(),
     customerId: text('customer_id'),
     messageId: text('message_id').notNull(),
-    state: text('state', { enum: ['pending', 'sending', 'sent', 'rejected', 'skipped'] }).notNull(),
+    state: text('state', { enum: ['pending', 'sending', 'sent', 'rejected', 'skipped', 'unconfirmed'] }).notNull(),
     reason: text('reason'),
     smtpCode: bigint('smtp_code', { mode: 'number' }),
     attempts: bigint('attempts', { mode: 'number' }).notNull().default(0),
