@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { setAdminPassword } from '../api/console/passwords.js';
+import { checkNewAdmin, setAdminPassword } from '../api/console/passwords.js';
 import { migrateDatabase, openDatabase } from '../db/client.js';
 
 /**
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  checkNewAdmin(name, password);
   await migrateDatabase(databaseUrl.data);
   const database = openDatabase(databaseUrl.data, { max: 1 });
   try {

@@ -90,6 +90,9 @@ describe('console sign-in', () => {
 
   it('keeps the bearer API for scripts and does not let the key stand in for a session', async () => {
     expect((await h.admin('GET', '/admin/modules')).status).toBe(200);
+    const noBy = await h.admin('POST', '/koko/suggestions/some-id/approve', {});
+    expect(noBy.status, 'the bearer API still needs `by`').toBe(400);
+    expect(noBy.body.error.details).toEqual([{ path: 'by', message: expect.any(String) }]);
     const res = await fetch(`${h.apiUrl}/console/api/admin/modules`, { headers: { Authorization: 'Bearer test-admin-api-key-0123456789' } });
     expect(res.status).toBe(401);
     expect(((await res.json()) as any).error.code).toBe('not_signed_in');

@@ -205,6 +205,24 @@ describe('admin console in a browser', () => {
     await eventually(() => h.person(customer.customer_id) !== undefined, `${customer.customer_id} written to Twenty by the redrive`);
   });
 
+  it('finds a partner by KGC id, links to its runs in the Temporal Web UI and resyncs it', async () => {
+    const customer = newCustomer();
+    h.kgc.putCustomer(customer);
+    expect((await h.send('customer.created', customer)).status).toBe(202);
+    await h.partnerSyncResult(customer.customer_id);
+    await page.goto(`${h.apiUrl}/console/#/partners`);
+    await page.getByTestId('partner-search').fill(customer.customer_id);
+    await page.getByTestId('partner-search').press('Enter');
+    const card = page.getByTestId('partner');
+    await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain('synced');
+    const href = await card.getByRole('link').getAttribute('href');
+    expect(decodeURIComponent(href!)).toContain(`/namespaces/default/workflows?query=KgcCustomerId = "${customer.customer_id}"`);
+    const runsBefore = (await h.client.workflow.getHandle(`partner-sync/${customer.customer_id}`).describe()).runId;
+    await card.getByRole('button').click();
+    await page.getByText('Újraszinkron elindítva.').waitFor();
+    await eventually(async () => (await h.client.workflow.getHandle(`partner-sync/${customer.customer_id}`).describe()).runId !== runsBefore, 'a new partner-sync run');
+  });
+
   it('runs as a Chatwoot dashboard app: receives the conversation by postMessage and approves from the iframe', async () => {
     const m = marker('DASH');
     gemini.script(m, midConfidence('A gép hétfőn visszahozható.'));

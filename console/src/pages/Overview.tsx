@@ -45,7 +45,7 @@ export function OverviewPage() {
         ...Object.entries(ready.data.modules).flatMap(([, m]) => Object.entries(m).filter(([k]) => k !== 'enabled' && k !== 'setup' && k !== 'problems')),
       ]
     : [];
-  const systemOf: Record<string, string> = { twenty: 'twenty', chatwoot: 'chatwoot', smtp: 'smtp', temporal: 'intake', database: 'intake', gemini: 'chatwoot' };
+  const systemOf: Record<string, string> = { twenty: 'twenty', chatwoot: 'chatwoot', smtp: 'smtp' };
 
   return (
     <section>

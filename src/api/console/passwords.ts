@@ -31,10 +31,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
 export const adminName = /^[a-z0-9][a-z0-9._-]{1,39}$/;
 export const minPasswordLength = 12;
 
-/** Creates the account or sets a new password for it. */
-export async function setAdminPassword(db: Db, name: string, password: string): Promise<'created' | 'updated'> {
+/** Throws why a name or password cannot be an account's. */
+export function checkNewAdmin(name: string, password: string): void {
   if (!adminName.test(name)) throw new Error(`Admin names are 2–40 of a-z 0-9 . _ - (got ${JSON.stringify(name.slice(0, 40))})`);
   if (password.length < minPasswordLength) throw new Error(`The password must be at least ${minPasswordLength} characters`);
+}
+
+/** Creates the account or sets a new password for it. */
+export async function setAdminPassword(db: Db, name: string, password: string): Promise<'created' | 'updated'> {
+  checkNewAdmin(name, password);
   const passwordHash = await hashPassword(password);
   const [row] = await db
     .insert(adminUsers)
