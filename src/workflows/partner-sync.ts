@@ -35,6 +35,8 @@ const { askTwentyPersonWrite } = handoffActivities();
 
 /** Runs from here on hand their person write to the batcher (twentyPersonBatcher); recorded runs keep their own two calls. */
 const personBatches = 'twenty-person-batches';
+/** How long a partnerSync waits for the batcher's answer before it asks again. */
+const askAgainAfter = '10 minutes';
 
 /**
  * Entity workflow of one KGC customer (`partner-sync/<customer_id>`). Every change event is a signal that marks
@@ -152,8 +154,10 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
   async function writePersonInBatch(): Promise<{ personId?: string; customerGone: boolean; warnings: TwentyPersonWarning[] }> {
     const ticket = `${workflowInfo().runId}/${++asks}`;
     personDone = undefined;
-    await askTwentyPersonWrite({ customerId, ticket, taskQueue: workflowInfo().taskQueue });
-    await condition(() => personDone !== undefined);
+    // Asked again while no answer comes: a batcher an operator terminated forgets its asks (the next ask starts a
+    // new one). The same ticket, so whichever batch answers first is the answer.
+    do await askTwentyPersonWrite({ customerId, ticket, taskQueue: workflowInfo().taskQueue });
+    while (!(await condition(() => personDone !== undefined, askAgainAfter)));
     const done = personDone!;
     if (done.failed) throw failure('PartnerSyncFailed', done.failed);
     return { personId: done.personId, customerGone: done.customerGone === true, warnings: done.warnings ?? [] };

@@ -7,6 +7,7 @@ import { twentyRecordId } from '../../src/domain/ids.js';
 import type { gdprCascadeDelete } from '../../src/workflows/gdpr-cascade-delete.js';
 import { eventually } from '../support/eventually.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
+import { maybeRecordHistory } from '../support/record-histories.js';
 
 /** Twenty record requests, in the order the stand-in received them. */
 interface Request {
@@ -72,6 +73,8 @@ describe('live person writes share Twenty requests across customers', () => {
       expect(history, 'the batcher history holds no phone').not.toContain(c.phone.slice(3));
       expect(history, 'the batcher history holds no name').not.toContain(c.name);
     }
+    await maybeRecordHistory(h, workflowIds.twentyPersonBatcher(h.taskQueue), 'twenty-person-batcher-burst');
+    await maybeRecordHistory(h, workflowIds.partnerSync(burst[0]!.customer_id), 'partner-sync-batched');
   });
 
   it('two customers sharing a new email in one batch stay two people; the email stays with one of them, the other gets a warning', async () => {

@@ -10,7 +10,7 @@ const dir = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
 installTemporalRuntime();
 
 /** Workflow types with at least one recorded history; a new workflow type belongs here with its recordings. */
-const recordedTypes = ['partner-sync', 'gdpr-delete', 'koko', 'initial-bulk-sync', 'rental-expiry', 'repair-done-email', 'customer-notification'];
+const recordedTypes = ['partner-sync', 'gdpr-delete', 'koko', 'initial-bulk-sync', 'rental-expiry', 'repair-done-email', 'customer-notification', 'twenty-person-batcher'];
 
 /**
  * Histories recorded from real runs (`npm run record:histories`) must replay on the current code: a change that
