@@ -8,6 +8,7 @@ import { notificationHandoff } from './start-or-signal/notification.handoff.js';
 import { partnerSyncHandoff } from './start-or-signal/partner-sync.handoff.js';
 import { rentalClosedHandoff, rentalStartedHandoff } from './start-or-signal/rental-campaign.handoff.js';
 import { repairDoneEmailHandoff } from './start-or-signal/repair-done-email.handoff.js';
+import { worklogStatusHandoff } from './start-or-signal/worklog-status.handoff.js';
 
 /** What each KGC event needs: the hand-off to its workflow, and the modules it depends on. */
 export interface EventRoute<E extends KgcEventType> {
@@ -29,4 +30,5 @@ export const eventRoutes: { [E in KgcEventType]: EventRoute<E> } = {
   'service.quote_ready': { handoff: notificationHandoff, modules: ['support'] },
   'service.repair_done': { handoff: alongside<'service.repair_done'>(notificationHandoff, repairDoneEmailHandoff), modules: [] },
   'order.arrived': { handoff: notificationHandoff, modules: ['support'] },
+  'worklog.status_changed': { handoff: worklogStatusHandoff, modules: ['support'] },
 };

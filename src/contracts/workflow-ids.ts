@@ -11,5 +11,6 @@ export const workflowIds = {
   repairDoneEmail: (worklogId: string) => `repair-done-email/${worklogId}`,
   initialBulkSync: (runId: string) => `initial-bulk-sync/${runId}`,
   chatWorklog: (conversationId: number, requestId: string) => `chat-worklog/${conversationId}/${requestId}`,
+  worklogStatus: (worklogId: string, status: string) => `worklog-status/${worklogId}/${status}`,
   franchiseOnboarding: (opportunityId: string) => `franchise-onboarding/${opportunityId}`,
 };

@@ -10,3 +10,4 @@ export { rentalReminderSweep } from './rental-reminder-sweep.js';
 export { repairDoneEmail } from './repair-done-email.js';
 export { franchiseOnboarding } from './franchise-onboarding.js';
 export { chatWorklog } from './chat-worklog.js';
+export { worklogStatus } from './worklog-status.js';
