@@ -3,6 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import {
+  chatWorklogs,
   configuredSystems,
   customerNotifications,
   deadLetters,
@@ -33,6 +34,7 @@ const customerRows: Record<string, [PgTable, PgColumn]> = {
   emailLog: [emailOutbox, emailOutbox.customerId],
   deadLetters: [deadLetters, deadLetters.customerId],
   emailClaims: [twentyEmailClaims, twentyEmailClaims.customerId],
+  chatWorklogs: [chatWorklogs, chatWorklogs.customerId],
 };
 
 const doneStatuses = new Set<ErasedSystem['status']>(['erased', 'nothing_found']);
