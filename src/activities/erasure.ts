@@ -3,6 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import {
+  chatWorklogs,
   configuredSystems,
   customerNotifications,
   deadLetters,
@@ -36,6 +37,7 @@ const customerRows: Record<string, [PgTable, PgColumn]> = {
   deadLetters: [deadLetters, deadLetters.customerId],
   emailClaims: [twentyEmailClaims, twentyEmailClaims.customerId],
   marketingCaps: [marketingEmailCaps, marketingEmailCaps.customerId],
+  chatWorklogs: [chatWorklogs, chatWorklogs.customerId],
 };
 
 const doneStatuses = new Set<ErasedSystem['status']>(['erased', 'nothing_found']);

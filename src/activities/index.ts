@@ -26,6 +26,7 @@ import { createTwentyCampaignActivities } from './twenty-campaigns.js';
 import { createKgcTenantActivities } from './kgc-tenants.js';
 import { createKgcWorklogActivities } from './kgc-worklogs.js';
 import { createChatwootWorklogActivities } from './chatwoot-worklogs.js';
+import { createChatwootWorklogStatusActivities } from './chatwoot-worklog-status.js';
 import { createTwentyOpportunityActivities } from './twenty-opportunities.js';
 
 export type { ActivityDeps } from './context.js';
@@ -53,6 +54,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createKgcTenantActivities(deps),
     ...createKgcWorklogActivities(deps),
     ...createChatwootWorklogActivities(deps),
+    ...createChatwootWorklogStatusActivities(deps),
   };
 }
 

@@ -10,6 +10,7 @@ import { rentalClosedHandoff, rentalStartedHandoff } from './start-or-signal/ren
 import { repairDoneEmailHandoff } from './start-or-signal/repair-done-email.handoff.js';
 import { vipWelcomeHandoff } from './start-or-signal/vip-welcome.handoff.js';
 import { upsellHandoff } from './start-or-signal/upsell.handoff.js';
+import { worklogStatusHandoff } from './start-or-signal/worklog-status.handoff.js';
 
 /** What each KGC event needs: the hand-off to its workflow, and the modules it depends on. */
 export interface EventRoute<E extends KgcEventType> {
@@ -31,4 +32,5 @@ export const eventRoutes: { [E in KgcEventType]: EventRoute<E> } = {
   'service.quote_ready': { handoff: notificationHandoff, modules: ['support'] },
   'service.repair_done': { handoff: alongside<'service.repair_done'>(notificationHandoff, repairDoneEmailHandoff), modules: [] },
   'order.arrived': { handoff: notificationHandoff, modules: ['support'] },
+  'worklog.status_changed': { handoff: worklogStatusHandoff, modules: ['support'] },
 };

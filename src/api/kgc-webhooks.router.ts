@@ -1,5 +1,5 @@
 import express, { Router, type Request } from 'express';
-import { eventFromPathSegment, isKgcEventType, kgcEnvelopeSchema, kgcEventSchemas, type KgcEventType } from '../contracts/kgc-events.js';
+import { eventFromPathSegment, isKgcEventType, kgcEnvelopeSchema, kgcEventSchemas, kgcEventTypes, type KgcEventType } from '../contracts/kgc-events.js';
 import type { Db } from '../db/client.js';
 import { recordAudit } from '../db/audit.js';
 import { ApiError, zodDetails } from './errors.js';
@@ -73,7 +73,7 @@ export function kgcWebhooksRouter(deps: IntakeDeps & { webhookSecret: string }):
       if (!isKgcEventType(raw.type)) {
         await recordUnknownEvent(deps.db, raw.type);
         deps.metrics.webhooks.inc({ event: 'unknown', outcome: 'unknown_event' });
-        throw new ApiError(422, 'unknown_event', `Unknown KGC event ${printableName(raw.type)}`, [{ path: 'event', message: 'not one of the 11 KGC events' }]);
+        throw new ApiError(422, 'unknown_event', `Unknown KGC event ${printableName(raw.type)}`, [{ path: 'event', message: `not one of the ${kgcEventTypes.length} KGC events` }]);
       }
       const data = kgcEventSchemas[raw.type].safeParse(raw.data);
       if (!data.success) {

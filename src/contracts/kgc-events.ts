@@ -23,6 +23,9 @@ const text = () =>
     .refine((v) => !loneSurrogate.test(v), 'must be well-formed Unicode (a lone UTF-16 surrogate)');
 
 export const customerId = id;
+/** A worklog's statuses in the order a repair goes through them; the conversation never goes back in this order. */
+export const worklogStatuses = ['received', 'diagnosing', 'waiting_for_parts', 'repairing', 'done', 'picked_up'] as const;
+export type WorklogStatus = (typeof worklogStatuses)[number];
 export const paymentStatus = z.enum(['good', 'late', 'blocked']);
 /** KGC's record of the customer's marketing opt-in; missing means no consent (GDPR: opt-in only). */
 export const marketingConsentSchema = z.object({ email: z.boolean(), updated_at: isoDate });
@@ -108,6 +111,15 @@ export const kgcEventSchemas = {
       items: z.array(z.object({ sku: text().min(1), name: text().min(1), quantity: z.number().int().positive(), status: text().min(1) })).min(1),
     })
     .and(customerOrPhone),
+  // A worklog's progress (seed 001 use case 4); one opened from a Chatwoot conversation names it.
+  'worklog.status_changed': z.object({
+    worklog_id: id,
+    customer_id: id,
+    status: z.enum(worklogStatuses),
+    status_hu: text().trim().min(1).max(200),
+    chatwoot_conversation_id: z.number().int().positive().optional(),
+    estimated_completion: isoDate.nullish(),
+  }),
 } as const;
 
 export type KgcEventType = keyof typeof kgcEventSchemas;

@@ -15,6 +15,7 @@ export const workflowIds = {
   marketingOptOut: (customerId: string) => `marketing-opt-out/${customerId}`,
   vipWelcome: (customerId: string) => `vip-welcome/${customerId}`,
   chatWorklog: (conversationId: number, requestId: string) => `chat-worklog/${conversationId}/${requestId}`,
+  worklogStatus: (worklogId: string, status: string) => `worklog-status/${worklogId}/${status}`,
   franchiseOnboarding: (opportunityId: string) => `franchise-onboarding/${opportunityId}`,
   upsell: (customerId: string, month: string) => `upsell/${customerId}/${month}`,
   winBack: (customerId: string, lastRentalOn: string) => `win-back/${customerId}/${lastRentalOn}`,

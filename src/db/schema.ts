@@ -460,3 +460,19 @@ export const chatWorklogs = pgTable(
   },
   (t) => [primaryKey({ columns: [t.conversationId, t.requestId] }), index('chat_worklogs_worklog_idx').on(t.worklogId)],
 );
+
+/**
+ * The statuses of a chat worklog posted (or about to be) into its conversation, one row each: a status ranked
+ * below one already there arrived late and is not posted, so the conversation never goes back.
+ */
+export const worklogChatStatuses = pgTable(
+  'worklog_chat_statuses',
+  {
+    worklogId: text('worklog_id').notNull(),
+    status: text('status').notNull(),
+    rank: bigint('rank', { mode: 'number' }).notNull(),
+    conversationId: bigint('conversation_id', { mode: 'number' }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.worklogId, t.status] })],
+);

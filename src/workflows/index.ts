@@ -16,3 +16,4 @@ export { upsell } from './upsell.js';
 export { winBack } from './win-back.js';
 export { winBackSweep } from './win-back-sweep.js';
 export { chatWorklog } from './chat-worklog.js';
+export { worklogStatus } from './worklog-status.js';

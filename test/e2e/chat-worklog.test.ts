@@ -15,7 +15,7 @@ beforeAll(async () => {
   // No Gemini key: Koko hands every conversation to a human at once, which leaves the agents' label to test.
   h = await startHarness({
     chatwoot: { botToken, webhookSecret: chatwootSecret },
-    env: { CHATWOOT_WEBHOOK_SECRET: chatwootSecret, CHATWOOT_BOT_TOKEN: botToken, KOKO_TEAMS: JSON.stringify(teams) },
+    env: { CHATWOOT_WEBHOOK_SECRET: chatwootSecret, CHATWOOT_BOT_TOKEN: botToken, KOKO_TEAMS: JSON.stringify(teams), CHATWOOT_INBOX_ID: '1' },
   });
   h.chatwoot.setBotWebhookUrl(`${h.apiUrl}/webhooks/chatwoot`);
 });
@@ -126,5 +126,54 @@ describe('chat → KGC worklog (the munkalap label)', () => {
     expect(messagesOf(conversation.id).some((m) => m.private && m.content?.includes('munkalapot kértek, de az ügyfél nem azonosított'))).toBe(true);
     const [row] = await h.db.select().from(chatWorklogs).where(and(eq(chatWorklogs.conversationId, conversation.id), eq(chatWorklogs.source, 'label')));
     expect(row).toMatchObject({ status: 'unidentified', reason: 'unverified_sender', customerId: null });
+  });
+});
+
+describe('worklog status → the same chat', () => {
+  const statusEvent = (worklogId: string, customerId: string, status: string, status_hu: string, extra: Record<string, unknown> = {}) =>
+    ({ worklog_id: worklogId, customer_id: customerId, status, status_hu, ...extra });
+  const statusLines = (conversationId: number, worklogId: string) =>
+    messagesOf(conversationId).filter((m) => !m.private && m.content?.startsWith(`Munkalap ${worklogId}:`)).map((m) => m.content);
+
+  it('posts each status once into the conversation the worklog came from, and a late status never moves it back', async () => {
+    const { customer, conversationId } = whatsappFault('A betonkeverő motorja leállt.');
+    await h.chatwoot.webhooksIdle();
+    await agentSetsLabels(conversationId, ['munkalap']);
+    const { worklogId } = (await latestRun(conversationId, 'opened')) as { worklogId: string };
+    const run = (status: string) => h.client.workflow.getHandle(workflowIds.worklogStatus(worklogId, status)).result();
+
+    // KGC names the conversation on the first; the second relies on our record of the worklogs we opened.
+    const first = await h.send('worklog.status_changed', statusEvent(worklogId, customer.customer_id, 'diagnosing', 'Hibafeltárás', { chatwoot_conversation_id: conversationId }), { id: `evt-${worklogId}-1` });
+    expect(first).toMatchObject({ status: 202, body: { status: 'accepted', workflowId: `worklog-status/${worklogId}/diagnosing` } });
+    expect(await run('diagnosing')).toMatchObject({ posted: true });
+    await h.send('worklog.status_changed', statusEvent(worklogId, customer.customer_id, 'repairing', 'Javítás alatt', { estimated_completion: '2026-12-10' }), { id: `evt-${worklogId}-2` });
+    expect(await run('repairing')).toMatchObject({ posted: true });
+    // Delivered again under a new id, and a status KGC sent earlier arriving late.
+    await h.send('worklog.status_changed', statusEvent(worklogId, customer.customer_id, 'repairing', 'Javítás alatt', { estimated_completion: '2026-12-10' }), { id: `evt-${worklogId}-3` });
+    await h.send('worklog.status_changed', statusEvent(worklogId, customer.customer_id, 'waiting_for_parts', 'Alkatrészre vár'), { id: `evt-${worklogId}-4` });
+    expect(await run('waiting_for_parts')).toMatchObject({ posted: false, reason: 'later_status_posted' });
+    await h.chatwoot.webhooksIdle();
+
+    expect(statusLines(conversationId, worklogId)).toEqual([
+      `Munkalap ${worklogId}: Hibafeltárás.`,
+      `Munkalap ${worklogId}: Javítás alatt. Várható elkészülés: 2026. december 10.`,
+    ]);
+    // The posted statuses came back as webhooks: recognised as ours.
+    const deliveries = await h.db.select().from(chatwootDeliveries).where(eq(chatwootDeliveries.conversationId, conversationId));
+    expect(deliveries.filter((d) => d.outcome === 'accepted').map((d) => d.event).sort()).toEqual(['conversation_updated', 'message_created']);
+  });
+
+  it('a worklog with no conversation goes the way of customer notifications, once per status', async () => {
+    const c = newCustomer();
+    h.kgc.putCustomer(c);
+    const worklogId = `W-plain-${Date.now()}`;
+    const answer = await h.send('worklog.status_changed', statusEvent(worklogId, c.customer_id, 'done', 'Elkészült'));
+    expect(answer.body).toMatchObject({ status: 'accepted', workflowId: `notify/worklog.status_changed/${worklogId}:done` });
+    expect(await h.client.workflow.getHandle(answer.body.workflowId).result()).toMatchObject({ status: 'sent' });
+    const again = await h.send('worklog.status_changed', statusEvent(worklogId, c.customer_id, 'done', 'Elkészült'), { id: 'another-delivery' });
+    expect(again.body.workflowId).toBe(answer.body.workflowId);
+    const contact = h.contactOf(c.customer_id) ?? h.chatwoot.contacts().find((x) => x.phone_number === c.phone);
+    const conv = h.chatwoot.conversations().find((x) => x.meta.sender?.id === contact?.id);
+    expect(conv && statusLines(conv.id, worklogId)).toEqual([`Munkalap ${worklogId}: Elkészült.`]);
   });
 });

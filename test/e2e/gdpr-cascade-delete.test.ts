@@ -82,7 +82,7 @@ describe('gdprCascadeDelete', () => {
       twenty: { rentalRecords: 2, serviceRecords: 1, salesRecords: 0, people: 1 },
       chatwoot: { contacts: 1, conversations: 1 },
       koko: { conversations: 0, suggestions: 0 },
-      integration_db: { partnerLinks: 1, storedEvents: 1, historyLedger: 0, notifications: 0, emailSubjects: 0, emailLog: 0, deadLetters: 0, emailClaims: 1, marketingCaps: 0, optOutsKeptAsHash: 0, auditRowsPseudonymised: 2 },
+      integration_db: { partnerLinks: 1, storedEvents: 1, historyLedger: 0, notifications: 0, emailSubjects: 0, emailLog: 0, deadLetters: 0, emailClaims: 1, marketingCaps: 0, chatWorklogs: 0, optOutsKeptAsHash: 0, auditRowsPseudonymised: 2 },
     });
     expect(certificate.body.systems.map((s: { status: string }) => s.status)).toEqual(['erased', 'erased', 'nothing_found', 'erased']);
     expect(result).toMatchObject({ status: 'complete', pending: [] });
@@ -155,7 +155,7 @@ describe('gdprCascadeDelete', () => {
       twenty: ['nothing_found', { rentalRecords: 0, serviceRecords: 0, salesRecords: 0, people: 0 }],
       chatwoot: ['nothing_found', { contacts: 0, conversations: 0 }],
       koko: ['nothing_found', { conversations: 0, suggestions: 0 }],
-      integration_db: ['nothing_found', { partnerLinks: 0, storedEvents: 0, historyLedger: 0, notifications: 0, emailSubjects: 0, emailLog: 0, deadLetters: 0, emailClaims: 0, marketingCaps: 0, optOutsKeptAsHash: 0, auditRowsPseudonymised: 0 }],
+      integration_db: ['nothing_found', { partnerLinks: 0, storedEvents: 0, historyLedger: 0, notifications: 0, emailSubjects: 0, emailLog: 0, deadLetters: 0, emailClaims: 0, marketingCaps: 0, chatWorklogs: 0, optOutsKeptAsHash: 0, auditRowsPseudonymised: 0 }],
     });
   });
 
