@@ -259,6 +259,8 @@ export function validKgcData(event: KgcEventType, t: string): Record<string, Jso
       return { order_id: `O-${t}`, customer_id, items: [{ sku: 'SKU-1', name: 'Fűrészlánc', quantity: 2, unit_price: 5000, total: 10000 }], total_amount: 10000, order_date: '2025-12-01', delivered_at: '2025-12-05' };
     case 'order.arrived':
       return { order_id: `O-${t}`, customer_id, items: [{ sku: 'SKU-1', name: 'Fűrészlánc', quantity: 1, status: 'arrived' }] };
+    case 'worklog.status_changed':
+      return { worklog_id: `W-${t}`, customer_id, status: 'repairing', status_hu: 'Javítás alatt' };
   }
 }
 
