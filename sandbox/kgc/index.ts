@@ -4,7 +4,7 @@ import { listen, sendJson, type ListenOptions, type RequestStats } from '../http
 import { GeneratedKgc } from './generated.js';
 import { kgcRouter } from './routes.js';
 import { KgcStore } from './store.js';
-import type { KgcCustomer, KgcOrder, KgcRental, KgcWorklog } from './types.js';
+import type { KgcCustomer, KgcOrder, KgcProduct, KgcRental, KgcWorklog } from './types.js';
 
 export { signKgcWebhook, sendKgcWebhook } from './webhook.js';
 export type * from './types.js';
@@ -31,6 +31,7 @@ export interface KgcStandIn {
   putRental(r: KgcRental): void;
   putWorklog(w: KgcWorklog): void;
   putOrder(o: KgcOrder): void;
+  putProduct(p: KgcProduct): void;
   reset(): void;
   readonly requests: readonly KgcRequest[];
   /** The marketing-consent PUTs KGC accepted. */
@@ -87,6 +88,7 @@ export async function startKgcStandIn(options: KgcStandInOptions = {}): Promise<
     putRental: (r) => store.putRental(r),
     putWorklog: (w) => store.putWorklog(w),
     putOrder: (o) => store.putOrder(o),
+    putProduct: (p) => void store.products.push({ ...p }),
     reset,
     requests,
     consentWrites: store.consentWrites,

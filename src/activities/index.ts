@@ -20,6 +20,7 @@ import { createTwentyActivities } from './twenty.js';
 import { createTwentyErasureActivities } from './twenty-erasure.js';
 import { createMarketingConsentActivities } from './marketing-consent.js';
 import { createLifecycleCampaignActivities } from './lifecycle-campaigns.js';
+import { createNewProductCampaignActivities } from './new-product-campaign.js';
 import { createTwentyCampaignActivities } from './twenty-campaigns.js';
 
 export type { ActivityDeps } from './context.js';
@@ -43,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createBulkSyncActivities(deps),
     ...createMarketingConsentActivities(deps),
     ...createLifecycleCampaignActivities(deps),
+    ...createNewProductCampaignActivities(deps),
   };
 }
 

@@ -11,6 +11,7 @@ import { kgcWebhooksRouter } from './kgc-webhooks.router.js';
 import { kokoRouter } from './koko.router.js';
 import type { MarketingSettings } from '../contracts/marketing-settings.js';
 import { unsubscribeRouter } from './unsubscribe.router.js';
+import { campaignsRouter } from './campaigns.router.js';
 
 export interface AppDeps extends IntakeDeps {
   kgcWebhookSecret: string;
@@ -38,6 +39,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(chatwootWebhooksRouter({ ...deps, webhookSecret: deps.chatwootWebhookSecret }));
   app.use(kokoRouter(deps));
   app.use(unsubscribeRouter(deps));
+  app.use(campaignsRouter(deps));
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint', details: [] } });
   });

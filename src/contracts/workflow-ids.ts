@@ -14,4 +14,5 @@ export const workflowIds = {
   vipWelcome: (customerId: string) => `vip-welcome/${customerId}`,
   upsell: (customerId: string, month: string) => `upsell/${customerId}/${month}`,
   winBack: (customerId: string, lastRentalOn: string) => `win-back/${customerId}/${lastRentalOn}`,
+  newProduct: (runId: string) => `new-product/${runId}`,
 };

@@ -106,3 +106,22 @@ export const rentalChanged = defineSignal<[RentalEvent]>('rentalChanged');
 /** rental.ended / rental.completed: the machine is back, the campaign ends. */
 export const rentalClosed = defineSignal<[RentalEvent]>('rentalClosed');
 export const rentalExpiryStatus = defineQuery<RentalExpiryStatus>('status');
+
+/** newProductCampaign (`new-product/<run_id>`): what it has done so far, and its final report. */
+export interface NewProductProgress {
+  category: string;
+  since: string;
+  phase: 'sending' | 'paused' | 'cancelled' | 'done';
+  processed: number;
+  sent: number;
+  skipped_no_consent: number;
+  capped: number;
+  unsubscribed: number;
+  rejected: number;
+  /** No address, not in KGC any more, erased, SMTP not configured. */
+  skipped_other: number;
+}
+export const pauseNewProduct = defineSignal('pause');
+export const resumeNewProduct = defineSignal('resume');
+export const cancelNewProduct = defineSignal('cancel');
+export const newProductProgress = defineQuery<NewProductProgress>('progress');

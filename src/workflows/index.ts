@@ -13,3 +13,4 @@ export { vipWelcome } from './vip-welcome.js';
 export { upsell } from './upsell.js';
 export { winBack } from './win-back.js';
 export { winBackSweep } from './win-back-sweep.js';
+export { newProductCampaign } from './new-product-campaign.js';
