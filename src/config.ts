@@ -87,6 +87,7 @@ const envSchema = z.object({
   MARKETING_EMAIL_MIN_INTERVAL: leadMs.default(7 * 86_400_000),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   WIN_BACK_INACTIVE_AFTER: leadMs.default(183 * 86_400_000),
+  NEW_PRODUCT_EMAILS_PER_MINUTE: z.coerce.number().positive().max(6000).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -165,6 +166,7 @@ function toConfig(e: Env) {
       unsubscribeLinkTtlMs: e.UNSUBSCRIBE_LINK_TTL,
       minIntervalMs: e.MARKETING_EMAIL_MIN_INTERVAL,
       winBackInactiveMs: e.WIN_BACK_INACTIVE_AFTER,
+      newProductEmailsPerMinute: e.NEW_PRODUCT_EMAILS_PER_MINUTE,
     },
     adminApiKey: e.ADMIN_API_KEY!,
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,

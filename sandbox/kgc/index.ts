@@ -5,7 +5,7 @@ import { GeneratedKgc } from './generated.js';
 import { kgcRouter } from './routes.js';
 import { KgcStore } from './store.js';
 import { kgcWriteRoutes, type KgcTenant } from './writes.js';
-import type { KgcCustomer, KgcOrder, KgcRental, KgcWorklog } from './types.js';
+import type { KgcCustomer, KgcOrder, KgcProduct, KgcRental, KgcWorklog } from './types.js';
 
 export { signKgcWebhook, sendKgcWebhook } from './webhook.js';
 export type * from './types.js';
@@ -33,6 +33,7 @@ export interface KgcStandIn {
   putRental(r: KgcRental): void;
   putWorklog(w: KgcWorklog): void;
   putOrder(o: KgcOrder): void;
+  putProduct(p: KgcProduct): void;
   reset(): void;
   /** Franchise tenants created through `POST /api/tenants`. */
   tenants(): KgcTenant[];
@@ -93,6 +94,7 @@ export async function startKgcStandIn(options: KgcStandInOptions = {}): Promise<
     putRental: (r) => store.putRental(r),
     putWorklog: (w) => store.putWorklog(w),
     putOrder: (o) => store.putOrder(o),
+    putProduct: (p) => void store.products.push({ ...p }),
     reset,
     tenants: () => [...store.tenants.values()],
     worklogs: () => [...store.worklogs.values()],

@@ -68,7 +68,12 @@ export function kgcRouter(store: KgcStore): Router {
     .on('GET', '/api/customers', (ctx) => {
       if (generatedPage(ctx, store.generated && ((l, c) => store.generated!.customerPage(l, c)))) return;
       const activeOnly = ctx.query.get('active') === 'true';
-      const items = [...store.customers.values()].filter((c) => !activeOnly || c.active !== false);
+      // KGC §3: the customers who rented a category since a date (new-product campaigns).
+      const category = ctx.query.get('rented_category');
+      const rentedAfter = ctx.query.get('rented_after');
+      const rented = (c: KgcCustomer) =>
+        [...store.rentals.values()].some((r) => r.customer_id === c.customer_id && r.category === category && onOrAfter(r.rental_start, rentedAfter));
+      const items = [...store.customers.values()].filter((c) => (!activeOnly || c.active !== false) && (!category || rented(c)));
       page(ctx, items, (c) => c.customer_id);
     })
     .on('GET', '/api/customers/by-phone/:phone', (ctx) => {
@@ -80,6 +85,11 @@ export function kgcRouter(store: KgcStore): Router {
       const c = store.customers.get(ctx.params.id ?? '') ?? store.generated?.getCustomer(ctx.params.id ?? '');
       if (!c) return notFound(ctx);
       sendJson(ctx.res, 200, c);
+    })
+    .on('GET', '/api/products', (ctx) => {
+      const category = ctx.query.get('category');
+      const after = ctx.query.get('arrived_after');
+      sendJson(ctx.res, 200, { data: store.products.filter((p) => (!category || p.category === category) && onOrAfter(p.arrived_at, after)) });
     })
     // KGC §3: an unsubscribe reported back; idempotent, 204 with no body, 422 for a body it cannot take.
     .on('PUT', '/api/customers/:id/marketing-consent', async (ctx) => {

@@ -1,5 +1,5 @@
 import type { GeneratedKgc } from './generated.js';
-import type { KgcCustomer, KgcOrder, KgcRental, KgcWorklog } from './types.js';
+import type { KgcCustomer, KgcOrder, KgcProduct, KgcRental, KgcWorklog } from './types.js';
 import type { KgcTenant } from './writes.js';
 
 /** In-memory ERP. Records are copied on the way in so a test mutating its fixture does not change the store. */
@@ -8,6 +8,7 @@ export class KgcStore {
   readonly rentals = new Map<string, KgcRental>();
   readonly worklogs = new Map<string, KgcWorklog>();
   readonly orders = new Map<string, KgcOrder>();
+  readonly products: KgcProduct[] = [];
   /** Every marketing-consent PUT KGC accepted, in order (tests check what was reported). */
   readonly consentWrites: Array<{ customer_id: string; email: boolean; source: string; at: string }> = [];
   readonly tenants = new Map<string, KgcTenant>();
@@ -46,6 +47,7 @@ export class KgcStore {
     this.rentals.clear();
     this.worklogs.clear();
     this.orders.clear();
+    this.products.length = 0;
     this.consentWrites.length = 0;
     this.tenants.clear();
     this.idempotentAnswers.clear();

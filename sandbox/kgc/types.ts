@@ -27,6 +27,15 @@ export interface KgcRental {
   total_cost?: number;
   status: 'active' | 'late' | 'completed';
   late_days?: number;
+  /** KGC's product category of the machine (the new-product audience). */
+  category?: string;
+}
+
+export interface KgcProduct {
+  sku: string;
+  name: string;
+  category: string;
+  arrived_at: string;
 }
 
 export interface KgcWorklog {

@@ -88,6 +88,8 @@ export function createEmailActivities({ db, kgc, smtp, marketing }: ActivityDeps
         return emailTemplates.vip_welcome.render({ greeting, unsubscribeUrl, totalRentals: Number(d.total_rentals ?? 10) });
       case 'upsell':
         return emailTemplates.upsell.render({ greeting, unsubscribeUrl, machineName: d.machine_name ?? 'bérelt gép', rentalsInMonth: Number(d.rentals ?? 4) });
+      case 'new_product':
+        return emailTemplates.new_product.render({ greeting, unsubscribeUrl, category: d.category ?? '', products: d.products ? (JSON.parse(d.products) as string[]) : [] });
       case 'win_back':
         return emailTemplates.win_back.render({ greeting, unsubscribeUrl, lastRentalOn: d.last_rental_on ?? '' });
     }

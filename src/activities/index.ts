@@ -22,6 +22,7 @@ import { createTwentyPersonAskActivities } from './twenty-person-asks.js';
 import { createTwentyPersonBatchActivities } from './twenty-person-batches.js';
 import { createMarketingConsentActivities } from './marketing-consent.js';
 import { createLifecycleCampaignActivities } from './lifecycle-campaigns.js';
+import { createNewProductCampaignActivities } from './new-product-campaign.js';
 import { createTwentyCampaignActivities } from './twenty-campaigns.js';
 import { createKgcTenantActivities } from './kgc-tenants.js';
 import { createKgcWorklogActivities } from './kgc-worklogs.js';
@@ -55,6 +56,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createKgcWorklogActivities(deps),
     ...createChatwootWorklogActivities(deps),
     ...createChatwootWorklogStatusActivities(deps),
+    ...createNewProductCampaignActivities(deps),
   };
 }
 

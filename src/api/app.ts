@@ -16,6 +16,7 @@ import { consoleStaticRouter } from './console/static.router.js';
 import type { MarketingSettings } from '../contracts/marketing-settings.js';
 import { unsubscribeRouter } from './unsubscribe.router.js';
 import { twentyWebhooksRouter } from './twenty-webhooks.router.js';
+import { campaignsRouter } from './campaigns.router.js';
 
 export interface AppDeps extends IntakeDeps {
   kgcWebhookSecret: string;
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(consoleStaticRouter({ chatwootUrl: deps.chatwootUrl }));
   app.use(unsubscribeRouter(deps));
   app.use(twentyWebhooksRouter({ ...deps, webhookSecret: deps.twentyWebhooks?.secret, wonStage: deps.twentyWebhooks?.wonStage ?? 'CUSTOMER' }));
+  app.use(campaignsRouter(deps));
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint', details: [] } });
   });

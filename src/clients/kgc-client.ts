@@ -116,6 +116,33 @@ export class KgcClient {
   }
 
   /**
+   * A page of the customers who rented a product category since a date (KGC §3, the new-product audience).
+   * Customers failing their schema come back by id in `invalid`.
+   */
+  async listCustomersWhoRented(category: string, rentedAfter: string, page: { cursor?: string | null; limit: number }): Promise<{ customerIds: string[]; invalid: string[]; nextCursor: string | null }> {
+    const query = new URLSearchParams({ rented_category: category, rented_after: rentedAfter, limit: String(page.limit) });
+    if (page.cursor) query.set('cursor', page.cursor);
+    const body = (await this.get(`/api/customers?${query}`, 'customers by rented category', { notFound: null })) as { data?: unknown[]; next_cursor?: string | null } | null;
+    if (!body || !Array.isArray(body.data)) throw failure('InvalidKgcData', 'KGC customers by rented category answered without data');
+    const customerIds: string[] = [];
+    const invalid: string[] = [];
+    for (const item of body.data) {
+      const parsed = customerSchema.safeParse(item);
+      if (parsed.success) customerIds.push(parsed.data.customer_id);
+      else invalid.push(String((item as Record<string, unknown>)?.customer_id ?? '?'));
+    }
+    return { customerIds, invalid, nextCursor: body.next_cursor ?? null };
+  }
+
+  /** The names of the category's products that arrived since a date (KGC §3), for the new-product email. */
+  async listNewProducts(category: string, arrivedAfter: string): Promise<string[]> {
+    const query = new URLSearchParams({ category, arrived_after: arrivedAfter });
+    const body = (await this.get(`/api/products?${query}`, 'products', { notFound: null })) as { data?: Array<{ name?: unknown }> } | null;
+    if (!body || !Array.isArray(body.data)) throw failure('InvalidKgcData', 'KGC products answered without data');
+    return body.data.map((p) => p.name).filter((n): n is string => typeof n === 'string' && n.length > 0);
+  }
+
+  /**
    * Reports an unsubscribe to KGC (`PUT /api/customers/{id}/marketing-consent`, idempotent there and keyed here).
    * `gone`: KGC no longer has the customer, so there is nothing to tell it.
    */

@@ -8,4 +8,6 @@ export interface MarketingSettings {
   minIntervalMs: number;
   /** Win-back: a customer whose last rental ended longer ago than this is inactive (about six months). */
   winBackInactiveMs: number;
+  /** New-product campaigns send at this pace (the SMTP provider's limit). */
+  newProductEmailsPerMinute: number;
 }

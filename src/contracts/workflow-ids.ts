@@ -19,4 +19,5 @@ export const workflowIds = {
   franchiseOnboarding: (opportunityId: string) => `franchise-onboarding/${opportunityId}`,
   upsell: (customerId: string, month: string) => `upsell/${customerId}/${month}`,
   winBack: (customerId: string, lastRentalOn: string) => `win-back/${customerId}/${lastRentalOn}`,
+  newProduct: (runId: string) => `new-product/${runId}`,
 };

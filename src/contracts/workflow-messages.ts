@@ -127,3 +127,21 @@ export interface PersonWriteDone {
 }
 export const personWriteWanted = defineSignal<[PersonWriteWanted]>('personWriteWanted');
 export const personWriteDone = defineSignal<[PersonWriteDone]>('personWriteDone');
+/** newProductCampaign (`new-product/<run_id>`): what it has done so far, and its final report. */
+export interface NewProductProgress {
+  category: string;
+  since: string;
+  phase: 'sending' | 'paused' | 'cancelled' | 'done';
+  processed: number;
+  sent: number;
+  skipped_no_consent: number;
+  capped: number;
+  unsubscribed: number;
+  rejected: number;
+  /** No address, not in KGC any more, erased, SMTP not configured. */
+  skipped_other: number;
+}
+export const pauseNewProduct = defineSignal('pause');
+export const resumeNewProduct = defineSignal('resume');
+export const cancelNewProduct = defineSignal('cancel');
+export const newProductProgress = defineQuery<NewProductProgress>('progress');

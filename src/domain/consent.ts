@@ -18,7 +18,9 @@ export interface ConsentFacts {
  */
 export function consentAllows(purpose: EmailPurpose, facts: ConsentFacts = {}): { allowed: true } | { allowed: false; reason: string } {
   if (purpose === 'transactional') return { allowed: true };
-  if (facts.consent?.email !== true) return { allowed: false, reason: consentRefusals.noConsent };
-  if (facts.optedOutAt && Date.parse(facts.consent.updated_at) <= facts.optedOutAt.getTime()) return { allowed: false, reason: consentRefusals.unsubscribed };
+  const consentedAt = facts.consent?.email === true ? Date.parse(facts.consent.updated_at) : undefined;
+  // Named first, so a customer who unsubscribed here is reported so, whether or not KGC has taken it in yet.
+  if (facts.optedOutAt && (consentedAt === undefined || consentedAt <= facts.optedOutAt.getTime())) return { allowed: false, reason: consentRefusals.unsubscribed };
+  if (consentedAt === undefined) return { allowed: false, reason: consentRefusals.noConsent };
   return { allowed: true };
 }

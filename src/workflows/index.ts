@@ -17,3 +17,4 @@ export { winBack } from './win-back.js';
 export { winBackSweep } from './win-back-sweep.js';
 export { chatWorklog } from './chat-worklog.js';
 export { worklogStatus } from './worklog-status.js';
+export { newProductCampaign } from './new-product-campaign.js';

@@ -181,6 +181,82 @@ describe('win-back', () => {
   });
 });
 
+describe('new-product campaign', () => {
+  let n = 0;
+  const productMails = (runId: string) => h.smtp!.inbox().filter((m) => (m.headers['x-kgc-email-key'] ?? '').startsWith(`new-product/${runId}:`));
+  /** Customers who rented the category (by default in June 2025), as KGC's audience endpoint lists them. */
+  function audience(category: string, consents: object[], rentedOn = '2025-06-01') {
+    return consents.map((consent) => {
+      const c = customerWith(consent);
+      h.kgc.putRental({ rental_id: `R-NP-${Date.now()}-${++n}`, customer_id: c.customer_id, machine_name: 'gép', rental_start: rentedOn, rental_end: rentedOn, status: 'completed', category });
+      return c;
+    });
+  }
+  const start = async (body: object) => {
+    const res = await h.admin('POST', '/admin/campaigns/new-product', body);
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    return { runId: res.body.runId as string, run: h.client.workflow.getHandle(res.body.workflowId as string) };
+  };
+  const progress = async (runId: string) => (await h.admin('GET', `/admin/campaigns/new-product/${runId}`)).body;
+
+  it('sends to the audience with consent and reports sent, skipped for no consent, unsubscribed and capped', async () => {
+    const category = `Makita fúrók ${Date.now()}`;
+    h.kgc.putProduct({ sku: 'DHP486', name: 'Makita DHP486 ütvefúró', category, arrived_at: '2026-11-20' });
+    const [willing, silent, leaving] = audience(category, [consented(), {}, consented()]);
+    const token = unsubscribeToken(unsubscribeSecret, { customerId: leaving!.customer_id, emailHash: emailAddressHash(leaving!.email) }, Date.now() + 60_000);
+    await fetch(`${h.apiUrl}/unsubscribe?t=${token}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+
+    const first = await start({ category, since: '2025-01-01' });
+    expect(await first.run.result()).toEqual({ category, since: '2025-01-01', phase: 'done', processed: 3, sent: 1, skipped_no_consent: 1, capped: 0, unsubscribed: 1, rejected: 0, skipped_other: 0 });
+    expect(await progress(first.runId)).toMatchObject({ runId: first.runId, phase: 'done', sent: 1 });
+    const mails = productMails(first.runId);
+    expect(mails.map((m) => m.to)).toEqual([[willing!.email]]);
+    expect(mails[0]).toMatchObject({ subject: `Új ${category} érkeztek, bérelje ki!` });
+    expect(mails[0]!.text).toContain('Újdonságaink: Makita DHP486 ütvefúró.');
+    expect(mails[0]!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+
+    // A second campaign the same week: the one who was mailed is capped now.
+    const second = await start({ category, since: '2025-01-01' });
+    expect(await second.run.result()).toMatchObject({ processed: 3, sent: 0, capped: 1, skipped_no_consent: 1, unsubscribed: 1 });
+    expect(productMails(second.runId)).toHaveLength(0);
+    const history = JSON.stringify(await first.run.fetchHistory());
+    for (const c of [willing!, silent!, leaving!]) for (const personal of [c.email, c.name, c.phone]) expect(history).not.toContain(personal);
+  });
+
+  it('pauses, resumes and is cancelled by the admin; nobody is mailed while paused or after the cancel', async () => {
+    const category = `Bosch csiszolók ${Date.now()}`;
+    // Rented a month ago: inside the default audience window (the last 12 months), which this start relies on.
+    audience(category, [consented(), consented(), consented(), consented(), consented(), consented()], new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10));
+    audience(category, [consented()], '2024-06-01');
+    const { runId, run } = await start({ category });
+    await eventually(async () => (await progress(runId)).processed >= 1, 'the first email');
+    expect((await h.admin('POST', `/admin/campaigns/new-product/${runId}/pause`)).status).toBe(202);
+    await eventually(async () => (await progress(runId)).phase === 'paused', 'paused');
+    await new Promise((r) => setTimeout(r, 1_500));
+    const held = (await progress(runId)).processed;
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect((await progress(runId)).processed, 'nothing sent while paused').toBe(held);
+    expect(productMails(runId)).toHaveLength(held);
+
+    expect((await h.admin('POST', `/admin/campaigns/new-product/${runId}/resume`)).status).toBe(202);
+    await eventually(async () => (await progress(runId)).processed > held, 'sending again after resume');
+    expect((await h.admin('POST', `/admin/campaigns/new-product/${runId}/cancel`)).status).toBe(202);
+    const report = await run.result();
+    expect(report.phase).toBe('cancelled');
+    expect(report.processed, 'cancelled before the end of the audience (six in the last 12 months)').toBeLessThan(6);
+    expect(productMails(runId)).toHaveLength(report.sent);
+    expect((await h.admin('POST', `/admin/campaigns/new-product/${runId}/resume`)).status, 'a finished campaign takes no more signals').toBe(409);
+  });
+
+  it('refuses a start without a category or with an impossible date, naming the field', async () => {
+    const empty = await h.admin('POST', '/admin/campaigns/new-product', { category: ' ' });
+    expect(empty).toMatchObject({ status: 400, body: { error: { code: 'invalid_body', details: [{ path: 'category' }] } } });
+    const badDate = await h.admin('POST', '/admin/campaigns/new-product', { category: 'Makita fúrók', since: '2026-02-30' });
+    expect(badDate).toMatchObject({ status: 400, body: { error: { details: [{ path: 'since' }] } } });
+    expect((await h.admin('GET', '/admin/campaigns/new-product/nope')).status).toBe(404);
+  });
+});
+
 describe('unsubscribe link (RFC 8058)', () => {
   const tokenFor = (customerId: string, email: string, expiresAtMs = Date.now() + 3_600_000) => unsubscribeToken(unsubscribeSecret, { customerId, emailHash: emailAddressHash(email) }, expiresAtMs);
   const optOutRun = (customerId: string) => h.client.workflow.getHandle<typeof marketingOptOut>(`marketing-opt-out/${customerId}`);

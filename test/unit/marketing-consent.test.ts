@@ -17,6 +17,7 @@ describe('marketing consent gate', () => {
     const optedOutAt = new Date('2026-02-01T00:00:00Z');
     expect(consentAllows('marketing', { consent: { email: true, updated_at: '2026-01-01T00:00:00Z' }, optedOutAt })).toEqual({ allowed: false, reason: 'unsubscribed' });
     expect(consentAllows('marketing', { consent: { email: true, updated_at: '2026-02-01T00:00:00Z' }, optedOutAt })).toEqual({ allowed: false, reason: 'unsubscribed' });
+    expect(consentAllows('marketing', { consent: { email: false, updated_at: '2026-02-01T00:00:00Z' }, optedOutAt }), 'KGC has taken our opt-out in').toEqual({ allowed: false, reason: 'unsubscribed' });
   });
 
   it('sends marketing email with KGC consent, and again with consent given after an unsubscribe', () => {

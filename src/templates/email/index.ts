@@ -2,13 +2,14 @@ import type { RenderedEmail } from './layout.js';
 import { rentalLateNotice } from './rental-late-notice.js';
 import { rentalReminder } from './rental-reminder.js';
 import { repairDone } from './repair-done.js';
-import type { RentalEmailData, RepairDoneEmailData, UpsellEmailData, VipWelcomeEmailData, WinBackEmailData } from './types.js';
+import type { RentalEmailData, RepairDoneEmailData, NewProductEmailData, UpsellEmailData, VipWelcomeEmailData, WinBackEmailData } from './types.js';
 import { upsell } from './upsell.js';
 import { winBack } from './win-back.js';
+import { newProduct } from './new-product.js';
 import { vipWelcome } from './vip-welcome.js';
 
 export type { RenderedEmail } from './layout.js';
-export type { MarketingEmailData, RentalEmailData, RepairDoneEmailData, UpsellEmailData, VipWelcomeEmailData, WinBackEmailData } from './types.js';
+export type { MarketingEmailData, NewProductEmailData, RentalEmailData, RepairDoneEmailData, UpsellEmailData, VipWelcomeEmailData, WinBackEmailData } from './types.js';
 
 /**
  * What happens when an attempt reached the SMTP server and its outcome was never recorded (the worker died between
@@ -36,6 +37,7 @@ export const emailTemplates = {
   vip_welcome: { campaign: 'vip-welcome', purpose: 'marketing', delivery: 'at-most-once', render: (d: VipWelcomeEmailData) => vipWelcome(d) },
   upsell: { campaign: 'upsell', purpose: 'marketing', delivery: 'at-most-once', render: (d: UpsellEmailData) => upsell(d) },
   win_back: { campaign: 'win-back', purpose: 'marketing', delivery: 'at-most-once', render: (d: WinBackEmailData) => winBack(d) },
+  new_product: { campaign: 'new-product', purpose: 'marketing', delivery: 'at-most-once', render: (d: NewProductEmailData) => newProduct(d) },
 } as const satisfies Record<string, { campaign: string; purpose: 'transactional' | 'marketing'; delivery: EmailDelivery; render: (d: never) => RenderedEmail }>;
 
 export type EmailKind = keyof typeof emailTemplates;

@@ -28,6 +28,12 @@ export interface WinBackEmailData extends MarketingEmailData {
   lastRentalOn: string;
 }
 
+export interface NewProductEmailData extends MarketingEmailData {
+  /** KGC's category, as the subject names it: "Makita fúrók". */
+  category: string;
+  products: string[];
+}
+
 export interface UpsellEmailData extends MarketingEmailData {
   machineName: string;
   rentalsInMonth: number;
