@@ -12,6 +12,7 @@ import { signKgcWebhook } from '../../sandbox/kgc/webhook.js';
 import { TwentyClient } from '../../src/clients/twenty-client.js';
 import { provisionTwentyDataModel } from '../../src/clients/twenty-provision.js';
 import { loadConfig } from '../../src/config.js';
+import { workflowIds } from '../../src/contracts/workflow-ids.js';
 import { startService, type RunningService } from '../../src/service.js';
 import { eventually } from '../support/eventually.js';
 import { adminApiKey, createTestDatabase, erasureHashKey, newCustomer, webhookSecret, workflowBundle } from '../support/harness.js';
@@ -59,6 +60,7 @@ beforeAll(async () => {
     KGC_WEBHOOK_SECRET: webhookSecret,
     ADMIN_API_KEY: adminApiKey,
     ERASURE_HASH_KEY: erasureHashKey,
+    ERASURE_DRAIN: '1s',
     TWENTY_API_URL: twenty.url,
     TWENTY_API_KEY: twenty.apiKey,
     TWENTY_REQUESTS_PER_MINUTE: '6000',
@@ -103,20 +105,33 @@ async function identities(workflowIds: string[]): Promise<Set<string>> {
   }
   return seen;
 }
+async function sendKgc(event: string, data: unknown) {
+  const body = JSON.stringify({ event, data });
+  return fetch(`${api.apiUrl}/webhooks/kgc`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...signKgcWebhook(webhookSecret, body) }, body });
+}
 const workerIdentities = () => new Set(workers.map((w) => `${w.pid}@${hostname()}`));
 
 describe('two worker processes on one task queue', () => {
+  const customers = Array.from({ length: 8 }, () => newCustomer());
+
   it('completes partnerSync runs with their workflow and activity tasks spread over both workers', async () => {
-    const customers = Array.from({ length: 8 }, () => newCustomer());
     for (const c of customers) {
       sandbox.kgc.putCustomer(c);
-      const body = JSON.stringify({ event: 'customer.created', data: c });
-      const res = await fetch(`${api.apiUrl}/webhooks/kgc`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...signKgcWebhook(webhookSecret, body) }, body });
-      expect(res.status, 'the intake refused a customer.created').toBe(202);
+      expect((await sendKgc('customer.created', c)).status, 'the intake refused a customer.created').toBe(202);
     }
-    const ids = customers.map((c) => `partner-sync/${c.customer_id}`);
+    const ids = customers.map((c) => workflowIds.partnerSync(c.customer_id));
     for (const id of ids) await client.workflow.getHandle(id).result();
     expect(await identities(ids), 'partnerSync work did not reach both worker processes').toEqual(workerIdentities());
+  }, 120_000);
+
+  it('completes gdprCascadeDelete runs with their workflow and activity tasks spread over both workers', async () => {
+    for (const c of customers) {
+      expect((await sendKgc('customer.deleted', { customer_id: c.customer_id, gdpr_reason: 'customer_request' })).status, 'the intake refused a customer.deleted').toBe(202);
+      sandbox.kgc.deleteCustomer(c.customer_id);
+    }
+    const ids = customers.map((c) => workflowIds.gdprDelete(c.customer_id));
+    for (const id of ids) await client.workflow.getHandle(id).result();
+    expect(await identities(ids), 'gdprCascadeDelete work did not reach both worker processes').toEqual(workerIdentities());
   }, 120_000);
 
   it('completes kokoConversation runs with their workflow and activity tasks spread over both workers', async () => {
@@ -125,7 +140,7 @@ describe('two worker processes on one task queue', () => {
       await eventually(() => sandbox.chatwoot.messages(c.id).some((m) => m.message_type === 1 && !m.private), `Koko's reply in conversation ${c.id}`, 60_000);
       expect(await sandbox.chatwoot.emitWebhook({ event: 'conversation_status_changed', id: c.id, status: 'resolved', changed_attributes: [] })).toBe(true);
     }
-    const ids = conversations.map((c) => `koko/${c.id}`);
+    const ids = conversations.map((c) => workflowIds.kokoConversation(c.id));
     for (const id of ids) expect(await client.workflow.getHandle(id).result()).toMatchObject({ outcome: 'resolved', replies: 1 });
     expect(await identities(ids), 'kokoConversation work did not reach both worker processes').toEqual(workerIdentities());
   }, 120_000);
