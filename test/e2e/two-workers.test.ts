@@ -69,6 +69,7 @@ beforeAll(async () => {
     CHATWOOT_ACCOUNT_ID: String(chatwoot.accountId),
     CHATWOOT_API_KEY: chatwoot.userToken,
     CHATWOOT_BOT_TOKEN: 'two-workers-bot-token',
+    CHATWOOT_INBOX_ID: '1',
     CHATWOOT_WEBHOOK_SECRET: chatwootSecret,
     KOKO_TEAMS: JSON.stringify({ berles: 1, szerviz: 2, ertekesites: 3, altalanos: 1 }),
     GEMINI_API_URL: gemini.url,
@@ -132,6 +133,19 @@ describe('two worker processes on one task queue', () => {
     const ids = customers.map((c) => workflowIds.gdprDelete(c.customer_id));
     for (const id of ids) await client.workflow.getHandle(id).result();
     expect(await identities(ids), 'gdprCascadeDelete work did not reach both worker processes').toEqual(workerIdentities());
+  }, 120_000);
+
+  it('completes customerNotification runs with their workflow and activity tasks spread over both workers', async () => {
+    const ids: string[] = [];
+    for (const [i, c] of Array.from({ length: 8 }, () => newCustomer()).entries()) {
+      sandbox.kgc.putCustomer(c);
+      const order = { order_id: `O-${Date.now().toString(36)}-${i}`, customer_id: c.customer_id, items: [{ sku: 'MK-1', name: 'Makita fúró', quantity: 1, status: 'arrived' }] };
+      const res = await sendKgc('order.arrived', order);
+      expect(res.status, 'the intake refused an order.arrived').toBe(202);
+      ids.push(((await res.json()) as { workflowId: string }).workflowId);
+    }
+    for (const id of ids) expect(await client.workflow.getHandle(id).result()).toMatchObject({ status: 'sent' });
+    expect(await identities(ids), 'customerNotification work did not reach both worker processes').toEqual(workerIdentities());
   }, 120_000);
 
   it('completes kokoConversation runs with their workflow and activity tasks spread over both workers', async () => {
