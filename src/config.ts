@@ -30,6 +30,12 @@ const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'host:port').optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('kgc-integration'),
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   KGC_API_URL: optionalUrl,
   KGC_API_KEY: z.string().min(1).optional(),
   KGC_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
@@ -113,6 +119,8 @@ const required: Array<{ name: keyof Env; when?: (e: Env) => boolean; why?: strin
     why: ' while Koko posts with the user token (CHATWOOT_BOT_TOKEN unset): without it its messages count as an agent\'s',
   },
   { name: 'MAIL_FROM', when: (e) => e.SMTP_URL !== undefined, why: ' while SMTP_URL is set' },
+  { name: 'TEMPORAL_TLS_KEY_PATH', when: (e) => e.TEMPORAL_TLS_CERT_PATH !== undefined, why: ' with TEMPORAL_TLS_CERT_PATH (mTLS needs the pair)' },
+  { name: 'TEMPORAL_TLS_CERT_PATH', when: (e) => e.TEMPORAL_TLS_KEY_PATH !== undefined, why: ' with TEMPORAL_TLS_KEY_PATH (mTLS needs the pair)' },
 ];
 
 export class ConfigError extends Error {
@@ -126,7 +134,17 @@ function toConfig(e: Env) {
   return {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL!,
-    temporal: { address: e.TEMPORAL_ADDRESS!, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS!,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      // Any TLS setting, or an API key (Temporal Cloud), means TLS; TEMPORAL_TLS alone trusts the system's CAs.
+      tls:
+        e.TEMPORAL_TLS || e.TEMPORAL_TLS_CERT_PATH || e.TEMPORAL_TLS_CA_PATH || e.TEMPORAL_TLS_SERVER_NAME || e.TEMPORAL_API_KEY
+          ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH, caPath: e.TEMPORAL_TLS_CA_PATH, serverName: e.TEMPORAL_TLS_SERVER_NAME }
+          : undefined,
+      apiKey: e.TEMPORAL_API_KEY,
+    },
     kgc: { apiUrl: e.KGC_API_URL!, apiKey: e.KGC_API_KEY!, webhookSecret: e.KGC_WEBHOOK_SECRET! },
     modules: { crm: e.CRM_MODULE_ENABLED, support: e.SUPPORT_MODULE_ENABLED },
     twenty: {

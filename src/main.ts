@@ -14,7 +14,12 @@ export async function run(roles: Role[]): Promise<void> {
     }
     throw err;
   }
-  const service = await startService(config, { roles });
+  // Settings checked only at start-up (a TLS file that cannot be read) stop the service like the rest of the config.
+  const service = await startService(config, { roles }).catch((err: unknown) => {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  });
   logger.info({ roles, api: service.apiUrl, taskQueue: config.temporal.taskQueue }, 'KGC integration running');
   const stop = async () => {
     await service.close();

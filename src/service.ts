@@ -19,6 +19,7 @@ import { logger } from './logger.js';
 import { useErasureHashKey } from './domain/erasure.js';
 import { ModuleFlags, seedModuleFlags } from './modules.js';
 import { ensureSchedules, scheduleDefinitions } from './schedules.js';
+import { temporalConnectionOptions } from './temporal-connection.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
 import { checkTwentySetup, missingDataModel, provisionTwentyDataModel } from './clients/twenty-provision.js';
 import { createWorkers, type WorkerSetup } from './worker.js';
@@ -73,7 +74,7 @@ export async function startService(
   let done: Promise<void> = Promise.resolve();
   if (roles.includes('worker')) {
     installTemporalRuntime();
-    const connection = await NativeConnection.connect({ address: config.temporal.address });
+    const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
     await recordConfiguredSystems(database.db, { twenty: clients.twenty !== undefined, chatwoot: clients.chatwoot !== undefined });
     const deps: ActivityDeps = {
       db: database.db,
@@ -93,7 +94,7 @@ export async function startService(
       // A prebuilt bundle (`npm run build:workflows`) spares the worker webpack's time and memory at start-up.
       workflowBundle: opts.workflowBundle ?? (config.workflowBundlePath ? { codePath: config.workflowBundlePath } : undefined),
     });
-    const scheduleConnection = await Connection.connect({ address: config.temporal.address });
+    const scheduleConnection = await Connection.connect(temporalConnectionOptions(config.temporal));
     await ensureSchedules(new Client({ connection: scheduleConnection, namespace: config.temporal.namespace }), scheduleDefinitions(config));
     await scheduleConnection.close();
     done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
@@ -111,7 +112,7 @@ export async function startService(
 
   let apiUrl: string | undefined;
   if (roles.includes('api')) {
-    const connection = await Connection.connect({ address: config.temporal.address });
+    const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
     const temporal = new Client({ connection, namespace: config.temporal.namespace });
     const app = createApp({
       db: database.db,

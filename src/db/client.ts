@@ -20,10 +20,19 @@ export function openDatabase(url: string, opts: { max?: number } = {}): Database
   return { db: drizzle(sql, { schema }), close: () => sql.end({ timeout: 5 }) };
 }
 
+/** Any fixed key: the advisory lock that lets one replica at a time migrate. */
+const migrationLock = 4_611_027_011;
+
+/**
+ * Drizzle's migrator takes no lock of its own: API and worker replicas starting together would each apply the same
+ * migration and all but one fail. A session advisory lock (one connection, so one session) queues them instead.
+ */
 export async function migrateDatabase(url: string): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
+    await sql`select pg_advisory_lock(${migrationLock})`;
     await migrate(drizzle(sql), { migrationsFolder });
+    await sql`select pg_advisory_unlock(${migrationLock})`;
   } finally {
     await sql.end({ timeout: 5 });
   }
