@@ -5,7 +5,7 @@ import { provisionTwentyDataModel } from '../../src/clients/twenty-provision.js'
 import { twentyRecordId } from '../../src/domain/ids.js';
 import { toTwentyPerson } from '../../src/domain/twenty-person.js';
 import { numberArg, percentile, startBenchStack } from '../support/stack.js';
-import { startServiceRole } from '../support/service.js';
+import { startCompiledRole } from '../support/compiled-service.js';
 
 /**
  * Freshness: how long from a signed KGC webhook to the data readable in Twenty, against the compiled service at
@@ -80,8 +80,8 @@ async function main() {
     CHATWOOT_API_URL: chatwoot.url,
     LOG_LEVEL: 'warn',
   };
-  const worker = await startServiceRole('worker', env);
-  const apiRole = await startServiceRole('api', env);
+  const worker = await startCompiledRole('worker', env, process.env.BENCH_WORKER_NODE_OPTIONS);
+  const apiRole = await startCompiledRole('api', env);
   let seq = 0;
   const customer = (i: number) => ({
     customer_id: `F-${i}`,
@@ -94,7 +94,7 @@ async function main() {
   });
   const send = async (event: string, data: object) => {
     const body = JSON.stringify({ event, data, id: `evt-fresh-${++seq}` });
-    const res = await fetch(`${apiRole.api}/webhooks/kgc`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...signKgcWebhook(webhookSecret, body) }, body });
+    const res = await fetch(`${apiRole.apiUrl}/webhooks/kgc`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...signKgcWebhook(webhookSecret, body) }, body });
     if (res.status !== 202) throw new Error(`intake answered ${res.status} to ${event}`);
   };
   const created = (i: number) => ({
