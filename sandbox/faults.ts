@@ -61,7 +61,8 @@ export class Faults {
       return true;
     }
     if (rateLimitRatio && this.random() < rateLimitRatio) {
-      respond(res, 'LIMIT_REACHED', 1);
+      // No Retry-After: Chatwoot's Rack::Attack sends none (config/initializers/rack_attack.rb leaves it off).
+      respond(res, 'LIMIT_REACHED');
       return true;
     }
     return false;

@@ -14,7 +14,7 @@ export interface SendStats {
   wronglyRejected: Delivery[];
   /** Deliveries with invalid data that the intake accepted. */
   wronglyAccepted: Delivery[];
-  /** Still being retried. */
+  /** Still being retried (after stop(): given up, never accepted). */
   inFlight: number;
   /** Send → first 2xx, ms, per delivery. */
   ackMs: number[];
@@ -45,15 +45,22 @@ export class KgcSender {
     this.erp.catchUp(d);
     this.stats.sent++;
     this.stats.inFlight++;
-    const p = this.deliver(d).finally(() => {
-      this.stats.inFlight--;
-      this.pending.delete(p);
-    });
+    const p = this.deliver(d).finally(() => this.pending.delete(p));
     this.pending.add(p);
   }
 
-  async idle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  private stopped = false;
+
+  /** True once every delivery is answered for good; false when `timeoutMs` passes first. */
+  async idle(timeoutMs = Infinity): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.pending.size > 0 && Date.now() < deadline) await Promise.race([Promise.all([...this.pending]), new Promise((r) => setTimeout(r, Math.min(5000, deadline - Date.now())))]);
+    return this.pending.size === 0;
+  }
+
+  /** Gives up the deliveries still being retried (they stay counted in `inFlight`). */
+  stop(): void {
+    this.stopped = true;
   }
 
   private count(outcome: string) {
@@ -77,15 +84,18 @@ export class KgcSender {
         this.stats.ackMs.push(Date.now() - started);
         this.stats.ackAt.push(Date.now());
         this.count(answer.status ?? String(res.status));
+        this.stats.inFlight--;
         if (d.invalid) this.stats.wronglyAccepted.push(d);
         return;
       }
       if (res && final4xx.has(res.status)) {
         this.count(`rejected ${res.status}`);
+        this.stats.inFlight--;
         if (!d.invalid) this.stats.wronglyRejected.push(d);
         return;
       }
       this.count(res ? `retried after ${res.status}` : 'retried after no answer');
+      if (this.stopped) return;
       const retryAfter = Number(res?.headers.get('retry-after') ?? 0) * 1000;
       await new Promise((r) => setTimeout(r, Math.max(retryAfter, Math.min(30_000, 500 * 2 ** attempt)) * (0.75 + Math.random() / 2)));
     }

@@ -11,7 +11,8 @@ import { numberArg, percentile } from '../support/stack.js';
  * without faults, against the compiled worker and API. Every `sample-seconds` it reads each process's /metrics
  * (prom-client's default metrics; the worker serves them on WORKER_METRICS_PORT) and Postgres' pg_stat_activity.
  * After a warm-up (the first fifth), a least-squares slope per hour of each series is compared with its threshold;
- * the p99 ack latency of the last third is compared with the first third's. Exit code 1 when anything grows.
+ * the p99 ack latency of the last third is compared with the first third's. Exit code 1 when anything grows (judged
+ * for runs of 13 minutes and more: over less, a heap's GC sawtooth cannot be told from a leak).
  */
 const minutes = numberArg('minutes', 30);
 const rate = numberArg('rate', 3);
@@ -78,6 +79,9 @@ async function main() {
     await sender.idle();
 
     const warm = samples.filter((s) => s.at >= started + runMs / 5);
+    // Over a few minutes a heap's GC sawtooth looks like growth: slopes are judged from 10 minutes after warm-up on.
+    const judged = (runMs * 4) / 5 >= 10 * 60_000;
+    if (!judged) console.log(`\n  a ${minutes}-minute run: the figures show the sampling works; too short to tell a leak from GC, so no verdict on slopes`);
     console.log(`\n  ${'series'.padEnd(24)} ${'after warm-up'.padStart(14)} ${'at the end'.padStart(11)} ${'slope/hour'.padStart(11)} ${'threshold'.padStart(10)}`);
     let failed = false;
     series.forEach((s, i) => {
@@ -88,7 +92,7 @@ async function main() {
         return;
       }
       const perHour = slope(points);
-      const grows = perHour > s.perHour;
+      const grows = judged && perHour > s.perHour;
       failed ||= grows;
       const fmt = (v: number) => `${v.toFixed(1)} ${s.unit}`.trim();
       console.log(`  ${s.name.padEnd(24)} ${fmt(points[0]![1]).padStart(14)} ${fmt(points.at(-1)![1]).padStart(11)} ${(perHour >= 0 ? '+' : '') + perHour.toFixed(1)}`.padEnd(75) + `${`≤ ${s.perHour}`.padStart(7)}${grows ? '  GROWS' : ''}`);
@@ -98,7 +102,7 @@ async function main() {
     const third = Math.floor(acks.length / 3);
     const p99 = (xs: typeof acks) => percentile(xs.map((a) => a.ms).sort((a, b) => a - b), 99);
     const [early, late] = [p99(acks.slice(0, third)), p99(acks.slice(-third))];
-    const drifts = late > early * 1.5 + 20;
+    const drifts = judged && late > early * 1.5 + 20;
     failed ||= drifts;
     console.log(`  ${'p99 ack latency'.padEnd(24)} ${`${early} ms`.padStart(14)} ${`${late} ms`.padStart(11)}   first vs last third of the acks after warm-up (fails above 1.5× + 20 ms)${drifts ? '  DRIFTS' : ''}`);
     console.log(`  deliveries ${sender.stats.sent}, requests ${sender.stats.attempts}, unplanned exits: ${stack.unplannedExits.length ? stack.unplannedExits.join('; ') : 'none'}`);

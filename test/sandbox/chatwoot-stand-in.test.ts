@@ -236,4 +236,13 @@ describe('Chatwoot stand-in: conversations and messages', () => {
     expect(res.status).toBe(429);
     expect(res.text.trim()).toBe('Retry later');
   });
+
+  it('answers rateLimitRatio as rack-attack throttles: 429 "Retry later" without a Retry-After header', async () => {
+    cw.faults.set({ rateLimitRatio: 1 });
+    const res = await fetch(`${cw.url}/api/v1/accounts/${cw.accountId}/contacts`, { headers: { api_access_token: cw.userToken } });
+    cw.faults.clear();
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after'), 'Chatwoot does not switch on throttled_response_retry_after_header').toBeNull();
+    expect((await res.text()).trim()).toBe('Retry later');
+  });
 });
