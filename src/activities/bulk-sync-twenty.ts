@@ -1,3 +1,4 @@
+import { personCampaignFields } from '../db/marketing-consent.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { configured } from '../clients/errors.js';
@@ -155,10 +156,13 @@ export function createTwentyBulkActivities({ db, kgc, twenty }: ActivityDeps) {
         else if (normaliseEmail(c.email)) shared.add(c.customer_id);
       }
       const aggregates = await personAggregates(db, customers.map((c) => c.customer_id), { syncedOnly: false });
-      const data = customers.map((c) => ({
-        ...toTwentyPerson(c, { emailOwnedByOther: shared.has(c.customer_id) }),
-        ...toTwentyAggregates(aggregates.get(c.customer_id)!),
-      }));
+      const data = await Promise.all(
+        customers.map(async (c) => ({
+          ...toTwentyPerson(c, { emailOwnedByOther: shared.has(c.customer_id) }),
+          ...toTwentyAggregates(aggregates.get(c.customer_id)!),
+          ...(await personCampaignFields(db, c)),
+        })),
+      );
       let returned: Array<{ id: string }>;
       try {
         returned = (await requireTwenty(twenty).query<{ createPeople: Array<{ id: string }> }>(upsertPeople, { data })).createPeople;

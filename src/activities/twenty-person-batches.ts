@@ -1,3 +1,4 @@
+import { personCampaignFields } from '../db/marketing-consent.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { configured } from '../clients/errors.js';
 import type { TwentyClient } from '../clients/twenty-client.js';
@@ -94,7 +95,7 @@ export function createTwentyPersonBatchActivities({ db, kgc, twenty }: ActivityD
         if (holders.has(c.customer_id)) shared.delete(c.customer_id);
         else if (normaliseEmail(c.email)) shared.add(c.customer_id);
       }
-      const data = customers.map((c) => toTwentyPerson(c, { emailOwnedByOther: shared.has(c.customer_id) }));
+      const data = await Promise.all(customers.map(async (c) => ({ ...toTwentyPerson(c, { emailOwnedByOther: shared.has(c.customer_id) }), ...(await personCampaignFields(db, c)) })));
       let returned: Array<{ id: string }>;
       try {
         returned = (await requireTwenty(twenty).query<{ createPeople: Array<{ id: string }> }>(upsertPeople, { data })).createPeople;

@@ -7,10 +7,7 @@ import { personAggregates } from '../db/history-ledger.js';
 import { historyObjectOf, toTwentyAggregates, toTwentyHistoryRecord } from '../domain/history.js';
 import { twentyRecordId } from '../domain/ids.js';
 import { isErased } from '../db/erasures.js';
-import { latestOptOut } from '../db/marketing-consent.js';
-import { vipSinceOf } from '../db/lifecycle-ledger.js';
-import { consentAllows } from '../domain/consent.js';
-import { emailAddressHash } from '../domain/erasure.js';
+import { personCampaignFields } from '../db/marketing-consent.js';
 import { normaliseEmail, toTwentyPerson, twentyPersonWarnings, type TwentyPersonWarning } from '../domain/twenty-person.js';
 import type { ActivityDeps } from './context.js';
 import { claimPrimaryEmails } from './twenty-email-claims.js';
@@ -76,13 +73,7 @@ export function createTwentyActivities({ db, kgc, twenty }: ActivityDeps) {
       const claim = { customerId: customer.customer_id, email, claim: !input.emailOwnedByOther };
       const holders = await claimPrimaryEmails(db, [claim], { takeOver: input.emailOwnedBySelf === true });
       const emailOwnedByOther = input.emailOwnedByOther || !holders.has(customer.customer_id);
-      const optedOutAt = await latestOptOut(db, { customerId: customer.customer_id, ...(email ? { emailHash: emailAddressHash(email) } : {}) });
-      const vipSince = await vipSinceOf(db, customer.customer_id);
-      const data = {
-        ...toTwentyPerson(customer, { emailOwnedByOther }),
-        marketingEmailConsent: consentAllows('marketing', { consent: customer.marketing_consent, optedOutAt }).allowed,
-        ...(vipSince ? { vipSince: vipSince.toISOString() } : {}),
-      };
+      const data = { ...toTwentyPerson(customer, { emailOwnedByOther }), ...(await personCampaignFields(db, customer)) };
       const res = await requireTwenty(twenty).query<{ createPerson: { id: string } }>(upsertPerson, { data });
       if (res.createPerson.id !== data.id) throw twentyIdMismatchFailure('person', data.id, res.createPerson.id);
       return { personId: data.id, customerGone: false, warnings: twentyPersonWarnings(customer, { emailOwnedByOther }) };

@@ -1,5 +1,9 @@
 import { eq, max, or, sql } from 'drizzle-orm';
-import type { MarketingConsent } from '../contracts/kgc-events.js';
+import type { KgcCustomer, MarketingConsent } from '../contracts/kgc-events.js';
+import { consentAllows } from '../domain/consent.js';
+import { emailAddressHash } from '../domain/erasure.js';
+import { normaliseEmail } from '../domain/twenty-person.js';
+import { vipSinceOf } from './lifecycle-ledger.js';
 import type { Db } from './client.js';
 import { marketingEmailCaps, marketingOptOuts, partnerLinks } from './schema.js';
 
@@ -50,4 +54,19 @@ export async function takeMarketingSlot(db: Db, o: { customerId: string; emailKe
     })
     .returning({ key: marketingEmailCaps.emailKey });
   return taken.length > 0;
+}
+
+/**
+ * The campaign fields of a customer's Twenty person: whether marketing email is allowed now (KGC's consent, unless
+ * an unsubscribe came after it) and since when the customer is a VIP. Every person write carries them, the single
+ * upsert, the live batch and the bulk sync alike, so none of them resets what another wrote.
+ */
+export async function personCampaignFields(db: Db, customer: KgcCustomer): Promise<{ marketingEmailConsent: boolean; vipSince?: string }> {
+  const email = normaliseEmail(customer.email);
+  const optedOutAt = await latestOptOut(db, { customerId: customer.customer_id, ...(email ? { emailHash: emailAddressHash(email) } : {}) });
+  const vipSince = await vipSinceOf(db, customer.customer_id);
+  return {
+    marketingEmailConsent: consentAllows('marketing', { consent: customer.marketing_consent, optedOutAt }).allowed,
+    ...(vipSince ? { vipSince: vipSince.toISOString() } : {}),
+  };
 }

@@ -1,4 +1,4 @@
-import { condition, continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, setHandler, sleep } from '@temporalio/workflow';
 import { cancelNewProduct, newProductProgress, pauseNewProduct, resumeNewProduct, type NewProductProgress } from '../contracts/workflow-messages.js';
 import { mainActivities, profiles } from './activity-profiles.js';
 
@@ -32,8 +32,8 @@ function tally(progress: NewProductProgress, status: string, reason?: string): v
 /**
  * `new-product/<run_id>`, started by an admin: "Új … érkeztek, bérelje ki!" to every customer KGC says rented the
  * category since `since`, one page of the audience at a time, at NEW_PRODUCT_EMAILS_PER_MINUTE. Signals pause,
- * resume and cancel; the query `progress` (and the result) is the report. Continues as new between pages once the
- * history grows; each recipient's email has its own key, so nothing is sent twice.
+ * resume and cancel; the query `progress` (and the result) is the report. Continues as new after each page; each
+ * recipient's email has its own key, so nothing is sent twice.
  */
 export async function newProductCampaign(input: NewProductCampaignInput): Promise<NewProductProgress> {
   const { runId, category, since, emailsPerMinute, pageSize = 100 } = input;
@@ -60,9 +60,8 @@ export async function newProductCampaign(input: NewProductCampaignInput): Promis
     }
     cursor = page.nextCursor;
     if (cancelled) break;
-    if (cursor && workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof newProductCampaign>({ ...input, cursor, progress, paused, prepared: true });
-    }
+    // One run per page keeps each history small whatever the audience; the cursor and the report go along.
+    if (cursor) await continueAsNew<typeof newProductCampaign>({ ...input, cursor, progress, paused, prepared: true });
   } while (cursor);
   progress.phase = cancelled ? 'cancelled' : 'done';
   return progress;

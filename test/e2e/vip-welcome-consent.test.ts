@@ -5,6 +5,8 @@ import type { upsell } from '../../src/workflows/upsell.js';
 import { emailAddressHash } from '../../src/domain/erasure.js';
 import { unsubscribeToken } from '../../src/domain/unsubscribe-token.js';
 import type { marketingOptOut } from '../../src/workflows/marketing-opt-out.js';
+import type { newProductCampaign } from '../../src/workflows/new-product-campaign.js';
+import { workflowIds } from '../../src/contracts/workflow-ids.js';
 import type { vipWelcome } from '../../src/workflows/vip-welcome.js';
 import { eventually } from '../support/eventually.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
@@ -221,6 +223,21 @@ describe('new-product campaign', () => {
     expect(productMails(second.runId)).toHaveLength(0);
     const history = JSON.stringify(await first.run.fetchHistory());
     for (const c of [willing!, silent!, leaving!]) for (const personal of [c.email, c.name, c.phone]) expect(history).not.toContain(personal);
+  });
+
+  it('walks a large audience page by page, one run per page, and mails each recipient once', async () => {
+    const category = `Hilti vésők ${Date.now()}`;
+    const recipients = audience(category, [consented(), consented(), consented(), consented(), consented()]);
+    const runId = `pages-${Date.now()}`;
+    const run = await h.client.workflow.start<typeof newProductCampaign>('newProductCampaign', {
+      workflowId: workflowIds.newProduct(runId),
+      taskQueue: h.taskQueue,
+      args: [{ runId, category, since: '2025-01-01', emailsPerMinute: 6000, pageSize: 2 }],
+    });
+    expect(await run.result()).toMatchObject({ phase: 'done', processed: 5, sent: 5 });
+    const firstRun = await h.client.workflow.getHandle(run.workflowId, run.firstExecutionRunId).fetchHistory();
+    expect(firstRun.events!.at(-1)!.workflowExecutionContinuedAsNewEventAttributes, 'the first page ended by continuing as new').toBeTruthy();
+    expect(productMails(runId).map((m) => m.to[0]).sort()).toEqual(recipients.map((c) => c.email).sort());
   });
 
   it('pauses, resumes and is cancelled by the admin; nobody is mailed while paused or after the cancel', async () => {
