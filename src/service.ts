@@ -138,6 +138,7 @@ export async function startService(
       temporalNamespace: config.temporal.namespace,
       chatwootUrl: config.chatwoot.apiUrl,
       marketing: config.marketing,
+      kgc: clients.kgc,
       twentyWebhooks: { secret: config.twenty.webhookSecret, wonStage: config.twenty.wonStage },
     });
     const server: Server = await new Promise((resolve) => {

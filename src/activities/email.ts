@@ -5,8 +5,9 @@ import { failure, sanitisedFailure } from '../clients/errors.js';
 import type { KgcCustomer } from '../contracts/kgc-events.js';
 import { recordAudit } from '../db/audit.js';
 import { emailCampaignSubjects, emailOutbox } from '../db/schema.js';
-import { splitHungarianName } from '../domain/hungarian-name.js';
-import { emailTemplates, greetingFor, type EmailKind, type RenderedEmail } from '../templates/email/index.js';
+import { emailTemplates, type EmailKind, type RenderedEmail } from '../templates/email/index.js';
+import { renderCustomerEmail } from '../templates/email/customer-email.js';
+import { campaignEnabled, campaignSwitchedOff } from '../campaign-switches.js';
 import { currentRun, type ActivityDeps } from './context.js';
 import { isErased } from '../db/erasures.js';
 import { latestOptOut, rememberMarketingConsent, takeMarketingSlot } from '../db/marketing-consent.js';
@@ -69,38 +70,23 @@ export function createEmailActivities({ db, kgc, smtp, marketing }: ActivityDeps
       ? `${marketing.publicBaseUrl}/unsubscribe?t=${unsubscribeToken(marketing.unsubscribeSecret, { customerId, emailHash: emailAddressHash(email) }, Date.now() + marketing.unsubscribeLinkTtlMs)}`
       : undefined;
 
-  async function render(input: SendCustomerEmailInput, customer: KgcCustomer, unsubscribeUrl = ''): Promise<RenderedEmail> {
+  async function render(input: SendCustomerEmailInput, customer: KgcCustomer, unsubscribeUrl?: string): Promise<RenderedEmail> {
     const template = emailTemplates[input.kind];
     const [subject] = await db
       .select({ details: emailCampaignSubjects.details })
       .from(emailCampaignSubjects)
       .where(and(eq(emailCampaignSubjects.campaign, template.campaign), eq(emailCampaignSubjects.subjectId, input.subjectId)));
     if (!subject) throw failure('EmailSubjectMissing', `No stored ${template.campaign} subject ${input.subjectId}`);
-    const greeting = greetingFor(customer.name, splitHungarianName(customer.name).firstName, customer.is_business);
-    const d = subject.details;
-    switch (input.kind) {
-      case 'repair_done':
-        return emailTemplates.repair_done.render({ greeting, worklogId: input.subjectId, machineType: d.machine_type, pickupInfo: d.pickup_info });
-      case 'rental_reminder':
-      case 'rental_late_notice':
-        return emailTemplates[input.kind].render({ greeting, machineName: d.machine_name ?? 'bérelt gép', rentalEnd: input.rentalEnd ?? d.rental_end ?? '', rentalId: input.subjectId });
-      case 'vip_welcome':
-        return emailTemplates.vip_welcome.render({ greeting, unsubscribeUrl, totalRentals: Number(d.total_rentals ?? 10) });
-      case 'upsell':
-        return emailTemplates.upsell.render({ greeting, unsubscribeUrl, machineName: d.machine_name ?? 'bérelt gép', rentalsInMonth: Number(d.rentals ?? 4) });
-      case 'new_product':
-        return emailTemplates.new_product.render({ greeting, unsubscribeUrl, category: d.category ?? '', products: d.products ? (JSON.parse(d.products) as string[]) : [] });
-      case 'win_back':
-        return emailTemplates.win_back.render({ greeting, unsubscribeUrl, lastRentalOn: d.last_rental_on ?? '' });
-    }
+    return renderCustomerEmail({ kind: input.kind, customer, subjectId: input.subjectId, details: subject.details, rentalEnd: input.rentalEnd, unsubscribeUrl });
   }
 
   return {
     /**
      * Sends one customer email at most once per key. The key's row is written before the send and completed after;
      * a lease keeps a second attempt (a retry racing a slow one) from sending in parallel. Reads the address from
-     * KGC (the master) right before sending; customers without one, erased ones, and kinds without the consent
-     * they need are skipped and audited. A permanent SMTP rejection is recorded and returned, not retried.
+     * KGC (the master) right before sending; customers without one, erased ones, kinds without the consent they
+     * need and emails of a switched-off campaign are skipped and audited. A permanent SMTP rejection is recorded
+     * and returned, not retried.
      */
     async sendCustomerEmail(input: SendCustomerEmailInput): Promise<SendCustomerEmailResult> {
       const template = emailTemplates[input.kind];
@@ -125,6 +111,8 @@ export function createEmailActivities({ db, kgc, smtp, marketing }: ActivityDeps
           .onConflictDoNothing();
       }
 
+      // The one place every campaign passes: a switched-off campaign sends nothing, whatever started it.
+      if (!(await campaignEnabled(db, template.campaign))) return skip(input, key, campaignSwitchedOff);
       if (!smtp) return skip(input, key, 'SMTP_URL is not configured');
       if (await isErased(db, input.customerId)) return skip(input, key, 'customer erased (GDPR)');
       if (template.purpose === 'transactional') {

@@ -17,6 +17,7 @@ import type { MarketingSettings } from '../contracts/marketing-settings.js';
 import { unsubscribeRouter } from './unsubscribe.router.js';
 import { twentyWebhooksRouter } from './twenty-webhooks.router.js';
 import { campaignsRouter } from './campaigns.router.js';
+import type { KgcClient } from '../clients/kgc-client.js';
 
 export interface AppDeps extends IntakeDeps {
   kgcWebhookSecret: string;
@@ -35,6 +36,8 @@ export interface AppDeps extends IntakeDeps {
   chatwootUrl?: string;
   /** Unsubscribe links (UNSUBSCRIBE_SECRET or its derivation); without it every link is refused. */
   marketing?: MarketingSettings;
+  /** KGC's API, read by the admin campaign preview (the customer's name). */
+  kgc?: Pick<KgcClient, 'getCustomer'>;
   /** TWENTY_WEBHOOK_SECRET and TWENTY_WON_STAGE: Twenty's webhooks (won deal → franchise tenant). */
   twentyWebhooks?: { secret?: string; wonStage: string };
 }

@@ -1,7 +1,15 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { and, desc, eq } from 'drizzle-orm';
 import express, { Router } from 'express';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { campaignNames, CampaignSwitches } from '../campaign-switches.js';
+import type { KgcClient } from '../clients/kgc-client.js';
+import { customerId as customerIdSchema } from '../contracts/kgc-events.js';
+import type { Db } from '../db/client.js';
+import { emailCampaignSubjects, type EmailCampaign } from '../db/schema.js';
+import { emailTemplates, type EmailKind } from '../templates/email/index.js';
+import { renderCustomerEmail } from '../templates/email/customer-email.js';
 import type { MarketingSettings } from '../contracts/marketing-settings.js';
 import { workflowIds } from '../contracts/workflow-ids.js';
 import { cancelNewProduct, newProductProgress, pauseNewProduct, resumeNewProduct } from '../contracts/workflow-messages.js';
@@ -25,6 +33,28 @@ const startBody = z
     since: isoDay.optional(),
   })
   .strict();
+const switchBody = z.object({ enabled: z.boolean() }).strict();
+
+/** The email a campaign's preview shows (the rental campaign's late notice is the reminder's sibling). */
+const previewKinds: Record<EmailCampaign, EmailKind> = {
+  'rental-expiry': 'rental_reminder',
+  'repair-done': 'repair_done',
+  'vip-welcome': 'vip_welcome',
+  upsell: 'upsell',
+  'win-back': 'win_back',
+  'new-product': 'new_product',
+};
+/** Stand-in details for a customer the campaign never had a subject for, so the preview still shows the template. */
+const exampleDetails: Record<EmailCampaign, Record<string, string>> = {
+  'rental-expiry': { machine_name: 'Makita fúró (példa)', rental_end: '2026-01-31' },
+  'repair-done': { machine_type: 'Makita fúró (példa)' },
+  'vip-welcome': { total_rentals: '10' },
+  upsell: { machine_name: 'Makita fúró (példa)', rentals: '4' },
+  'win-back': { last_rental_on: '2025-06-30' },
+  'new-product': { category: 'Makita fúrók (példa)', products: JSON.stringify(['Makita fúró (példa)']) },
+};
+const exampleUnsubscribeToken = 'PREVIEW-EXAMPLE-NOT-A-WORKING-LINK';
+
 const signals = { pause: pauseNewProduct, resume: resumeNewProduct, cancel: cancelNewProduct } as const;
 
 /** A year before today in Budapest: the audience the seed asks for ("rented the category in the last 12 months"). */
@@ -33,10 +63,71 @@ const aYearAgo = () => {
   return `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`.replace(/-02-29$/, '-02-28');
 };
 
-/** Admin control of new-product campaigns: start, progress (the report once done), pause, resume, cancel. */
-export function campaignsRouter(deps: { temporal: Client; taskQueue: string; adminApiKey: string; marketing?: MarketingSettings }): Router {
+/**
+ * Admin control of the email campaigns: run-time switches and previews of every campaign, and the new-product
+ * campaign's start, progress (the report once done), pause, resume and cancel.
+ */
+export function campaignsRouter(deps: {
+  db: Db;
+  kgc?: Pick<KgcClient, 'getCustomer'>;
+  temporal: Client;
+  taskQueue: string;
+  adminApiKey: string;
+  marketing?: MarketingSettings;
+}): Router {
   const router = Router();
+  const switches = new CampaignSwitches(deps.db);
   router.use('/admin/campaigns', requireAdminKey(deps.adminApiKey), express.json({ limit: '8kb' }));
+
+  router.get('/admin/campaigns', async (_req, res) => {
+    res.json(await switches.current());
+  });
+
+  router.put('/admin/campaigns/:campaign', async (req, res) => {
+    const campaign = req.params.campaign as EmailCampaign;
+    if (!campaignNames.includes(campaign)) {
+      throw new ApiError(404, 'unknown_campaign', `No campaign ${campaign}`, [{ path: 'campaign', message: `one of ${campaignNames.join(', ')}` }]);
+    }
+    const body = switchBody.safeParse(req.body);
+    if (!body.success) throw new ApiError(400, 'invalid_body', 'Body must be {"enabled": true|false}', zodDetails(body.error));
+    res.json(await switches.set(campaign, body.data.enabled, req.get('x-admin-user')?.slice(0, 100) ?? 'admin-api'));
+  });
+
+  /**
+   * The campaign's email for one customer, rendered from KGC's customer and the customer's latest subject of the
+   * campaign (or an example one): nothing is sent and nothing is written. A marketing email's unsubscribe link is
+   * an example that unsubscribes nobody.
+   */
+  router.get('/admin/campaigns/:campaign/preview', async (req, res) => {
+    const campaign = req.params.campaign as EmailCampaign;
+    if (!campaignNames.includes(campaign)) {
+      throw new ApiError(400, 'unknown_campaign', `No campaign ${campaign}`, [{ path: 'kind', message: `one of ${campaignNames.join(', ')}` }]);
+    }
+    const id = customerIdSchema.safeParse(req.query.customerId);
+    if (!id.success) throw new ApiError(400, 'invalid_customer_id', 'Query parameter customerId is missing or invalid', zodDetails(id.error, 'customerId'));
+    if (!deps.kgc) throw new ApiError(503, 'kgc_not_configured', 'The API has no KGC client to read the customer from');
+    const customer = await deps.kgc.getCustomer(id.data);
+    if (!customer) throw new ApiError(404, 'customer_not_found', `KGC does not know customer ${id.data}`);
+    const [subject] = await deps.db
+      .select({ subjectId: emailCampaignSubjects.subjectId, details: emailCampaignSubjects.details })
+      .from(emailCampaignSubjects)
+      .where(and(eq(emailCampaignSubjects.campaign, campaign), eq(emailCampaignSubjects.customerId, id.data)))
+      .orderBy(desc(emailCampaignSubjects.updatedAt))
+      .limit(1);
+    const kind = previewKinds[campaign];
+    const marketing = emailTemplates[kind].purpose === 'marketing';
+    const unsubscribeUrl = marketing ? `${deps.marketing?.publicBaseUrl ?? 'https://example.invalid'}/unsubscribe?t=${exampleUnsubscribeToken}` : undefined;
+    const email = renderCustomerEmail({ kind, customer, subjectId: subject?.subjectId ?? 'PREVIEW', details: subject?.details ?? exampleDetails[campaign], unsubscribeUrl });
+    res.json({
+      campaign,
+      kind,
+      customerId: id.data,
+      subjectId: subject?.subjectId ?? null,
+      exampleData: !subject,
+      ...email,
+      unsubscribe: unsubscribeUrl ? { url: unsubscribeUrl, example: true, note: 'preview only: this link unsubscribes nobody' } : null,
+    });
+  });
   const handle = (runId: string) => deps.temporal.workflow.getHandle<typeof newProductCampaign>(workflowIds.newProduct(runId));
   const known = async <T>(runId: string, act: () => Promise<T>): Promise<T> => {
     try {

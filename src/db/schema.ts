@@ -349,6 +349,17 @@ export type EmailCampaign = 'rental-expiry' | 'repair-done' | MarketingCampaign;
 export type MarketingCampaign = 'vip-welcome' | 'upsell' | 'win-back' | 'new-product';
 
 /**
+ * Run-time switches of the email campaigns, set through the admin API. No row means on: a campaign is off only
+ * once an admin switched it off. The email activity reads its campaign's row before every send.
+ */
+export const campaignSwitches = pgTable('campaign_switches', {
+  campaign: text('campaign').$type<EmailCampaign>().primaryKey(),
+  enabled: boolean('enabled').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: text('updated_by'),
+});
+
+/**
  * Idempotency of customer emails: one row per key (campaign/subject/kind), written before the SMTP send (state
  * `sending` with a lease, so two attempts never send at once) and completed after. `messageId` is derived from the
  * key, so even a resend after a crash mid-send carries the same Message-ID. A row left `sending` after its lease
