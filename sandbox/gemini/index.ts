@@ -55,7 +55,7 @@ function candidateText(text: string, finishReason = 'STOP') {
 export async function startGeminiStandIn(options: GeminiStandInOptions = {}): Promise<GeminiStandIn> {
   const apiKey = options.apiKey ?? 'gemini-sandbox-key';
   const fallback: GeminiReply = options.fallback ?? {
-    json: { intent: 'altalanos', confidence: 0.3, language: 'hu', suggestedReply: 'Köszönjük, kollégánk hamarosan válaszol.', needsHuman: true, reason: 'no script' },
+    json: { intent: 'altalanos', confidence: 0.3, language: 'hu', suggestedReply: 'Köszönjük, kollégánk hamarosan válaszol.', needsHuman: true, reason: 'no script', faultDescribed: false },
   };
   const scripts: Array<{ match: string; replies: GeminiReply[] }> = [];
   const requests: GeminiRequestRecord[] = [];

@@ -8,9 +8,12 @@ import { classificationInstruction, classificationPrompt } from '../templates/ko
 import { currentRun, type ActivityDeps } from './context.js';
 import { verifiedCustomerContext, type KokoConversationRow } from './koko-verified-customer.js';
 
-/** `accountData`: the customer's KGC business was in the prompt, so the reply may disclose it. */
+/**
+ * `accountData`: the customer's KGC business was in the prompt, so the reply may disclose it. `faultDescribed`: the
+ * customer describes a machine fault (absent in results recorded before the field existed).
+ */
 export type ClassifyResult =
-  | { outcome: 'classified'; intent: KokoIntent; confidence: number; needsHuman: boolean; accountData?: true; customerId?: string }
+  | { outcome: 'classified'; intent: KokoIntent; confidence: number; needsHuman: boolean; accountData?: true; faultDescribed?: true; customerId?: string }
   | { outcome: 'unusable'; reason: string; customerId?: string };
 
 export function createGeminiActivities({ db, kgc, gemini }: ActivityDeps) {
@@ -50,7 +53,7 @@ export function createGeminiActivities({ db, kgc, gemini }: ActivityDeps) {
       };
       const c = parsed?.success ? parsed.data : undefined;
       const suggestion = c
-        ? { ...base, outcome: 'classified' as const, status: 'classified' as const, intent: c.intent, confidence: c.confidence, language: c.language, suggestedReply: c.suggestedReply, needsHuman: c.needsHuman, reason: c.reason }
+        ? { ...base, outcome: 'classified' as const, status: 'classified' as const, intent: c.intent, confidence: c.confidence, language: c.language, suggestedReply: c.suggestedReply, needsHuman: c.needsHuman, reason: c.reason, faultDescribed: c.faultDescribed }
         : { ...base, outcome: 'unusable' as const, status: 'classified' as const, reason };
       const learned = customerId && conversation && conversation.customerId !== customerId;
       // A retry may find the suggestion stored already (nothing returned): the stored one is the answer.
@@ -79,10 +82,11 @@ function storedResult(row: typeof kokoSuggestions.$inferSelect): ClassifyResult 
     confidence: row.confidence,
     needsHuman: row.needsHuman ?? false,
     ...(row.accountData && { accountData: true as const }),
+    ...(row.faultDescribed && { faultDescribed: true as const }),
     ...(customerId && { customerId }),
   };
 }
 
 function scores(r: ClassifyResult) {
-  return r.outcome === 'classified' ? { intent: r.intent, confidence: r.confidence, needsHuman: r.needsHuman, accountData: r.accountData ?? false } : { unusable: r.reason };
+  return r.outcome === 'classified' ? { intent: r.intent, confidence: r.confidence, needsHuman: r.needsHuman, accountData: r.accountData ?? false, faultDescribed: r.faultDescribed ?? false } : { unusable: r.reason };
 }

@@ -9,6 +9,8 @@ export const classificationSchema = z.object({
   suggestedReply: z.string().trim().min(1).max(2000),
   needsHuman: z.boolean(),
   reason: z.string().max(500),
+  /** The customer describes a machine fault (with `szerviz`, Koko opens a worklog); answers from before it had the field lack it. */
+  faultDescribed: z.boolean().default(false),
 });
 export type Classification = z.infer<typeof classificationSchema>;
 
@@ -22,6 +24,7 @@ export const classificationJsonSchema: Record<string, unknown> = {
     suggestedReply: { type: 'string' },
     needsHuman: { type: 'boolean' },
     reason: { type: 'string' },
+    faultDescribed: { type: 'boolean' },
   },
-  required: ['intent', 'confidence', 'language', 'suggestedReply', 'needsHuman', 'reason'],
+  required: ['intent', 'confidence', 'language', 'suggestedReply', 'needsHuman', 'reason', 'faultDescribed'],
 };

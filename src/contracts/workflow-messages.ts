@@ -53,7 +53,7 @@ export interface KokoDecision {
 export type KokoDecisionResult = { status: 'sent'; messageId: number } | { status: 'rejected' } | { status: 'not_sent'; reason: string };
 export interface KokoStatus {
   conversationId: number;
-  phase: 'waiting' | 'classifying' | 'awaiting_approval' | 'replying' | 'escalating' | 'done';
+  phase: 'waiting' | 'classifying' | 'opening_worklog' | 'awaiting_approval' | 'replying' | 'escalating' | 'done';
   pendingSuggestionId?: string;
   unanswered: number;
   replies: number;

@@ -199,6 +199,8 @@ export const kokoSuggestions = pgTable(
     /** The customer's KGC business was in the prompt: such a reply is never sent without an admin. */
     accountData: boolean('account_data').notNull().default(false),
     status: text('status').$type<KokoSuggestionStatus>().notNull(),
+    /** Gemini read a machine fault in the messages: with `szerviz`, the conversation asks for a worklog. */
+    faultDescribed: boolean('fault_described').notNull().default(false),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
     decidedBy: text('decided_by'),
@@ -229,7 +231,7 @@ export const kokoDecisions = pgTable(
     id: text('id').primaryKey(),
     conversationId: bigint('conversation_id', { mode: 'number' }).notNull(),
     suggestionId: text('suggestion_id'),
-    decision: text('decision', { enum: ['auto_reply', 'approved', 'rejected', 'expired', 'superseded', 'escalated', 'bot_stopped'] }).notNull(),
+    decision: text('decision', { enum: ['auto_reply', 'approved', 'rejected', 'expired', 'superseded', 'escalated', 'bot_stopped', 'worklog_requested'] }).notNull(),
     decidedBy: text('decided_by').notNull(),
     via: text('via', { enum: ['api', 'signal', 'workflow'] }).notNull(),
     reason: text('reason'),

@@ -10,6 +10,7 @@ export const classificationInstruction = [
   'A suggestedReply udvarias, rövid magyar válasz az ügyfélnek; csak a megadott ügyféladatokra támaszkodj, ne találj ki árat, dátumot vagy státuszt.',
   'needsHuman legyen true, ha panasz, jogi vagy pénzügyi vita, személyes adat módosítása, vagy bármi, amit nem tudsz biztosan megválaszolni.',
   'A reason egy rövid indoklás, személyes adat nélkül.',
+  'faultDescribed legyen true, ha az ügyfél egy gép konkrét hibáját írja le (nem indul, füstöl, eltört, szivárog); érdeklődésnél, árnál, időpontnál false.',
 ].join('\n');
 
 /** Only the messages and the customer's open business go to Gemini: no name, email, phone or payment status. */

@@ -1,7 +1,9 @@
-import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, isCancellation, log, setHandler, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, executeChild, isCancellation, log, ParentClosePolicy, patched, setHandler, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { ClassifyResult } from '../activities/gemini.js';
 import { geminiDailyQuotaType, type EscalationReason, type KokoIntent, type KokoSettings } from '../contracts/koko.js';
 import { kgcCustomerIdKey } from '../contracts/search-attributes.js';
+import { workflowIds } from '../contracts/workflow-ids.js';
+import type { chatWorklog } from './chat-worklog.js';
 import { mainActivities, profiles } from './activity-profiles.js';
 import { conversationEvent, customerMessage, decideSignal, decideUpdate, kokoStatus } from '../contracts/workflow-messages.js';
 import { type KokoCarried, KokoConversationState, replyTier } from './koko-conversation-state.js';
@@ -21,6 +23,10 @@ const idleTimeout = '24h';
 
 const { offerSuggestion, sendKokoReply, escalateToHuman, recordKokoDecision } = mainActivities(profiles.conversation);
 const { classifyCustomerMessages } = mainActivities(profiles.classification);
+
+/** Runs that classified before Koko opened worklogs replay without the worklog step. */
+const faultWorklogPatch = 'koko-fault-opens-worklog';
+const describesFault = (c: Extract<ClassifyResult, { outcome: 'classified' }>) => c.intent === 'szerviz' && c.faultDescribed === true;
 
 /**
  * Koko's part in one Chatwoot conversation (`koko/<conversation id>`), a confidence tree: each batch of
@@ -111,6 +117,11 @@ export async function kokoConversation(input: KokoConversationInput): Promise<Ko
         continue;
       }
       if (c.outcome === 'unusable') return escalate({ reason: 'gemini_unusable', detail: c.reason, suggestionId });
+      // A reported fault is the worklog's to answer; a conversation that has its worklog already is answered as usual.
+      if (describesFault(c) && patched(faultWorklogPatch)) {
+        const step = await openWorklog(suggestionId, batch, messageIds.at(-1)!);
+        if (step !== 'exists') return step;
+      }
       const tier = replyTier(c, settings);
       log.info('koko tier', { conversationId, suggestionId, intent: c.intent, confidence: c.confidence, needsHuman: c.needsHuman, accountData: c.accountData ?? false, tier });
       if (tier === 'human') return escalate({ reason: 'low_confidence', suggestionId, intent: c.intent, confidence: c.confidence });
@@ -168,6 +179,29 @@ export async function kokoConversation(input: KokoConversationInput): Promise<Ko
     }
     await audit({ decision: d.decision, suggestionId, by: d.by, via: d.via, at: d.at, textId: d.textId, chatwootMessageId: sent.messageId });
     state.settle(suggestionId, { status: 'sent', messageId: sent.messageId });
+    state.answered(batch);
+    return 'replied';
+  }
+
+  /**
+   * `chat-worklog/<conversation>/koko:<message id>`, the workflow an agent's `munkalap` label starts: it confirms the
+   * worklog to a verified customer, or hands the conversation to the service team with the reason. Abandoned, not
+   * cancelled, should this run end first.
+   */
+  async function openWorklog(suggestionId: string, batch: number, messageId: number): Promise<'replied' | 'escalated' | 'exists'> {
+    state.phase = 'opening_worklog';
+    const requestId = `koko:${messageId}`;
+    const worklog = await executeChild<typeof chatWorklog>('chatWorklog', {
+      workflowId: workflowIds.chatWorklog(conversationId, requestId),
+      args: [{ conversationId, requestId, source: 'koko', teamId: settings.teams.szerviz ?? settings.teams.altalanos }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    if (worklog.status === 'exists') return 'exists';
+    if (worklog.status === 'unidentified') {
+      await audit({ decision: 'escalated', suggestionId, reason: `worklog_customer_unidentified:${worklog.reason}` });
+      return 'escalated';
+    }
+    await audit({ decision: 'worklog_requested', suggestionId, reason: worklog.status });
     state.answered(batch);
     return 'replied';
   }

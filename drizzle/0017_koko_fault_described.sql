@@ -1,0 +1,1 @@
+ALTER TABLE "koko_suggestions" ADD COLUMN "fault_described" boolean DEFAULT false NOT NULL;
