@@ -1,4 +1,5 @@
 import { personCampaignFields } from '../db/marketing-consent.js';
+import { emailOwnersQuery, upsertPeopleMutation } from '../clients/twenty-people-documents.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { configured } from '../clients/errors.js';
@@ -17,21 +18,11 @@ import { readModuleStates } from './store.js';
 import { claimPrimaryEmails } from './twenty-email-claims.js';
 import { twentyIdMismatchFailure } from './twenty-returned-ids.js';
 
+const emailOwners = emailOwnersQuery('EmailOwners');
+const upsertPeople = upsertPeopleMutation('UpsertPeople');
+
 /** Batches per group: one email-owner query serves this many person batches (1 500 people, 25 requests). */
 const groupBatches = 25;
-
-/** Soft-deleted people count too: Twenty's upsert matches them. */
-const emailOwners = /* GraphQL */ `
-  query EmailOwners($emails: [String!]!, $after: String) {
-    people(
-      filter: { emails: { primaryEmail: { in: $emails } }, or: [{ deletedAt: { is: NULL } }, { deletedAt: { is: NOT_NULL } }] }
-      first: 200
-      after: $after
-    ) { pageInfo { hasNextPage endCursor } edges { node { id emails { primaryEmail } } } }
-  }`;
-
-const upsertPeople = /* GraphQL */ `
-  mutation UpsertPeople($data: [PersonCreateInput!]!) { createPeople(data: $data, upsert: true) { id } }`;
 
 export interface CustomerBatch {
   cursor: string | null;

@@ -1,4 +1,5 @@
 import { personCampaignFields } from '../db/marketing-consent.js';
+import { emailOwnersQuery, upsertPeopleMutation } from '../clients/twenty-people-documents.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { configured } from '../clients/errors.js';
 import type { TwentyClient } from '../clients/twenty-client.js';
@@ -11,18 +12,8 @@ import type { ActivityDeps } from './context.js';
 import { claimPrimaryEmails } from './twenty-email-claims.js';
 import { twentyIdMismatchFailure } from './twenty-returned-ids.js';
 
-/** Trashed people count too: Twenty's upsert matches them, and a filter without deletedAt hides them. */
-const emailOwners = /* GraphQL */ `
-  query PersonBatchEmailOwners($emails: [String!]!, $after: String) {
-    people(
-      filter: { emails: { primaryEmail: { in: $emails } }, or: [{ deletedAt: { is: NULL } }, { deletedAt: { is: NOT_NULL } }] }
-      first: 200
-      after: $after
-    ) { pageInfo { hasNextPage endCursor } edges { node { id emails { primaryEmail } } } }
-  }`;
-
-const upsertPeople = /* GraphQL */ `
-  mutation UpsertPersonBatch($data: [PersonCreateInput!]!) { createPeople(data: $data, upsert: true) { id } }`;
+const emailOwners = emailOwnersQuery('PersonBatchEmailOwners');
+const upsertPeople = upsertPeopleMutation('UpsertPersonBatch');
 
 /** What one customer of a batch came to: its person id and warnings, gone from KGC (or erased), or an id-only reason. */
 export interface PersonBatchResult {

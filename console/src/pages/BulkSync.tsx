@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import type { BulkSyncProgress } from '../../../src/contracts/workflow-messages';
 import { api } from '../api';
 import { usePoll } from '../hooks';
 import { formatDuration, formatTime, useT } from '../i18n';
@@ -11,23 +12,10 @@ interface Run {
   startedAt: string;
   finishedAt: string | null;
 }
-interface Progress {
-  runId: string;
-  phase: string;
-  processed: number;
-  total: number | null;
-  failed: number;
-  perSecond: number;
-  etaSeconds: number | null;
-  paused: boolean;
-  pausing: boolean;
-  pauseReason: string | null;
-  done: boolean;
-}
 
 function RunProgress(props: { run: Run; onChange: () => void }) {
   const { t } = useT();
-  const { data: p, error, reload } = usePoll(() => api<Progress>('GET', `/admin/bulk-sync/${props.run.runId}`), 2000, [props.run.runId]);
+  const { data: p, error, reload } = usePoll(() => api<BulkSyncProgress>('GET', `/admin/bulk-sync/${props.run.runId}`), 2000, [props.run.runId]);
   const [busy, setBusy] = useState(false);
   const act = async (action: 'pause' | 'resume' | 'cancel') => {
     setBusy(true);
