@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatwootDeliveries, chatWorklogs } from '../../src/db/schema.js';
 import { workflowIds } from '../../src/contracts/workflow-ids.js';
 import type { chatWorklog } from '../../src/workflows/chat-worklog.js';
+import type { kokoConversation } from '../../src/workflows/koko-conversation.js';
 import { eventually } from '../support/eventually.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
 
@@ -45,18 +46,30 @@ async function latestRun(conversationId: number, status: 'opened' | 'unidentifie
   return result;
 }
 
-/** A KGC customer writes on WhatsApp: the carrier vouches for the phone. */
-function whatsappFault(text: string) {
+/**
+ * Koko's part is over: its run has handed the conversation over and posted its note, and Chatwoot's webhooks for
+ * it are answered. Only then does the agent act, so Koko's late handoff (its team, its note) never lands in the
+ * middle of the worklog's steps.
+ */
+async function kokoHandedOver(conversationId: number) {
+  await h.chatwoot.webhooksIdle();
+  const { outcome } = await h.client.workflow.getHandle<typeof kokoConversation>(workflowIds.kokoConversation(conversationId)).result();
+  expect(outcome, 'no Gemini key: Koko hands the conversation over at once').toBe('handed_off');
+  await h.chatwoot.webhooksIdle();
+}
+
+/** A KGC customer writes on WhatsApp (the carrier vouches for the phone), and Koko hands the conversation over. */
+async function whatsappFault(text: string) {
   const c = newCustomer();
   h.kgc.putCustomer(c);
   const { conversation } = h.chatwoot.receiveCustomerMessage({ content: text, phone: c.phone, channel: 'Channel::Whatsapp' });
+  await kokoHandedOver(conversation.id);
   return { customer: c, conversationId: conversation.id };
 }
 
 describe('chat → KGC worklog (the munkalap label)', () => {
   it('opens one worklog for the verified customer with note, attribute and confirmation; our own writes and a label kept on start nothing; removed and re-added opens another', async () => {
-    const { customer, conversationId } = whatsappFault('A fűnyíróm nem indul, és füstöl a motorja.');
-    await h.chatwoot.webhooksIdle();
+    const { customer, conversationId } = await whatsappFault('A fűnyíróm nem indul, és füstöl a motorja.');
     await agentSetsLabels(conversationId, ['munkalap']);
 
     const result = await latestRun(conversationId, 'opened');
@@ -94,8 +107,7 @@ describe('chat → KGC worklog (the munkalap label)', () => {
   });
 
   it('KGC down while the worklog is opened: retried, and created once when KGC is back', async () => {
-    const { customer, conversationId } = whatsappFault('A láncfűrész lánca leesik vágás közben.');
-    await h.chatwoot.webhooksIdle();
+    const { customer, conversationId } = await whatsappFault('A láncfűrész lánca leesik vágás közben.');
     h.kgc.faults.set({ down: true });
     try {
       await agentSetsLabels(conversationId, ['munkalap']);
@@ -116,7 +128,7 @@ describe('chat → KGC worklog (the munkalap label)', () => {
     h.kgc.putCustomer(c);
     // The API inbox: the phone is whatever the visitor typed, even a real customer's.
     const { conversation } = h.chatwoot.receiveCustomerMessage({ content: 'Elromlott a gépem, ez az én számom.', phone: c.phone });
-    await h.chatwoot.webhooksIdle();
+    await kokoHandedOver(conversation.id);
     await agentSetsLabels(conversation.id, ['munkalap']);
     expect(await latestRun(conversation.id, 'unidentified')).toEqual({ status: 'unidentified', conversationId: conversation.id, reason: 'unverified_sender' });
     expect(worklogsOf(conversation.id)).toHaveLength(0);
@@ -136,8 +148,7 @@ describe('worklog status → the same chat', () => {
     messagesOf(conversationId).filter((m) => !m.private && m.content?.startsWith(`Munkalap ${worklogId}:`)).map((m) => m.content);
 
   it('posts each status once into the conversation the worklog came from, and a late status never moves it back', async () => {
-    const { customer, conversationId } = whatsappFault('A betonkeverő motorja leállt.');
-    await h.chatwoot.webhooksIdle();
+    const { customer, conversationId } = await whatsappFault('A betonkeverő motorja leállt.');
     await agentSetsLabels(conversationId, ['munkalap']);
     const { worklogId } = (await latestRun(conversationId, 'opened')) as { worklogId: string };
     const run = (status: string) => h.client.workflow.getHandle(workflowIds.worklogStatus(worklogId, status)).result();

@@ -14,7 +14,14 @@ beforeAll(async () => {
   gemini = await startGeminiStandIn();
   h = await startHarness({
     // Chatwoot has teams 1 and 2 only; KOKO_TEAMS names a third.
-    chatwoot: { webhookSecret: chatwootSecret, teams: [1, 2].map((id) => ({ id, name: `team-${id}`, description: '', allow_auto_assign: true })) },
+    chatwoot: {
+      webhookSecret: chatwootSecret,
+      teams: [1, 2].map((id) => ({ id, name: `team-${id}`, description: '', allow_auto_assign: true })),
+      // An installation with WEBHOOK_TIMEOUT at 30 s (Chatwoot's default is 5): on a loaded test machine the first
+      // webhook to a freshly started service can take longer than 5 s, and Chatwoot then opens the conversation for
+      // the agents, which rightly silences Koko. This file is about the reply's sender, not that timeout.
+      webhookTimeoutMs: 30_000,
+    },
     env: {
       GEMINI_API_URL: gemini.url,
       GEMINI_API_KEY: gemini.apiKey,
@@ -48,7 +55,10 @@ describe('Koko set up without a bot token', () => {
   it('posts its reply as the agent bot (sender_id), so the reply is not taken for an agent’s and the run goes on', async () => {
     const m = `USER-${randomUUID().slice(0, 8)}`;
     gemini.script(m, { json: { intent: 'berles', confidence: 0.95, language: 'hu', suggestedReply: 'Szombaton 8-tól 12-ig.', needsHuman: false, reason: 'teszt' } });
+    const sentBefore = h.chatwoot.deliveries.length;
     const { conversation: conv } = h.chatwoot.receiveCustomerMessage({ content: `${m} Nyitva vagytok szombaton?`, phone: '+36201234567' });
+    await h.chatwoot.webhooksIdle();
+    expect(h.chatwoot.deliveries[sentBefore], 'the message webhook answered in Chatwoot’s time (a failed one opens the conversation for the agents)').toMatchObject({ event: 'message_created', status: 200 });
     const reply = await eventually(() => h.chatwoot.messages(conv.id).find((x) => x.message_type === 1 && !x.private), 'the auto reply');
     expect(reply.sender?.type, 'Chatwoot takes a message without the bot id for the admin’s own').toBe('agent_bot');
     const handle = h.client.workflow.getHandle(`koko/${conv.id}`);
