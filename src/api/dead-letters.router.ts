@@ -47,8 +47,10 @@ export function deadLettersRouter(deps: AdminAuth & { db: Db; temporal: Client; 
     if (await isErased(deps.db, customerId)) throw new ApiError(409, 'customer_erased', `${customerId} was erased (GDPR) and is never synced again`);
     const workflowId = workflowIds.partnerSync(customerId);
     const eventId = `dead-letter-redrive-${id}-${Date.now()}`;
-    // A person or contact is rewritten from KGC; history rows are still unsynced in the ledger and follow.
-    const signals = letter.recordKind === 'customer' ? [partnerChanged, historyChanged] : [historyChanged];
+    // The person and contact are always rewritten from KGC, then the history rows still unsynced in the ledger
+    // follow: a history record is most often refused because its person is gone from Twenty, and a history-only
+    // run trusts the person an earlier run linked.
+    const signals = [partnerChanged, historyChanged];
     for (const signal of signals) {
       await deps.temporal.workflow.signalWithStart<typeof partnerSync, [PartnerChanged]>('partnerSync', {
         workflowId,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TwentyClient } from '../../src/clients/twenty-client.js';
 import { customerNotifications, deadLetters, emailOutbox, integrationLog, kgcEvents, partnerLinks } from '../../src/db/schema.js';
 import { provisionTwentyDataModel } from '../../src/clients/twenty-provision.js';
+import { workflowIds } from '../../src/contracts/workflow-ids.js';
 import { eventually } from '../support/eventually.js';
 import { captureLogs, newCustomer, startHarness, type Harness } from '../support/harness.js';
 
@@ -39,11 +40,15 @@ describe('no personal data in any error', () => {
     h.kgc.putCustomer(twentyRefused);
     expect(h.twenty.dropField('person', 'kgcCustomerId')).toBe(true);
     // A missing field is the deployment's fault, not the record's: the sync waits, saying which field is missing.
+    // Its person write waits in the task queue's batcher, whose pending upsert shows the failure.
     await h.send('customer.created', twentyRefused);
     const waiting = await eventually(async () => {
-      const activity = (await h.client.workflow.getHandle(`partner-sync/${twentyRefused.customer_id}`).describe()).raw.pendingActivities?.find((a) => a.lastFailure);
+      // The batcher starts with the first ask: not found until the sync has asked.
+      const batcher = await h.client.workflow.getHandle(workflowIds.twentyPersonBatcher(h.taskQueue)).describe().catch(() => undefined);
+      const activity = batcher?.raw.pendingActivities?.find((a) => a.lastFailure);
       return activity?.lastFailure ? activity : undefined;
     }, 'the person upsert refused by Twenty');
+    expect((await h.client.workflow.getHandle(`partner-sync/${twentyRefused.customer_id}`).describe()).status.name, 'the sync waits rather than fails').toBe('RUNNING');
     expect(waiting.lastFailure?.applicationFailureInfo?.type).toBe('SetupError');
     expect(waiting.lastFailure?.message, 'the failure keeps code and field name').toMatch(/field "kgcCustomerId" is not defined by type "PersonCreateInput"/);
     expect(hits('the pending failure', JSON.stringify(waiting.lastFailure), personalData(twentyRefused))).toEqual([]);

@@ -67,14 +67,22 @@ describe('Twenty rate limits', () => {
   });
 
   it('paces Twenty calls at TWENTY_REQUESTS_PER_MINUTE × TWENTY_PACING_SHARE', async () => {
+    // Live person writes share batches, so concurrent syncs would make two requests in all. One customer after
+    // another makes two real requests each (email owners, upsert): 8 requests, whose times the stand-in records.
     const customers = [newCustomer(), newCustomer(), newCustomer(), newCustomer()];
     for (const c of customers) h.kgc.putCustomer(c);
-    const started = Date.now();
-    await Promise.all(customers.map((c) => h.send('customer.created', c)));
-    const results = await Promise.all(customers.map((c) => h.partnerSyncResult(c.customer_id)));
-    const elapsed = Date.now() - started;
-    expect(results.every((r) => r.outcome === 'synced')).toBe(true);
-    // 8 Twenty calls at 1/s cannot finish in under ~5 s; without the queue limit they take milliseconds.
-    expect(elapsed).toBeGreaterThanOrEqual(5_000);
+    const sent: number[] = [];
+    const limitedBefore = h.twenty.limitedCount;
+    h.twenty.beforeRecordRequest(() => void sent.push(Date.now()));
+    try {
+      for (const c of customers) expect(await timedSync(c.customer_id, c)).toBeGreaterThan(0);
+    } finally {
+      h.twenty.beforeRecordRequest(undefined);
+    }
+    expect(sent.length, 'each sync made its own email-owner query and upsert').toBeGreaterThanOrEqual(8);
+    expect(h.twenty.limitedCount - limitedBefore, 'Twenty refused nothing: the spacing is our pacing, not its retries').toBe(0);
+    // 8 Twenty requests at 0.95/s cannot span under ~5 s; unpaced, one sync after another, they span about 2 s.
+    const span = sent.at(-1)! - sent[0]!;
+    expect(span, `${sent.length} requests spanned ${span} ms`).toBeGreaterThanOrEqual(5_000);
   });
 });
