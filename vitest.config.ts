@@ -9,8 +9,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // One file at a time: each e2e file runs its own Temporal dev server, Postgres, worker, API and stand-ins, and two
-    // of them side by side on a 2-core CI machine starve each other into timeouts (Chatwoot's 5 s webhook window).
-    maxWorkers: 1,
+    maxWorkers: 2,
   },
 });

@@ -30,6 +30,11 @@ export interface ChatwootStandInOptions extends ListenOptions {
   keepPendingOnBotFailure?: boolean;
   webhookRetryDelayMs?: number;
   webhookTimeoutMs?: number;
+  /**
+   * Contact, message and conversation ids start after this. Workflow ids carry conversation and message ids, so
+   * stand-ins whose services share one Temporal namespace (the test files) each need their own range.
+   */
+  idBase?: number;
   users?: User[];
   teams?: Team[];
 }
@@ -114,6 +119,7 @@ export async function startChatwootStandIn(options: ChatwootStandInOptions = {})
     users,
     { id: 1, name: 'Koko', description: 'KGC assistant', outgoing_url: options.botWebhookUrl ?? null, secret: webhookSecret },
     options.teams ?? DEFAULT_TEAMS,
+    options.idBase,
   );
   const webhooks = new WebhookSender({ secret: webhookSecret, retryDelayMs: options.webhookRetryDelayMs, timeoutMs: options.webhookTimeoutMs });
   const app = new ChatwootApp(state, webhooks, {

@@ -111,7 +111,7 @@ export class ChatwootState {
   messages = new Map<number, Message>();
   /** The support inbox and the channel inboxes customers wrote through. */
   inboxes = new Map<number, Inbox>();
-  private ids = { contact: 0, contactInbox: 0, display: 0, message: 0 };
+  private ids;
 
   constructor(
     readonly account: { id: number; name: string },
@@ -119,8 +119,16 @@ export class ChatwootState {
     readonly users: User[],
     readonly bot: AgentBot,
     readonly teams: Team[],
+    /** Record ids start after this one. */
+    private readonly idBase = 0,
   ) {
     this.inboxes.set(inbox.id, inbox);
+    this.ids = this.firstIds();
+  }
+
+  private firstIds() {
+    const b = this.idBase;
+    return { contact: b, contactInbox: b, display: b, message: b };
   }
 
   inboxOf(id: number): Inbox {
@@ -166,6 +174,6 @@ export class ChatwootState {
     this.conversations.clear();
     this.messages.clear();
     for (const id of this.inboxes.keys()) if (id !== this.inbox.id) this.inboxes.delete(id);
-    this.ids = { contact: 0, contactInbox: 0, display: 0, message: 0 };
+    this.ids = this.firstIds();
   }
 }

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { startChatwootStandIn, startKgcStandIn, startSmtpStandIn, startTwentyStandIn, type ChatwootStandInOptions, type TwentyStandInOptions } from '../../sandbox/index.js';
@@ -53,7 +53,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
   const [kgc, twenty, chatwoot] = await Promise.all([
     startKgcStandIn(),
     startTwentyStandIn({ rateLimit: false, ...opts.twenty }),
-    startChatwootStandIn(opts.chatwoot),
+    // Every file's services share one Temporal dev server: conversation ids, and so koko/<id>, must not collide.
+    startChatwootStandIn({ idBase: randomInt(1, 1_000_000) * 1_000, ...opts.chatwoot }),
   ]);
   const smtp = opts.smtp ? await startSmtpStandIn() : undefined;
   await provisionTwentyDataModel(new TwentyClient({ apiUrl: twenty.url, apiKey: twenty.apiKey, requestsPerMinute: 6000 }));
