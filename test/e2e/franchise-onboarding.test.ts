@@ -88,6 +88,8 @@ describe('won deal in Twenty → franchise tenant in KGC', () => {
 
     // Re-won: back to PROPOSAL and to CUSTOMER again. The deal already has its tenant.
     h.twenty.updateRecordAsUser('opportunity', first, { stage: 'PROPOSAL' });
+    // Two edits by a person are never in the same millisecond; in one they would share an updatedAt, the delivery key.
+    await new Promise((r) => setTimeout(r, 5));
     const rewon = h.twenty.updateRecordAsUser('opportunity', first, { stage: 'CUSTOMER' });
     await h.twenty.settleWebhooks();
     const rewonKey = `opportunity.updated/${first}/${rewon.updatedAt as string}`;
