@@ -2,41 +2,28 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signChatwootWebhook } from '../../sandbox/index.js';
-import { startGeminiStandIn, type GeminiReply, type GeminiStandIn } from '../../sandbox/gemini/index.js';
+import { type GeminiReply, type GeminiStandIn } from '../../sandbox/gemini/index.js';
 import { kgcCustomerIdKey } from '../../src/contracts/search-attributes.js';
 import { kokoDecisions, kokoMessages, kokoSuggestions } from '../../src/db/schema.js';
 import { type KokoConversationResult } from '../../src/workflows/koko-conversation.js';
-import { newCustomer, startHarness, type Harness } from '../support/harness.js';
+import { newCustomer, type Harness } from '../support/harness.js';
+import { kokoTeams, startKokoStack } from '../support/koko-stack.js';
 import { decideSignal, kokoStatus } from '../../src/contracts/workflow-messages.js';
 import { maybeRecordHistory } from '../support/record-histories.js';
 
-const chatwootSecret = 'koko-test-chatwoot-secret';
-const botToken = 'koko-test-bot-token';
 // Long enough for an approval to land first on a loaded 2-core CI machine, short enough for the timeout test.
 const approvalTimeout = 10_000;
-const teams = { berles: 1, szerviz: 2, ertekesites: 3, altalanos: 1 };
+const teams = kokoTeams;
 
 let h: Harness;
 let gemini: GeminiStandIn;
+let chatwootSecret: string;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  gemini = await startGeminiStandIn();
-  h = await startHarness({
-    chatwoot: { botToken, webhookSecret: chatwootSecret },
-    env: {
-      GEMINI_API_URL: gemini.url,
-      GEMINI_API_KEY: gemini.apiKey,
-      GEMINI_MODEL: 'gemini-3.5-flash-lite',
-      CHATWOOT_WEBHOOK_SECRET: chatwootSecret,
-      CHATWOOT_BOT_TOKEN: botToken,
-      KOKO_TEAMS: JSON.stringify(teams),
-      KOKO_APPROVAL_TIMEOUT: `${approvalTimeout / 1000}s`,
-    },
-  });
-  h.chatwoot.setBotWebhookUrl(`${h.apiUrl}/webhooks/chatwoot`);
+  ({ h, gemini, webhookSecret: chatwootSecret, close } = await startKokoStack('koko-test', { KOKO_APPROVAL_TIMEOUT: `${approvalTimeout / 1000}s` }));
 });
 afterAll(async () => {
-  await h?.close();
-  await gemini?.close();
+  await close?.();
 });
 
 /** A unique marker per test: the Gemini stand-in answers by it, and no test sees another's conversation. */
