@@ -110,6 +110,26 @@ describe('won deal in Twenty → franchise tenant in KGC', () => {
     expect(h.kgc.tenants().filter((t) => t.partner_customer_id === customer.customer_id)).toHaveLength(1);
   });
 
+  it('takes a batch body (the records of one write in one POST): each record on its own, a replay answered as duplicates', async () => {
+    const { personId } = await syncedPartner();
+    // Two deals written in one go (as an import does) leave Twenty as one webhook batch.
+    const won = h.twenty.createRecordAsUser('opportunity', { name: 'Franchise Pécs', stage: 'CUSTOMER', pointOfContactId: personId });
+    const open = h.twenty.createRecordAsUser('opportunity', { name: 'Franchise Győr', stage: 'PROPOSAL', pointOfContactId: personId });
+    await h.twenty.settleWebhooks();
+    const posts = h.twenty.webhookDeliveries.filter((d) => d.recordId === won.id || d.recordId === open.id);
+    expect(posts, 'both records were delivered, and answered 202').toMatchObject([{ status: 202 }, { status: 202 }]);
+    expect(await (await onboarding(won.id)).result()).toMatchObject({ status: 'tenant_created' });
+    expect(await deliveriesOf(open.id)).toMatchObject([{ eventName: 'opportunity.created', outcome: 'ignored', reason: 'not_won' }]);
+
+    const body = JSON.stringify({ eventName: 'opportunity.created', objectMetadata: { id: 'x', nameSingular: 'opportunity' }, items: [{ record: won }, { record: open }], batchSize: 2 });
+    expect(await postSigned(body), 'a replayed batch starts nothing').toEqual({
+      status: 200,
+      body: { status: 'duplicate', results: [{ recordId: won.id, status: 'duplicate', workflowId: `franchise-onboarding/${won.id}` }, { recordId: open.id, status: 'duplicate' }] },
+    });
+    const bad = await postSigned(JSON.stringify({ eventName: 'opportunity.updated', items: [{ record: { id: 'not-a-uuid' } }] }));
+    expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid_webhook', details: [{ path: 'items.0.record.id' }] } } });
+  });
+
   it('a contact with no KGC partner link stops with a visible reason and creates no tenant', async () => {
     const stranger = h.twenty.createRecordAsUser('person', { name: { firstName: 'Anna', lastName: 'Nagy' }, kgcCustomerId: 'C-typed-by-hand' });
     const before = h.kgc.tenants().length;
