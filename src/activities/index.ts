@@ -29,6 +29,7 @@ import { createKgcWorklogActivities } from './kgc-worklogs.js';
 import { createChatwootWorklogActivities } from './chatwoot-worklogs.js';
 import { createChatwootWorklogStatusActivities } from './chatwoot-worklog-status.js';
 import { createTwentyOpportunityActivities } from './twenty-opportunities.js';
+import { createFranchiseOnboardingStartActivities } from './franchise-onboarding-starts.js';
 
 export type { ActivityDeps } from './context.js';
 
@@ -57,6 +58,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createChatwootWorklogActivities(deps),
     ...createChatwootWorklogStatusActivities(deps),
     ...createNewProductCampaignActivities(deps),
+    ...createFranchiseOnboardingStartActivities(deps),
   };
 }
 

@@ -143,6 +143,22 @@ describe('won deal in Twenty → franchise tenant in KGC', () => {
     expect(JSON.stringify(audit)).not.toContain('Nagy');
   });
 
+  it('the won-deal sweep onboards a deal whose webhook started nothing (Twenty never sends it again) and leaves decided deals alone', async () => {
+    const { customer, personId } = await syncedPartner();
+    expect((await h.admin('PUT', '/admin/modules/crm', { enabled: false })).status).toBe(200);
+    const dealId = winDeal(personId);
+    await h.twenty.settleWebhooks();
+    expect((await deliveriesOf(dealId)).map((d) => d.reason).sort(), 'the stage change came while nothing could start').toEqual(['crm_module_off', 'not_won']);
+    expect((await h.admin('PUT', '/admin/modules/crm', { enabled: true })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_100)); // the intake's module cache
+
+    const sweep = () => h.client.workflow.execute('wonDealsSweep', { taskQueue: h.taskQueue, workflowId: `won-deals-sweep-test-${Date.now()}`, args: [{ wonStage: 'CUSTOMER', pageSize: 2 }] });
+    expect(await sweep(), 'only the missed deal: the others have their tenant or a recorded outcome').toEqual({ started: 1 });
+    expect(await h.client.workflow.getHandle(`franchise-onboarding/${dealId}`).result()).toMatchObject({ status: 'tenant_created', customerId: customer.customer_id });
+    expect(opportunity(dealId).kgcTenantId).toBeTruthy();
+    expect(await sweep(), 'a second sweep finds nothing to start').toEqual({ started: 0 });
+  });
+
   it('refuses a webhook with a wrong signature, a stale or seconds timestamp, or no signature, and starts nothing', async () => {
     const body = JSON.stringify({ eventName: 'opportunity.updated', record: { id: '00000000-0000-4000-8000-000000000001', stage: 'CUSTOMER' }, updatedFields: ['stage'] });
     const good = signTwentyWebhook(secret, body);
