@@ -8,6 +8,7 @@ import type { gdprCascadeDelete } from '../../src/workflows/gdpr-cascade-delete.
 import { eventually } from '../support/eventually.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
 import { maybeRecordHistory } from '../support/record-histories.js';
+import { historyText } from '../support/history-text.js';
 
 /** Twenty record requests, in the order the stand-in received them. */
 interface Request {
@@ -66,7 +67,7 @@ describe('live person writes share Twenty requests across customers', () => {
       const [link] = await h.db.select().from(partnerLinks).where(eq(partnerLinks.customerId, c.customer_id));
       expect(link, `partner link of ${c.customer_id}`).toMatchObject({ syncStatus: 'synced', twentyPersonId: twentyRecordId('person', c.customer_id) });
     }
-    const history = JSON.stringify(await h.client.workflow.getHandle(workflowIds.twentyPersonBatcher(h.taskQueue)).fetchHistory());
+    const history = historyText(await h.client.workflow.getHandle(workflowIds.twentyPersonBatcher(h.taskQueue)).fetchHistory());
     for (const c of burst) {
       expect(history, 'the batcher history names customers by id').toContain(c.customer_id);
       expect(history, 'the batcher history holds no email').not.toContain(c.email!);
