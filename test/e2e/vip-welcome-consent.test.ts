@@ -209,7 +209,22 @@ describe('new-product campaign', () => {
     await fetch(`${h.apiUrl}/unsubscribe?t=${token}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
 
     const first = await start({ category, since: '2025-01-01' });
-    expect(await first.run.result()).toEqual({ category, since: '2025-01-01', phase: 'done', processed: 3, sent: 1, skipped_no_consent: 1, capped: 0, unsubscribed: 1, rejected: 0, skipped_other: 0 });
+    expect(await first.run.result()).toEqual({
+      category,
+      since: '2025-01-01',
+      phase: 'done',
+      processed: 3,
+      sent: 1,
+      skipped_no_consent: 1,
+      capped: 0,
+      unsubscribed: 1,
+      rejected: 0,
+      skipped_other: 0,
+      listed: 3,
+      moreToList: false,
+      startedAt: expect.any(String),
+      emailsPerMinute: 60,
+    });
     expect(await progress(first.runId)).toMatchObject({ runId: first.runId, phase: 'done', sent: 1 });
     const mails = productMails(first.runId);
     expect(mails.map((m) => m.to)).toEqual([[willing!.email]]);
