@@ -38,8 +38,8 @@ const rentalEnd = sql<string>`(${historyLedger.payload}->>'rental_end')`;
  * WIN_BACK_INACTIVE_AFTER counts to the second, not in whole days.
  */
 const rentalEndedAt = sql<Date>`case
-  when ${rentalEnd} ~ '^\d{4}-\d{2}-\d{2}$' then ((${rentalEnd})::date + 1)::timestamp at time zone 'Europe/Budapest'
-  when ${rentalEnd} ~ '(Z|[+-]\d{2}(:?\d{2})?)$' then (${rentalEnd})::timestamptz
+  when ${rentalEnd} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' then ((${rentalEnd})::date + 1)::timestamp at time zone 'Europe/Budapest'
+  when ${rentalEnd} ~ '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$' then (${rentalEnd})::timestamptz
   else (${rentalEnd})::timestamp at time zone 'Europe/Budapest' end`;
 
 /**
@@ -47,7 +47,7 @@ const rentalEndedAt = sql<Date>`case
  * millisecond in UTC, so two rentals on one day open two periods.
  */
 const periodName = sql<string>`case
-  when ${rentalEnd} ~ '^\d{4}-\d{2}-\d{2}$' then ${rentalEnd}
+  when ${rentalEnd} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' then ${rentalEnd}
   else to_char(${rentalEndedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') end`;
 
 /** Each customer's latest completed rental: when it ended and the inactive period it opened. */

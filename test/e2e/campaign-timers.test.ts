@@ -5,6 +5,7 @@ import { emailOutbox, historyLedger, marketingEmailCaps } from '../../src/db/sch
 import type { newProductCampaign } from '../../src/workflows/new-product-campaign.js';
 import type { winBack } from '../../src/workflows/win-back.js';
 import { eventually } from '../support/eventually.js';
+import { historyText } from '../support/history-text.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
 
 /**
@@ -141,7 +142,7 @@ describe('win-back with WIN_BACK_INACTIVE_AFTER shortened', () => {
     expect(keys, 'one email for each inactive period').toEqual([`win-back/${c.customer_id}:${firstPeriod}/win_back`, `win-back/${c.customer_id}:${secondPeriod}/win_back`]);
 
     for (const period of [firstPeriod, secondPeriod]) {
-      const history = JSON.stringify(await winBackRun(c.customer_id, period).fetchHistory());
+      const history = historyText(await winBackRun(c.customer_id, period).fetchHistory());
       for (const personal of [c.email, c.name, c.phone]) expect(history, 'no personal data in the win-back history').not.toContain(personal);
     }
   }, 120_000);

@@ -65,6 +65,13 @@ describe('console: campaigns page', () => {
     expect(row, 'the switch records the admin who is signed in').toMatchObject({ enabled: false, updatedBy: 'eva' });
     await expect.poll(() => page.getByTestId('campaign-upsell').locator('xpath=..').innerText()).toContain('eva');
 
+    const withoutToken = await page.evaluate(async () => {
+      const res = await fetch('/console/api/admin/campaigns/upsell', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{"enabled": true}' });
+      return res.status;
+    });
+    expect(withoutToken, 'a change without the CSRF token is refused').toBe(403);
+    expect((await h.admin('GET', '/admin/campaigns')).body.upsell, 'and changes nothing').toBe(false);
+
     await page.getByTestId('campaign-upsell').check();
     await eventually(async () => (await h.admin('GET', '/admin/campaigns')).body.upsell === true, 'upsell on again through the API');
     expect((await h.admin('GET', '/admin/campaigns/switches')).body.switches).toContainEqual(expect.objectContaining({ campaign: 'upsell', enabled: true, updatedBy: 'eva' }));
