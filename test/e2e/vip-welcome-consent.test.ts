@@ -49,7 +49,7 @@ async function completeRentals(customerId: string, count: number, o: { machine?:
 }
 
 /** Everyone this file made, for the scan of every workflow history at its end. */
-const created: Array<{ name: string; email: string; phone: string }> = [];
+const created: Array<{ customer_id: string; name: string; email: string; phone: string }> = [];
 
 /** A KGC customer with an email address (the tests are about mailing it) and the given consent fields. */
 function customerWith(consent: object = consented()) {
@@ -414,11 +414,14 @@ describe('workflow histories', () => {
     const terms = created.flatMap((c) => [c.name, c.email, c.phone]);
     const types = new Set<string>();
     const found: string[] = [];
+    const idsSeen = new Set<string>();
     for await (const wf of h.client.workflow.list({ query: `TaskQueue = "${h.taskQueue}"` })) {
       types.add(wf.type);
       const text = historyText(await h.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory());
       found.push(...terms.filter((t) => text.includes(t)).map((t) => `${wf.workflowId} (${wf.runId}) contains "${t}"`));
+      for (const c of created) if (text.includes(c.customer_id)) idsSeen.add(c.customer_id);
     }
+    expect(idsSeen.size, 'the scan reads the payloads: customer ids are found in them').toBeGreaterThan(0);
     expect([...types], 'the scan saw every campaign').toEqual(expect.arrayContaining(['vipWelcome', 'upsell', 'winBackSweep', 'winBack', 'newProductCampaign', 'marketingOptOut', 'gdprCascadeDelete']));
     expect(found).toEqual([]);
   });
