@@ -31,24 +31,27 @@ export async function rentalsEndedInMonth(db: Db, customerId: string, month: str
 }
 
 const rentalEnd = sql<string>`(${historyLedger.payload}->>'rental_end')`;
+/** KGC gave a time of day (ISO 8601, minutes at least), which Postgres reads as it is. */
+const timed = sql`${rentalEnd} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$'`;
 
 /**
- * When a completed rental ended: KGC's moment when it gave a time (Budapest time if without an offset), the end of
- * the day in Budapest when it gave a bare date. The win-back's inactivity is measured from it, so
- * WIN_BACK_INACTIVE_AFTER counts to the second, not in whole days.
+ * When a completed rental ended: KGC's moment when it gave a time (Budapest time if without an offset), else the
+ * end of its day in Budapest. The win-back's inactivity is measured from it, so WIN_BACK_INACTIVE_AFTER counts to
+ * the second, not in whole days. Anything else KGC's date format allows falls back to the day, so one odd value
+ * never fails the whole sweep.
  */
 const rentalEndedAt = sql<Date>`case
-  when ${rentalEnd} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' then ((${rentalEnd})::date + 1)::timestamp at time zone 'Europe/Budapest'
-  when ${rentalEnd} ~ '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$' then (${rentalEnd})::timestamptz
-  else (${rentalEnd})::timestamp at time zone 'Europe/Budapest' end`;
+  when ${timed} and ${rentalEnd} ~ '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$' then (${rentalEnd})::timestamptz
+  when ${timed} then (${rentalEnd})::timestamp at time zone 'Europe/Budapest'
+  else (${historyLedger.occurredOn} + 1)::timestamp at time zone 'Europe/Budapest' end`;
 
 /**
- * The name of the inactive period a rental opens: its date when KGC gave a bare date, else its end to the
- * millisecond in UTC, so two rentals on one day open two periods.
+ * The name of the inactive period a rental opens: its end to the millisecond in UTC when KGC gave a time, so two
+ * rentals on one day open two periods; else its date.
  */
 const periodName = sql<string>`case
-  when ${rentalEnd} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' then ${rentalEnd}
-  else to_char(${rentalEndedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') end`;
+  when ${timed} then to_char(${rentalEndedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+  else ${historyLedger.occurredOn}::text end`;
 
 /** Each customer's latest completed rental: when it ended and the inactive period it opened. */
 const latestRentals = (db: Db) =>
