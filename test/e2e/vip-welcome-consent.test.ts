@@ -10,6 +10,7 @@ import { workflowIds } from '../../src/contracts/workflow-ids.js';
 import type { vipWelcome } from '../../src/workflows/vip-welcome.js';
 import { eventually } from '../support/eventually.js';
 import { historyText } from '../support/history-text.js';
+import { maybeRecordHistory } from '../support/record-histories.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
 
 /** Links in emails name the public address; the test reaches the same API on its own port. */
@@ -97,6 +98,7 @@ describe('VIP welcome (seed 000 §13.2) with marketing consent', () => {
     expect(vipMails(c.customer_id)).toHaveLength(1);
     expect(h.person(c.customer_id)!.vipSince).toBe(vipSince);
 
+    await maybeRecordHistory(h, `vip-welcome/${c.customer_id}`, 'vip-welcome-sent');
     const history = historyText(await vipRun(c.customer_id).fetchHistory());
     for (const personal of [c.email, c.name, c.phone]) expect(history, 'no personal data in the VIP history').not.toContain(personal);
   });
@@ -140,6 +142,7 @@ describe('upsell and the frequency cap', () => {
     expect(upsellMails(c.customer_id), 'three rentals in a month are not enough').toHaveLength(0);
     await completeRentals(c.customer_id, 1, { month: '2026-01', machine: 'Makita fúró' });
     expect(await upsellRun(c.customer_id, '2026-01').result()).toEqual({ customerId: c.customer_id, month: '2026-01', outcome: 'send', email: 'sent' });
+    await maybeRecordHistory(h, `upsell/${c.customer_id}/2026-01`, 'upsell-sent');
     const [mail] = upsellMails(c.customer_id);
     expect(mail).toMatchObject({ subject: 'Gyakori bérlő? Vegye meg 15% kedvezménnyel!' });
     expect(mail!.text).toContain('Ebben a hónapban már 4 alkalommal bérelt nálunk, leggyakrabban ezt: Makita fúró.');
@@ -183,6 +186,7 @@ describe('win-back', () => {
     await new Promise((r) => setTimeout(r, 2_000));
     expect(winBackMails(c.customer_id)).toHaveLength(1);
     expect(h.smtp!.inbox().filter((m) => m.to?.includes(c.email))).toHaveLength(1);
+    await maybeRecordHistory(h, run.workflowId, 'win-back-sent');
     const history = historyText(await run.fetchHistory());
     for (const personal of [c.email, c.name, c.phone]) expect(history).not.toContain(personal);
   });
@@ -280,6 +284,7 @@ describe('new-product campaign', () => {
     expect((await h.admin('POST', `/admin/campaigns/new-product/${runId}/cancel`)).status).toBe(202);
     const report = await run.result();
     expect(report.phase).toBe('cancelled');
+    await maybeRecordHistory(h, run.workflowId, 'new-product-paused-resumed-cancelled');
     expect(report.processed, 'cancelled before the end of the audience (six in the last 12 months)').toBeLessThan(6);
     expect(productMails(runId)).toHaveLength(report.sent);
     expect((await h.admin('POST', `/admin/campaigns/new-product/${runId}/resume`)).status, 'a finished campaign takes no more signals').toBe(409);
@@ -372,6 +377,7 @@ describe('unsubscribe link (RFC 8058)', () => {
       await h.kgc.faults.set({ down: false });
     }
     expect((await optOutRun(c.customer_id).result()).kgc).toBe('reported');
+    await maybeRecordHistory(h, `marketing-opt-out/${c.customer_id}`, 'marketing-opt-out-retried');
     expect(await optOutOf(c.email)).toMatchObject({ reportedToKgcAt: expect.any(Date) });
   });
 
