@@ -140,6 +140,12 @@ export interface NewProductProgress {
   rejected: number;
   /** No address, not in KGC any more, erased, SMTP not configured. */
   skipped_other: number;
+  /** Recipients read from KGC's audience so far; `moreToList` while pages are left (KGC gives no total). */
+  listed?: number;
+  moreToList?: boolean;
+  /** When the admin started the run, and the pace it sends at (NEW_PRODUCT_EMAILS_PER_MINUTE). */
+  startedAt?: string;
+  emailsPerMinute?: number;
 }
 export const pauseNewProduct = defineSignal('pause');
 export const resumeNewProduct = defineSignal('resume');
