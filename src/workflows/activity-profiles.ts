@@ -11,6 +11,7 @@ import type {
   TwentyOpportunityActivities,
   TwentyPaymentStatusActivities,
   TwentyPersonBatchActivities,
+  TwentyHistoryBatchActivities,
 } from '../activities/index.js';
 import { nonRetryableErrorTypes, setupErrorType } from '../clients/errors.js';
 import { bulkTwentyPriority, chatwootBulkTaskQueue, liveTwentyPriority, twentyTaskQueue } from '../contracts/task-queues.js';
@@ -92,5 +93,5 @@ export const handoffActivities = () => proxyLocalActivities<MainActivities>(prof
 
 /** The batcher's Twenty calls: live syncs' writes, on the Twenty queue at live priority. Call inside the workflow. */
 export function twentyPersonBatchActivities() {
-  return proxyActivities<TwentyPersonBatchActivities>({ ...profiles.sync, taskQueue: twentyTaskQueue(workflowInfo().taskQueue), priority: liveTwentyPriority });
+  return proxyActivities<TwentyPersonBatchActivities & TwentyHistoryBatchActivities>({ ...profiles.sync, taskQueue: twentyTaskQueue(workflowInfo().taskQueue), priority: liveTwentyPriority });
 }

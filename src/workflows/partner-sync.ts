@@ -12,6 +12,7 @@ import {
   partnerSyncStatus,
   personWriteDone,
   type PersonWriteDone,
+  type PersonWriteWanted,
 } from '../contracts/workflow-messages.js';
 
 const historyKinds: HistoryKind[] = ['rental', 'service', 'order'];
@@ -35,6 +36,8 @@ const { askTwentyPersonWrite } = handoffActivities();
 
 /** Runs from here on hand their person write to the batcher (twentyPersonBatcher); recorded runs keep their own two calls. */
 const personBatches = 'twenty-person-batches';
+/** Runs from here on hand their history records to the batcher too, with their person; recorded runs write them here. */
+const historyBatches = 'twenty-history-batches';
 /** How long a partnerSync waits for the batcher's answer before it asks again. */
 const askAgainAfter = '10 minutes';
 
@@ -115,15 +118,30 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
     // A history event for a partner not yet written in this run syncs the partner first: the records link to it.
     // With batches, a person an earlier run wrote (its id on the partner link) is not written again for history.
     if (modules.crm && !partnerDirty && !personWritten && patched(personBatches)) personWritten = await twentyPersonLinked({ customerId });
-    if (modules.crm && (partnerDirty || !personWritten)) {
-      const person = patched(personBatches) ? await writePersonInBatch() : await writePersonAlone();
+    const writePerson = modules.crm && (partnerDirty || !personWritten);
+    let writeHistory = modules.crm && historyDirty;
+    if ((writePerson || writeHistory) && patched(historyBatches)) {
+      // History that arrived since this pass began goes with this ask: its ledger rows are stored before the signal.
+      if (modules.crm && pendingHistory > 0) {
+        writeHistory = true;
+        pendingHistory = 0;
+      }
+      const written = await writeInBatch(writeHistory ? (writePerson ? 'also' : 'only') : undefined);
+      if (written.customerGone) return 'deleted_in_kgc';
+      if (writePerson) {
+        warnings.push(...written.warnings);
+        twentyPersonId = written.personId;
+        personWritten = true;
+      }
+    } else if (writePerson) {
+      const person = patched(personBatches) ? await writeInBatch() : await writePersonAlone();
       if (person.customerGone) return 'deleted_in_kgc';
       warnings.push(...person.warnings);
       twentyPersonId = person.personId;
       personWritten = true;
     }
 
-    if (modules.crm && historyDirty) {
+    if (writeHistory && !patched(historyBatches)) {
       let markLate = false;
       for (const kind of historyKinds) {
         for (let more = true; more; ) {
@@ -150,13 +168,16 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
     return 'synced';
   }
 
-  /** The person write in the task queue's next batch, shared with other customers' (twentyPersonBatcher). */
-  async function writePersonInBatch(): Promise<{ personId?: string; customerGone: boolean; warnings: TwentyPersonWarning[] }> {
+  /**
+   * The person write, and with `history` the history records and aggregates, in the task queue's next batch, shared
+   * with other customers' (twentyPersonBatcher).
+   */
+  async function writeInBatch(history?: PersonWriteWanted['history']): Promise<{ personId?: string; customerGone: boolean; warnings: TwentyPersonWarning[] }> {
     const ticket = `${workflowInfo().runId}/${++asks}`;
     personDone = undefined;
     // Asked again while no answer comes: a batcher an operator terminated forgets its asks (the next ask starts a
     // new one). The same ticket, so whichever batch answers first is the answer.
-    do await askTwentyPersonWrite({ customerId, ticket, taskQueue: workflowInfo().taskQueue });
+    do await askTwentyPersonWrite({ customerId, ticket, taskQueue: workflowInfo().taskQueue, ...(history && { history }) });
     while (!(await condition(() => personDone !== undefined, askAgainAfter)));
     const done = personDone!;
     if (done.failed) throw failure('PartnerSyncFailed', done.failed);
