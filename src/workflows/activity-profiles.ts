@@ -88,6 +88,9 @@ export function bulkSyncActivities() {
   };
 }
 
+/** Main-queue activities run inside the workflow task (local activities): short reads a workflow waits on at once. */
+export const localMainActivities = (profile: ActivityOptions) => proxyLocalActivities<MainActivities>(profile);
+
 /** A partnerSync's hand-off of its person write to the batcher, as a local activity: no task queue round trip. */
 export const handoffActivities = () => proxyLocalActivities<MainActivities>(profiles.handoff);
 

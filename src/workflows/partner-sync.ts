@@ -4,7 +4,7 @@ import { kgcEventTypeKey } from '../contracts/search-attributes.js';
 import type { HistoryKind } from '../contracts/history-kinds.js';
 import { liveTwentyPriority } from '../contracts/task-queues.js';
 import type { TwentyPersonWarning } from '../domain/twenty-person.js';
-import { handoffActivities, mainActivities, profiles, twentyActivities } from './activity-profiles.js';
+import { handoffActivities, localMainActivities, mainActivities, profiles, twentyActivities } from './activity-profiles.js';
 import {
   historyChanged,
   partnerChanged,
@@ -33,11 +33,14 @@ export interface PartnerSyncResult {
 
 const { customerExistsInKgc, upsertChatwootContact, getModuleStates, recordPartnerSynced, recordPartnerSyncStopped, twentyPersonLinked } = mainActivities(profiles.sync);
 const { askTwentyPersonWrite } = handoffActivities();
+const { partnerSyncChecks } = localMainActivities(profiles.sync);
 
 /** Runs from here on hand their person write to the batcher (twentyPersonBatcher); recorded runs keep their own two calls. */
 const personBatches = 'twenty-person-batches';
 /** Runs from here on hand their history records to the batcher too, with their person; recorded runs write them here. */
 const historyBatches = 'twenty-history-batches';
+/** Runs from here on make a pass's first checks in one local activity; recorded runs made two activity calls. */
+const checksInOne = 'partner-sync-checks-local';
 /** How long a partnerSync waits for the batcher's answer before it asks again. */
 const askAgainAfter = '10 minutes';
 
@@ -108,8 +111,9 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
   return { customerId, syncs, outcome: 'synced' };
 
   async function syncOnce(partnerDirty: boolean, historyDirty: boolean): Promise<PartnerSyncResult['outcome']> {
-    const modules = await getModuleStates();
-    const presence = await customerExistsInKgc({ customerId });
+    const { modules, presence, personLinked } = patched(checksInOne)
+      ? await partnerSyncChecks({ customerId })
+      : { modules: await getModuleStates(), presence: await customerExistsInKgc({ customerId }), personLinked: undefined };
     if (presence.erased) return 'erased';
     if (!presence.exists) return 'deleted_in_kgc';
 
@@ -117,7 +121,7 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
     const warnings: string[] = [];
     // A history event for a partner not yet written in this run syncs the partner first: the records link to it.
     // With batches, a person an earlier run wrote (its id on the partner link) is not written again for history.
-    if (modules.crm && !partnerDirty && !personWritten && patched(personBatches)) personWritten = await twentyPersonLinked({ customerId });
+    if (modules.crm && !partnerDirty && !personWritten && patched(personBatches)) personWritten = personLinked ?? (await twentyPersonLinked({ customerId }));
     const writePerson = modules.crm && (partnerDirty || !personWritten);
     let writeHistory = modules.crm && historyDirty;
     if ((writePerson || writeHistory) && patched(historyBatches)) {
