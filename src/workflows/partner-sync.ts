@@ -126,7 +126,7 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
     let writeHistory = modules.crm && historyDirty;
     if ((writePerson || writeHistory) && patched(historyBatches)) {
       // History that arrived since this pass began goes with this ask: its ledger rows are stored before the signal.
-      if (modules.crm && pendingHistory > 0) {
+      if (pendingHistory > 0) {
         writeHistory = true;
         pendingHistory = 0;
       }
