@@ -20,6 +20,7 @@ import { createTwentyActivities } from './twenty.js';
 import { createTwentyErasureActivities } from './twenty-erasure.js';
 import { createTwentyPersonAskActivities } from './twenty-person-asks.js';
 import { createTwentyPersonBatchActivities } from './twenty-person-batches.js';
+import { createTwentyHistoryBatchActivities } from './twenty-history-batches.js';
 import { createMarketingConsentActivities } from './marketing-consent.js';
 import { createLifecycleCampaignActivities } from './lifecycle-campaigns.js';
 import { createNewProductCampaignActivities } from './new-product-campaign.js';
@@ -77,5 +78,7 @@ export type TwentyPaymentStatusActivities = ReturnType<typeof createTwentyPaymen
 
 export { createTwentyPersonBatchActivities };
 export type TwentyPersonBatchActivities = ReturnType<typeof createTwentyPersonBatchActivities>;
+export { createTwentyHistoryBatchActivities };
+export type TwentyHistoryBatchActivities = ReturnType<typeof createTwentyHistoryBatchActivities>;
 export { createTwentyCampaignActivities };
 export type TwentyCampaignActivities = ReturnType<typeof createTwentyCampaignActivities>;

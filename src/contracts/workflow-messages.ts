@@ -116,6 +116,11 @@ export const rentalExpiryStatus = defineQuery<RentalExpiryStatus>('status');
 export interface PersonWriteWanted {
   customerId: string;
   ticket: string;
+  /**
+   * The customer's unsynced history records (and its aggregates) too, in the same batch right after the people:
+   * `also` after writing its person, `only` when its person is already in Twenty. Absent: the person alone.
+   */
+  history?: 'also' | 'only';
 }
 /** The batch's answer to one ask: ids and warning codes only; `failed` is an id-only reason. */
 export interface PersonWriteDone {
