@@ -195,6 +195,7 @@ describe('two worker processes on one task queue', () => {
     franchiseOnboarding: { args: () => [{ opportunityId: randomUUID(), wonStage: 'CUSTOMER' }], result: { status: 'stopped', reason: 'opportunity_gone' } },
     chatWorklog: { args: (i) => [{ conversationId: 990_000 + i, requestId: `label:${stamp}-${i}`, source: 'label', teamId: 2 }], result: { status: 'unidentified' } },
     newProductCampaign: { args: (i) => [{ runId: `${stamp}-${i}`, category: 'fúró', since: '2025-01-01', emailsPerMinute: 600 }], result: { phase: 'done', sent: 0 } },
+    wonDealsSweep: { args: () => [{ wonStage: 'CUSTOMER' }], result: { started: 0 } },
   };
 
   it.each(Object.keys(started))('completes %s runs with their workflow and activity tasks spread over both workers', async (type) => {
