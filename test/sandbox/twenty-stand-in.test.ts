@@ -305,10 +305,10 @@ describe('Twenty stand-in: limits', () => {
 });
 
 describe('Twenty stand-in: outbound webhooks (call-webhook-jobs.job.ts, call-webhook.job.ts)', () => {
-  it('sends one signed POST per record event: "<ts>:<body>" HMAC-SHA256 hex, ms timestamp, nonce, updatedFields of what changed', async () => {
+  /** A webhook receiver that keeps what it was sent. */
+  async function receiver() {
     const received: Array<{ headers: Record<string, string | string[] | undefined>; body: string }> = [];
     const { createServer } = await import('node:http');
-    const { createHmac } = await import('node:crypto');
     const server = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString('utf8')));
@@ -318,28 +318,53 @@ describe('Twenty stand-in: outbound webhooks (call-webhook-jobs.job.ts, call-web
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as { port: number }).port;
+    return { received, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`, close: () => server.close() };
+  }
+
+  it('sends one signed POST per write (a batch of its records): "<ts>:<body>" HMAC-SHA256 hex, ms timestamp, nonce, updatedFields of what changed', async () => {
+    const { createHmac } = await import('node:crypto');
+    const hook = await receiver();
     try {
-      await start({ webhooks: [{ targetUrl: `http://127.0.0.1:${port}/hook`, secret: 'whsec-0123456789', operations: ['opportunity.*'] }] });
+      await start({ webhooks: [{ targetUrl: hook.url, secret: 'whsec-0123456789', operations: ['opportunity.*'] }] });
       const created = await core(`mutation { createOpportunity(data: { name: "Deal", stage: PROPOSAL }) { id } }`);
       const id = created.data!.createOpportunity.id as string;
       await core(`mutation($id: UUID!) { updateOpportunity(id: $id, data: { stage: CUSTOMER, name: "Deal" }) { id } }`, { id });
       await core(`mutation { createPerson(data: { city: "Szeged" }) { id } }`);
+      await core(`mutation { createOpportunities(data: [{ name: "A" }, { name: "B" }]) { id } }`);
       await twenty.settleWebhooks();
 
-      expect(received.map((r) => JSON.parse(r.body).eventName), 'person.* is not subscribed').toEqual(['opportunity.created', 'opportunity.updated']);
-      const update = received[1]!;
+      const bodies = hook.received.map((r) => JSON.parse(r.body));
+      expect(bodies.map((b) => [b.eventName, b.batchSize]), 'person.* is not subscribed; a write of two records is one batch').toEqual([
+        ['opportunity.created', 1],
+        ['opportunity.updated', 1],
+        ['opportunity.created', 2],
+      ]);
+      const update = hook.received[1]!;
       const ts = update.headers['x-twenty-webhook-timestamp'] as string;
       expect(ts).toMatch(/^\d{13}$/);
       expect(update.headers['x-twenty-webhook-signature']).toBe(createHmac('sha256', 'whsec-0123456789').update(`${ts}:${update.body}`).digest('hex'));
       expect(update.headers['x-twenty-webhook-nonce']).toMatch(/^[0-9a-f]{32}$/);
-      const payload = JSON.parse(update.body);
-      expect(Object.keys(payload)).toEqual(['targetUrl', 'eventName', 'objectMetadata', 'workspaceId', 'webhookId', 'eventDate', 'record', 'updatedFields']);
-      expect(payload.updatedFields, 'only the field whose value changed').toEqual(['stage']);
-      expect(payload.record).toMatchObject({ id, stage: 'CUSTOMER' });
-      expect(JSON.parse(received[0]!.body).updatedFields, 'creates carry no updatedFields').toBeUndefined();
+      expect(Object.keys(bodies[1])).toEqual(['targetUrl', 'eventName', 'objectMetadata', 'workspaceId', 'webhookId', 'eventDate', 'items', 'batchSize']);
+      expect(bodies[1].items[0].updatedFields, 'only the field whose value changed').toEqual(['stage']);
+      expect(bodies[1].items[0].record).toMatchObject({ id, stage: 'CUSTOMER' });
+      expect(bodies[0].items[0].updatedFields, 'creates carry no updatedFields').toBeUndefined();
+      expect(bodies[2].items.map((i: { record: { name: string } }) => i.record.name)).toEqual(['A', 'B']);
     } finally {
-      server.close();
+      hook.close();
+    }
+  });
+
+  it('sends the older body, one POST per record with `record` at the top level, when asked to', async () => {
+    const hook = await receiver();
+    try {
+      await start({ webhookBodyForm: 'single', webhooks: [{ targetUrl: hook.url, operations: ['opportunity.*'] }] });
+      await core(`mutation { createOpportunities(data: [{ name: "A" }, { name: "B" }]) { id } }`);
+      await twenty.settleWebhooks();
+      const bodies = hook.received.map((r) => JSON.parse(r.body));
+      expect(bodies.map((b) => b.record.name).sort()).toEqual(['A', 'B']);
+      expect(Object.keys(bodies[0])).toEqual(['targetUrl', 'eventName', 'objectMetadata', 'workspaceId', 'webhookId', 'eventDate', 'record']);
+    } finally {
+      hook.close();
     }
   });
 });
