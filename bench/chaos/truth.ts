@@ -200,14 +200,15 @@ export async function checkTruth(src: TruthSources): Promise<Truth> {
     if (certificate.body?.status !== 'complete') found('not erased', `erasure of ${customerId} is ${certificate.body?.status ?? certificate.status}`);
   }
 
-  // Workflows: each finished, or open by design (a rental-expiry campaign on its timer, nothing pending).
+  // Workflows: each finished, or open by design (a rental-expiry campaign or the person batcher on a timer).
   const open = new Map<string, number>();
   for await (const wf of src.temporal.workflow.list({ query: 'ExecutionStatus != "Completed" AND ExecutionStatus != "ContinuedAsNew"' })) {
     const prefix = wf.workflowId.split('/')[0]!;
     if (wf.status.name === 'RUNNING') {
       const described = await src.temporal.workflow.getHandle(wf.workflowId, wf.runId).describe();
       const pending = described.raw.pendingActivities?.length ?? 0;
-      if (prefix === 'rental-expiry' && pending === 0) {
+      // Open by design with nothing pending: a rental-expiry campaign on its timer, the person batcher on its idle timer.
+      if ((prefix === 'rental-expiry' || prefix === 'twenty-person-batcher') && pending === 0) {
         open.set(prefix, (open.get(prefix) ?? 0) + 1);
         continue;
       }
