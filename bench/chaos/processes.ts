@@ -64,10 +64,14 @@ export class TemporalServer {
     await exited(this.child);
   }
 
+  /** SIGTERM, and SIGKILL after 15 s: on a starved machine the dev server's graceful stop hung the end of a soak. */
   async stop(): Promise<void> {
     if (!this.child) return;
-    this.child.kill('SIGTERM');
-    await exited(this.child);
+    const child = this.child;
+    child.kill('SIGTERM');
+    const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited(child);
+    clearTimeout(kill);
   }
 }
 
