@@ -96,8 +96,9 @@ export class KgcSender {
       }
       this.count(res ? `retried after ${res.status}` : 'retried after no answer');
       if (this.stopped) return;
+      // Never before Retry-After (the contract's "retry after Retry-After seconds"); the jitter only adds to it.
       const retryAfter = Number(res?.headers.get('retry-after') ?? 0) * 1000;
-      await new Promise((r) => setTimeout(r, Math.max(retryAfter, Math.min(30_000, 500 * 2 ** attempt)) * (0.75 + Math.random() / 2)));
+      await new Promise((r) => setTimeout(r, Math.max(retryAfter, Math.min(30_000, 500 * 2 ** attempt)) * (1 + Math.random() / 2)));
     }
   }
 }

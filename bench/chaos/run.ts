@@ -118,11 +118,24 @@ async function main() {
     }
     await sql.end();
     await connection.close();
+    console.log(`\n  hand-off latency by event (the API's histogram; upper bucket bounds, s):\n${await handoffLatencies(stack.apiUrl)}`);
     printTable(day.deliveries.length, sender, truth, drainedAt ? (drainedAt - lastFaultAt) / 1000 : undefined, stack.unplannedExits);
     process.exitCode = truth.findings.length > 0 || sender.stats.inFlight > 0 || sender.stats.wronglyRejected.length > 0 || sender.stats.wronglyAccepted.length > 0 ? 1 : 0;
   } finally {
     await stack.stop();
   }
+}
+
+/** p50 and p99 of kgc_webhook_handoff_seconds per event, read as the bucket bound they fall under. */
+async function handoffLatencies(apiUrl: string): Promise<string> {
+  const text = await fetch(`${apiUrl}/metrics`).then((r) => r.text(), () => '');
+  const buckets = new Map<string, Array<[number, number]>>();
+  for (const m of text.matchAll(/^kgc_webhook_handoff_seconds_bucket\{le="([^"]+)",event="([^"]+)"\} (\d+)/gm)) {
+    const [, le, event, n] = m;
+    buckets.set(event!, [...(buckets.get(event!) ?? []), [le === '+Inf' ? Infinity : Number(le), Number(n)]]);
+  }
+  const at = (bs: Array<[number, number]>, p: number) => bs.find(([, n]) => n >= (bs.at(-1)![1] * p) / 100)![0];
+  return [...buckets].map(([event, bs]) => `    ${event.padEnd(24)} n ${String(bs.at(-1)![1]).padStart(4)}  p50 ≤ ${at(bs, 50)}  p99 ≤ ${at(bs, 99)}`).join('\n') || '    (not available)';
 }
 
 function printTable(sent: number, sender: KgcSender, truth: Truth, drainSeconds: number | undefined, unplannedExits: string[]) {

@@ -1,11 +1,12 @@
 import type { KgcCustomer, KgcOrder, KgcRental, KgcWorklog } from '../../sandbox/kgc/types.js';
 import type { KgcEventType } from '../../src/contracts/kgc-events.js';
+import { localIsoDate } from '../../src/domain/rental-expiry-timing.js';
 
 /**
  * A generated day of KGC traffic: every event type in proportions like KGC's, one customer's burst, deliveries KGC
  * repeats (same id) and events it sends twice under new ids, neighbours swapped out of order, customers deleted at
- * the end of their day (GDPR erasure) and a few events whose data is invalid on purpose. Seeded: the same seed and
- * size give the same day.
+ * the end of their day (GDPR erasure), rentals due back today or overdue (a reminder or a late notice goes out during
+ * the run) and a few events whose data is invalid on purpose. Seeded: the same seed, size and day give the same day.
  *
  * Each delivery also says what it does to the KGC stand-in when it is sent (the ERP changes before it tells us), so
  * the service's re-reads see the data of that moment.
@@ -79,7 +80,9 @@ export function generateDay(opts: { events: number; seed: number }): Day {
   const add = (at: number, event: KgcEventType, customerId: string, data: Record<string, unknown>, erp?: ErpChange, invalid?: boolean) =>
     void deliveries.push({ at, happened: at, event, id: `evt-chaos-${opts.seed}-${++evt}`, data, customerId, erp, invalid, kind: 'original' });
   const date = (dayOffset: number) => new Date(Date.UTC(2026, 10, 1) + dayOffset * 86_400_000).toISOString().slice(0, 10);
-  // Far enough ahead that every rental-expiry campaign waits on its timer through the run.
+  // Budapest's calendar, as the campaign reads a bare rental_end (a run across Budapest midnight shifts these by a day).
+  const budapestDate = (dayOffset: number) => localIsoDate('Europe/Budapest', Date.now() + dayOffset * 86_400_000);
+  // Far enough ahead that these rental-expiry campaigns wait on their timers through the run.
   const rentalEnd = () => new Date(Date.now() + (30 + Math.floor(rnd() * 60)) * 86_400_000).toISOString().slice(0, 10);
 
   /** About 8 deliveries per customer once repeats are counted, so the customer count follows the size. */
@@ -131,6 +134,20 @@ export function generateDay(opts: { events: number; seed: number }): Day {
         return add(at, 'customer.updated', customerId, { ...next }, { customer: { ...next } });
       }
       case 'rental': {
+        // One rental in eight is due back today: its reminder goes out during the run. One in ten is two days
+        // overdue: its late notice goes out, and KGC marks the customer late as it does. Neither comes back.
+        const due = rnd();
+        if (due < 0.1) {
+          const late = { ...c, payment_status: 'late' as const };
+          state.set(customerId, late);
+          const rental: KgcRental = { rental_id: `RL-${opts.seed}-${n}`, customer_id: customerId, customer_phone: c.phone, machine_name: machine, rental_start: date(-10), rental_end: budapestDate(-2), status: 'late', late_days: 2 };
+          add(at, 'customer.updated', customerId, { ...late }, { customer: { ...late } });
+          return add(at, 'rental.started', customerId, { ...rental }, { rental: { ...rental } });
+        }
+        if (due < 0.225) {
+          const rental: KgcRental = { rental_id: `RD-${opts.seed}-${n}`, customer_id: customerId, customer_phone: c.phone, machine_name: machine, rental_start: date(-3), rental_end: budapestDate(0), status: 'active', late_days: 0 };
+          return add(at, 'rental.started', customerId, { ...rental }, { rental: { ...rental } });
+        }
         const rental: KgcRental = { rental_id: `R-${opts.seed}-${n}`, customer_id: customerId, customer_phone: c.phone, machine_name: machine, rental_start: date(0), rental_end: rentalEnd(), status: 'active', late_days: 0 };
         add(at, 'rental.started', customerId, { ...rental }, { rental: { ...rental } });
         if (rnd() < 0.5) return;

@@ -61,7 +61,7 @@ export async function checkTruth(src: TruthSources): Promise<Truth> {
   const found = (kind: Finding['kind'], what: string) => void findings.push({ kind, what });
   const valid = src.day.deliveries.filter((d) => !d.invalid);
   const alive = (customerId: string) => !src.day.deleted.has(customerId);
-  const expected: Record<string, number> = { people: 0, contacts: 0, 'history records': 0, notifications: 0, emails: 0, erasures: src.day.deleted.size };
+  const expected: Record<string, number> = { people: 0, contacts: 0, 'history records': 0, notifications: 0, emails: 0, 'rental reminders': 0, 'late notices': 0, erasures: src.day.deleted.size };
 
   // People and contacts: one each per customer, with the ERP's final data and aggregates from its distinct history.
   const people = src.twenty.listRecords('people', { withDeleted: true });
@@ -102,11 +102,19 @@ export async function checkTruth(src: TruthSources): Promise<Truth> {
   }
 
   // History records: one per KGC id, with the event's content, for every customer not erased.
+  const recordsByKgcId = new Map<string, Array<Record<string, unknown>>>();
+  for (const { singular } of Object.values(historyObjectOf)) {
+    for (const r of src.twenty.listRecords(`${singular}s`, { withDeleted: true })) {
+      if (typeof r.name !== 'string') continue;
+      const kgcId = `${singular}:${r.name.split(' · ')[0]}`;
+      recordsByKgcId.set(kgcId, [...(recordsByKgcId.get(kgcId) ?? []), r]);
+    }
+  }
   for (const [key, h] of history) {
     const kind = toLedgerEntry[h.event](kgcEventSchemas[h.event].parse(h.data) as never).kind;
     const { singular } = historyObjectOf[kind];
     const kgcId = notificationId({ data: h.data } as Delivery);
-    const records = src.twenty.listRecords(`${singular}s`, { withDeleted: true }).filter((r) => typeof r.name === 'string' && r.name.startsWith(`${kgcId} · `));
+    const records = recordsByKgcId.get(`${singular}:${kgcId}`) ?? [];
     if (!alive(h.customerId)) {
       if (records.length > 0) found('not erased', `${key} of erased ${h.customerId}`);
       continue;
@@ -164,6 +172,20 @@ export async function checkTruth(src: TruthSources): Promise<Truth> {
     if (!byKey.has(`repair-done/${worklogId}/repair_done`)) found('lost', `repair-done email of ${worklogId}`);
   }
 
+  // Rental emails: the reminder of a rental due today and the late notice of an overdue one, once per rental and
+  // due date, to a customer with an address (traffic.ts makes both; neither rental comes back during the run).
+  const rentalEmails = new Map<string, string>();
+  for (const d of valid) {
+    if (d.event !== 'rental.started') continue;
+    const kind = String(d.data.rental_id).startsWith('RD-') ? 'rental_reminder' : String(d.data.rental_id).startsWith('RL-') ? 'rental_late_notice' : undefined;
+    if (kind) rentalEmails.set(`rental-expiry/${String(d.data.rental_id)}/${kind}/${String(d.data.rental_end)}`, d.customerId);
+  }
+  for (const [key, customerId] of rentalEmails) {
+    if (!alive(customerId) || !src.customers.get(customerId)?.email) continue;
+    expected[key.includes('/rental_reminder/') ? 'rental reminders' : 'late notices']!++;
+    if (!byKey.has(key)) found('lost', `email ${key}`);
+  }
+
   // Erased customers: nowhere in Twenty, Chatwoot or the service's tables; the certificate says complete.
   for (const customerId of src.day.deleted) {
     if (people.some((p) => p.kgcCustomerId === customerId) || src.twenty.getRecord('person', twentyRecordId('person', customerId))) found('not erased', `person of ${customerId}`);
@@ -178,14 +200,15 @@ export async function checkTruth(src: TruthSources): Promise<Truth> {
     if (certificate.body?.status !== 'complete') found('not erased', `erasure of ${customerId} is ${certificate.body?.status ?? certificate.status}`);
   }
 
-  // Workflows: each finished, or open by design (a rental-expiry campaign on its timer, nothing pending).
+  // Workflows: each finished, or open by design (a rental-expiry campaign or the person batcher on a timer).
   const open = new Map<string, number>();
   for await (const wf of src.temporal.workflow.list({ query: 'ExecutionStatus != "Completed" AND ExecutionStatus != "ContinuedAsNew"' })) {
     const prefix = wf.workflowId.split('/')[0]!;
     if (wf.status.name === 'RUNNING') {
       const described = await src.temporal.workflow.getHandle(wf.workflowId, wf.runId).describe();
       const pending = described.raw.pendingActivities?.length ?? 0;
-      if (prefix === 'rental-expiry' && pending === 0) {
+      // Open by design with nothing pending: a rental-expiry campaign on its timer, the person batcher on its idle timer.
+      if ((prefix === 'rental-expiry' || prefix === 'twenty-person-batcher') && pending === 0) {
         open.set(prefix, (open.get(prefix) ?? 0) + 1);
         continue;
       }

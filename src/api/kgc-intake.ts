@@ -8,8 +8,10 @@ import { customerHash } from '../domain/erasure.js';
 import { logger } from '../logger.js';
 import type { ModuleFlags } from '../modules.js';
 import { ApiError } from './errors.js';
-import { eventRoutes } from './event-routes.js';
+import { eventRoutes, type EventRoute } from './event-routes.js';
+import { AnswerTimeout, HandoffGate, within } from './handoff-gate.js';
 import type { Metrics } from './metrics.js';
+import type { HandoffEvent } from './start-or-signal/handoff.js';
 
 export interface IntakeDeps {
   db: Db;
@@ -17,8 +19,20 @@ export interface IntakeDeps {
   taskQueue: string;
   metrics: Metrics;
   modules: ModuleFlags;
-  /** How long a hand-off to Temporal may take before KGC is told to retry (503). */
+  /** How long a hand-off to Temporal may take before KGC is told to retry (503); the hand-off itself goes on. */
   handoffTimeoutMs?: number;
+  /** Hand-offs in flight in this process past which a new event is answered 503 at once (default 32). */
+  maxHandoffsInFlight?: number;
+}
+
+/** How long a hand-off may go on after its answer gave up: a re-send within this time joins it. */
+const handoffWorkMs = 30_000;
+const gates = new WeakMap<Client, HandoffGate>();
+
+function gateOf(deps: IntakeDeps): HandoffGate {
+  let gate = gates.get(deps.temporal);
+  if (!gate) gates.set(deps.temporal, (gate = new HandoffGate(deps.maxHandoffsInFlight ?? 32)));
+  return gate;
 }
 
 export interface VerifiedEvent<E extends KgcEventType> {
@@ -50,9 +64,10 @@ export function deliveryIdentity(type: string, data: unknown, envelopeId?: strin
 
 /**
  * Turns a verified KGC event into durable work: de-duplicate, respect module switches, hand off to Temporal,
- * and only then record and acknowledge. If the hand-off fails nothing is kept and KGC gets a 503 to retry.
- * Two deliveries of one event racing each other may both signal the partner's workflow; that costs one extra
- * re-read of KGC, never a second workflow (the workflow id is the business key).
+ * and only then record and acknowledge. If the hand-off fails nothing is kept and KGC gets a 503 to retry; if it is
+ * only slow, KGC gets the 503 and its re-send joins the hand-off still under way (HandoffGate). The same event sent
+ * under two ids may signal the partner's workflow twice; that costs one extra re-read of KGC, never a second
+ * workflow (the workflow id is the business key).
  */
 export async function intakeKgcEvent<E extends KgcEventType>(deps: IntakeDeps, event: VerifiedEvent<E>): Promise<IntakeAnswer> {
   const { db } = deps;
@@ -79,19 +94,37 @@ export async function intakeKgcEvent<E extends KgcEventType>(deps: IntakeDeps, e
     return { status: 202, body: { status: 'skipped', eventId, reason } };
   }
 
+  const handoff = () => handOffAndRecord(deps, route.handoff, { type: event.type, data: event.data, eventId }, { ...row, status: 'accepted' });
+  const work = gateOf(deps).join(deliveryKey, handoff);
+  if (!work) {
+    logger.warn({ eventId, eventType: event.type, limit: gateOf(deps).limit }, 'too many hand-offs to Temporal in flight; KGC will retry');
+    throw new ApiError(503, 'temporal_unavailable', 'Too many events are being handed to Temporal; retry later', [], { 'Retry-After': '5' });
+  }
+  try {
+    const workflowId = await within(work, deps.handoffTimeoutMs ?? 5_000);
+    return { status: 202, body: { status: 'accepted', eventId, workflowId } };
+  } catch (err) {
+    if (err instanceof AnswerTimeout) {
+      logger.warn({ eventId, eventType: event.type }, 'hand-off to Temporal still under way; KGC will retry and join it');
+      throw new ApiError(503, 'temporal_unavailable', 'The event could not be handed to Temporal in time; retry later', [], { 'Retry-After': '5' });
+    }
+    throw err;
+  }
+}
+
+/** The hand-off, then the record that makes a re-send a duplicate; resolves to the workflow id once both are durable. */
+async function handOffAndRecord<E extends KgcEventType>(deps: IntakeDeps, handoff: EventRoute<E>['handoff'], event: HandoffEvent<E>, row: IntakeRow): Promise<string> {
   const started = process.hrtime.bigint();
   let workflowId: string;
   try {
-    ({ workflowId } = await deps.temporal.withDeadline(Date.now() + (deps.handoffTimeoutMs ?? 5_000), () =>
-      route.handoff(deps.temporal, deps.taskQueue, { type: event.type, data: event.data, eventId }, db),
-    ));
+    ({ workflowId } = await deps.temporal.withDeadline(Date.now() + Math.max(handoffWorkMs, deps.handoffTimeoutMs ?? 0), () => handoff(deps.temporal, deps.taskQueue, event, deps.db)));
   } catch (err) {
-    logger.warn({ eventId, eventType: event.type, customerId, err }, 'hand-off to Temporal failed; KGC will retry');
+    logger.warn({ eventId: event.eventId, eventType: event.type, customerId: row.customerId, err }, 'hand-off to Temporal failed; KGC will retry');
     throw new ApiError(503, 'temporal_unavailable', 'The event could not be handed to Temporal; retry later', [], { 'Retry-After': '5' });
   }
-  deps.metrics.handoffSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
-  await record(db, { ...row, status: 'accepted', workflowId });
-  return { status: 202, body: { status: 'accepted', eventId, workflowId } };
+  deps.metrics.handoffSeconds.observe({ event: event.type }, Number(process.hrtime.bigint() - started) / 1e9);
+  await record(deps.db, { ...row, workflowId });
+  return workflowId;
 }
 
 async function record(db: Db, row: IntakeRow): Promise<void> {

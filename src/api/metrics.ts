@@ -16,8 +16,9 @@ export function createMetrics(db?: Db) {
     }),
     handoffSeconds: new Histogram({
       name: 'kgc_webhook_handoff_seconds',
-      help: 'Time from a verified KGC webhook to its durable hand-off to Temporal',
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      help: 'Time from a verified KGC webhook to its durable hand-off to Temporal, by event',
+      labelNames: ['event'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
     erasuresNotComplete: new Gauge({

@@ -230,3 +230,56 @@ describe('admin and health endpoints', () => {
     expect(text).toMatch(/kgc_webhooks_total\{event="customer.created",outcome="accepted"\} \d+/);
   });
 });
+
+describe('KGC intake under load (the chaos run)', () => {
+  const signals = async (workflowId: string) =>
+    (await h.client.workflow.getHandle(workflowId).fetchHistory()).events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'partnerChanged').length;
+
+  it("a burst of one customer's updates is acknowledged in full with a few coalesced signals, not one each", async () => {
+    const c = newCustomer();
+    h.kgc.putCustomer(c);
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => h.send('customer.updated', { ...c, name: `${c.name} ${i}` }, { id: `evt-burst-${c.customer_id}-${i}` })));
+    expect(answers.map((a) => a.body.status), 'an update of the burst was not acknowledged').toEqual(Array(30).fill('accepted'));
+    const n = await signals(`partner-sync/${c.customer_id}`);
+    expect(n, `30 updates sent ${n} signals to the one workflow`).toBeLessThanOrEqual(10);
+    expect(n).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a re-send of a delivery whose hand-off outlived its answer joins it and is answered as a duplicate', async () => {
+    const metrics = createMetrics();
+    // Every answer gives up at once, as a Temporal too slow for the 5 s answer makes it; the hand-off goes on.
+    const app = createApp({
+      db: h.db,
+      temporal: h.client,
+      taskQueue: h.taskQueue,
+      metrics,
+      modules: new ModuleFlags(h.db),
+      handoffTimeoutMs: 0,
+      kgcWebhookSecret: webhookSecret,
+      adminApiKey: 'irrelevant-admin-key-0000',
+      readyTargets: {},
+    });
+    const server = app.listen(0);
+    try {
+      const c = newCustomer();
+      h.kgc.putCustomer(c);
+      const body = JSON.stringify({ event: 'customer.updated', data: c, id: `evt-slow-${c.customer_id}` });
+      const { port } = server.address() as { port: number };
+      const send = async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/webhooks/kgc`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...signKgcWebhook(webhookSecret, body) }, body });
+        return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as any };
+      };
+      const first = await send();
+      expect(first).toMatchObject({ status: 503, retryAfter: '5', body: { error: { code: 'temporal_unavailable' } } });
+      let resend = await send();
+      for (let i = 0; i < 100 && resend.status === 503; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        resend = await send();
+      }
+      expect(resend, 'the re-send never got past the slow hand-off').toEqual({ status: 200, retryAfter: null, body: { status: 'duplicate', eventId: `evt-slow-${c.customer_id}`, workflowId: `partner-sync/${c.customer_id}` } });
+      expect(await signals(`partner-sync/${c.customer_id}`), 'the re-sends handed the delivery off again').toBe(1);
+    } finally {
+      server.close();
+    }
+  });
+});

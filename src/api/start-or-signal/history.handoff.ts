@@ -3,6 +3,7 @@ import { upsertLedgerEntries } from '../../db/history-ledger.js';
 import { toLedgerEntry, type HistoryEvent } from '../../domain/history.js';
 import { workflowIds } from '../../contracts/workflow-ids.js';
 import { type partnerSync } from '../../workflows/partner-sync.js';
+import { coalescedSignal } from './coalesced-signal.js';
 import type { Handoff } from './handoff.js';
 import { historyChanged, type PartnerChanged } from '../../contracts/workflow-messages.js';
 
@@ -15,16 +16,18 @@ export async function historyHandoff<E extends HistoryEvent>(...[temporal, taskQ
   const entry = toLedgerEntry[event.type](event.data);
   await upsertLedgerEntries(db, [entry]);
   const workflowId = workflowIds.partnerSync(entry.customerId);
-  await temporal.workflow.signalWithStart<typeof partnerSync, [PartnerChanged]>('partnerSync', {
-    workflowId,
-    taskQueue,
-    args: [{ customerId: entry.customerId }],
-    signal: historyChanged,
-    signalArgs: [{ eventType: event.type, eventId: event.eventId }],
-    typedSearchAttributes: [
-      { key: kgcCustomerIdKey, value: entry.customerId },
-      { key: kgcEventTypeKey, value: event.type },
-    ],
-  });
+  await coalescedSignal(temporal, workflowId, historyChanged.name, () =>
+    temporal.workflow.signalWithStart<typeof partnerSync, [PartnerChanged]>('partnerSync', {
+      workflowId,
+      taskQueue,
+      args: [{ customerId: entry.customerId }],
+      signal: historyChanged,
+      signalArgs: [{ eventType: event.type, eventId: event.eventId }],
+      typedSearchAttributes: [
+        { key: kgcCustomerIdKey, value: entry.customerId },
+        { key: kgcEventTypeKey, value: event.type },
+      ],
+    }),
+  );
   return { workflowId };
 }

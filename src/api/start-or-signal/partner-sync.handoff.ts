@@ -3,6 +3,7 @@ import type { KgcEventType } from '../../contracts/kgc-events.js';
 import { kgcCustomerIdKey, kgcEventTypeKey } from '../../contracts/search-attributes.js';
 import { workflowIds } from '../../contracts/workflow-ids.js';
 import { type partnerSync } from '../../workflows/partner-sync.js';
+import { coalescedSignal } from './coalesced-signal.js';
 import type { Handoff } from './handoff.js';
 import { partnerChanged, type PartnerChanged } from '../../contracts/workflow-messages.js';
 
@@ -10,17 +11,19 @@ import { partnerChanged, type PartnerChanged } from '../../contracts/workflow-me
 export async function startPartnerSync(temporal: Client, taskQueue: string, event: { customerId: string; eventType: KgcEventType; eventId: string }): Promise<{ workflowId: string }> {
   const { customerId } = event;
   const workflowId = workflowIds.partnerSync(customerId);
-  await temporal.workflow.signalWithStart<typeof partnerSync, [PartnerChanged]>('partnerSync', {
-    workflowId,
-    taskQueue,
-    args: [{ customerId }],
-    signal: partnerChanged,
-    signalArgs: [{ eventType: event.eventType, eventId: event.eventId }],
-    typedSearchAttributes: [
-      { key: kgcCustomerIdKey, value: customerId },
-      { key: kgcEventTypeKey, value: event.eventType },
-    ],
-  });
+  await coalescedSignal(temporal, workflowId, partnerChanged.name, () =>
+    temporal.workflow.signalWithStart<typeof partnerSync, [PartnerChanged]>('partnerSync', {
+      workflowId,
+      taskQueue,
+      args: [{ customerId }],
+      signal: partnerChanged,
+      signalArgs: [{ eventType: event.eventType, eventId: event.eventId }],
+      typedSearchAttributes: [
+        { key: kgcCustomerIdKey, value: customerId },
+        { key: kgcEventTypeKey, value: event.eventType },
+      ],
+    }),
+  );
   return { workflowId };
 }
 
