@@ -43,6 +43,17 @@ export function scheduleDefinitions(config: Config): ScheduleOptions[] {
       action: { type: 'startWorkflow', workflowType: 'winBackSweep', taskQueue: config.temporal.taskQueue, args: [{}] },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '12h' },
     },
+    ...(config.twenty.webhookSecret
+      ? [
+          {
+            // Franchise onboarding's safety net: Twenty never sends a webhook twice.
+            scheduleId: `${config.temporal.taskQueue}/won-deals-sweep`,
+            spec: { intervals: [{ every: '1h', offset: '20m' }] },
+            action: { type: 'startWorkflow' as const, workflowType: 'wonDealsSweep', taskQueue: config.temporal.taskQueue, args: [{ wonStage: config.twenty.wonStage }] },
+            policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1h' },
+          },
+        ]
+      : []),
   ];
 }
 

@@ -1,6 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
-import { createActivities, createChatwootBulkActivities, createTwentyActivities, createTwentyBulkActivities, createTwentyCampaignActivities, createTwentyErasureActivities, createTwentyOpportunityActivities, createTwentyPaymentStatusActivities, createTwentyPersonBatchActivities, type ActivityDeps } from './activities/index.js';
+import { createActivities, createChatwootBulkActivities, createTwentyActivities, createTwentyBulkActivities, createTwentyCampaignActivities, createTwentyErasureActivities, createTwentyOpportunityActivities, createTwentyPaymentStatusActivities, createTwentyPersonBatchActivities, createTwentyHistoryBatchActivities, type ActivityDeps } from './activities/index.js';
 import { sanitiseFailures } from './activities/failure-interceptor.js';
 import { heartbeatWhileRunning } from './activities/heartbeat-interceptor.js';
 import { chatwootBulkTaskQueue, twentyTaskQueue } from './contracts/task-queues.js';
@@ -66,6 +66,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       ...createTwentyOpportunityActivities(deps),
       ...createTwentyBulkActivities(deps),
       ...createTwentyPersonBatchActivities(deps),
+      ...createTwentyHistoryBatchActivities(deps),
       ...createTwentyCampaignActivities(deps),
     },
     interceptors,

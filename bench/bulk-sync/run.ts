@@ -32,7 +32,7 @@ const naiveSeconds = numberArg('naive-seconds', 20);
 const livePerMinute = numberArg('live-per-minute', 10);
 const webhookSecret = 'bench-kgc-webhook-secret';
 /** partnerSync's Twenty operations (activities/twenty.ts, twenty-person-batches.ts); every other record request comes from the bulk sync. */
-const liveOperation = /\b(query EmailOwner|mutation UpsertPerson|mutation UpdateAggregates|query PersonBatchEmailOwners|mutation UpsertPersonBatch)\(/;
+const liveOperation = /\b(query EmailOwner|mutation UpsertPerson|mutation UpdateAggregates|query PersonBatchEmailOwners|mutation UpsertPersonBatch|mutation WriteHistoryBatch|mutation UpsertAggregatesBatch)\(/;
 const admin = 'bench-admin-key-0123456789';
 const twentyLimit = { longLimit: rpm, longTtlMs: 60_000, shortLimit: Math.max(100, Math.ceil(rpm / 60)), shortTtlMs: 1_000 };
 

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { translator } from './i18n';
 import { BulkSyncPage } from './pages/BulkSync';
+import { CampaignsPage } from './pages/Campaigns';
 import { DeadLettersPage } from './pages/DeadLetters';
 import { ErasuresPage } from './pages/Erasures';
 import { KokoPage } from './pages/Koko';
@@ -16,6 +17,7 @@ const pages = {
   'bulk-sync': BulkSyncPage,
   'dead-letters': DeadLettersPage,
   erasures: ErasuresPage,
+  campaigns: CampaignsPage,
 } as const;
 type Page = keyof typeof pages;
 const titles: Record<Page, Parameters<ReturnType<typeof translator>>[0]> = {
@@ -25,6 +27,7 @@ const titles: Record<Page, Parameters<ReturnType<typeof translator>>[0]> = {
   'bulk-sync': 'bulkSync',
   'dead-letters': 'deadLetters',
   erasures: 'erasures',
+  campaigns: 'campaigns',
 };
 
 const pageOf = (hash: string): Page => (hash.replace(/^#\/?/, '') in pages ? (hash.replace(/^#\/?/, '') as Page) : 'koko');

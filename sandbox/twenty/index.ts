@@ -11,7 +11,7 @@ import { MetadataModel, type ObjectMeta } from './metadata-model.js';
 import { createMany, updateOne, type WriteContext } from './mutations.js';
 import { DEFAULT_RATE_LIMIT, WorkspaceThrottle, type RateLimitOptions } from './rate-limit.js';
 import { RecordStore, type Rec } from './record-store.js';
-import { WebhookEmitter, type TwentyWebhook, type WebhookActor, type WebhookDelivery } from './webhooks.js';
+import { WebhookEmitter, type TwentyWebhook, type WebhookActor, type WebhookBodyForm, type WebhookDelivery } from './webhooks.js';
 
 export type { Rec as TwentyRecord } from './record-store.js';
 export type { RateLimitOptions } from './rate-limit.js';
@@ -41,6 +41,8 @@ export interface TwentyStandInOptions extends ListenOptions {
   rateLimit?: Partial<RateLimitOptions> | false;
   /** Webhooks configured in Settings → APIs & Webhooks from the start. */
   webhooks?: Array<{ targetUrl: string; secret?: string; operations?: string[] }>;
+  /** The webhook body Twenty sends: `batch` (today's) or the older one POST per record. */
+  webhookBodyForm?: WebhookBodyForm;
 }
 
 export interface TwentyStandIn {
@@ -103,7 +105,7 @@ export async function startTwentyStandIn(options: TwentyStandInOptions = {}): Pr
   let role: ApiKeyRole = { ...adminRole };
   let revoked = false;
   let throttle = rateLimit && new WorkspaceThrottle(rateLimit);
-  const webhooks = new WebhookEmitter(uuidv4());
+  const webhooks = new WebhookEmitter(uuidv4(), options.webhookBodyForm);
   const configureWebhooks = () => (options.webhooks ?? []).forEach((hook) => webhooks.add(hook));
   configureWebhooks();
   let actor: WebhookActor | undefined;

@@ -1,4 +1,4 @@
-import { personCampaignFields } from '../db/marketing-consent.js';
+import { peopleCampaignFields } from '../db/marketing-consent.js';
 import { emailOwnersQuery, upsertPeopleMutation } from '../clients/twenty-people-documents.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
@@ -147,13 +147,12 @@ export function createTwentyBulkActivities({ db, kgc, twenty }: ActivityDeps) {
         else if (normaliseEmail(c.email)) shared.add(c.customer_id);
       }
       const aggregates = await personAggregates(db, customers.map((c) => c.customer_id), { syncedOnly: false });
-      const data = await Promise.all(
-        customers.map(async (c) => ({
-          ...toTwentyPerson(c, { emailOwnedByOther: shared.has(c.customer_id) }),
-          ...toTwentyAggregates(aggregates.get(c.customer_id)!),
-          ...(await personCampaignFields(db, c)),
-        })),
-      );
+      const campaign = await peopleCampaignFields(db, customers);
+      const data = customers.map((c) => ({
+        ...toTwentyPerson(c, { emailOwnedByOther: shared.has(c.customer_id) }),
+        ...toTwentyAggregates(aggregates.get(c.customer_id)!),
+        ...campaign.get(c.customer_id)!,
+      }));
       let returned: Array<{ id: string }>;
       try {
         returned = (await requireTwenty(twenty).query<{ createPeople: Array<{ id: string }> }>(upsertPeople, { data })).createPeople;

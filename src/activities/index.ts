@@ -20,6 +20,7 @@ import { createTwentyActivities } from './twenty.js';
 import { createTwentyErasureActivities } from './twenty-erasure.js';
 import { createTwentyPersonAskActivities } from './twenty-person-asks.js';
 import { createTwentyPersonBatchActivities } from './twenty-person-batches.js';
+import { createTwentyHistoryBatchActivities } from './twenty-history-batches.js';
 import { createMarketingConsentActivities } from './marketing-consent.js';
 import { createLifecycleCampaignActivities } from './lifecycle-campaigns.js';
 import { createNewProductCampaignActivities } from './new-product-campaign.js';
@@ -29,6 +30,7 @@ import { createKgcWorklogActivities } from './kgc-worklogs.js';
 import { createChatwootWorklogActivities } from './chatwoot-worklogs.js';
 import { createChatwootWorklogStatusActivities } from './chatwoot-worklog-status.js';
 import { createTwentyOpportunityActivities } from './twenty-opportunities.js';
+import { createFranchiseOnboardingStartActivities } from './franchise-onboarding-starts.js';
 
 export type { ActivityDeps } from './context.js';
 
@@ -57,6 +59,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createChatwootWorklogActivities(deps),
     ...createChatwootWorklogStatusActivities(deps),
     ...createNewProductCampaignActivities(deps),
+    ...createFranchiseOnboardingStartActivities(deps),
   };
 }
 
@@ -75,5 +78,7 @@ export type TwentyPaymentStatusActivities = ReturnType<typeof createTwentyPaymen
 
 export { createTwentyPersonBatchActivities };
 export type TwentyPersonBatchActivities = ReturnType<typeof createTwentyPersonBatchActivities>;
+export { createTwentyHistoryBatchActivities };
+export type TwentyHistoryBatchActivities = ReturnType<typeof createTwentyHistoryBatchActivities>;
 export { createTwentyCampaignActivities };
 export type TwentyCampaignActivities = ReturnType<typeof createTwentyCampaignActivities>;

@@ -1,6 +1,8 @@
 import { isErased } from '../db/erasures.js';
 import { rememberMarketingConsent } from '../db/marketing-consent.js';
+import { partnerLink } from '../db/partner-links.js';
 import type { ActivityDeps } from './context.js';
+import { readModuleStates, type ModuleStates } from './store.js';
 
 export function createKgcActivities({ db, kgc }: ActivityDeps) {
   return {
@@ -13,6 +15,18 @@ export function createKgcActivities({ db, kgc }: ActivityDeps) {
       const customer = await kgc.getCustomer(customerId);
       if (customer) await rememberMarketingConsent(db, customerId, customer.marketing_consent);
       return { exists: customer !== null, erased: false };
+    },
+
+    /**
+     * What a partnerSync pass checks before it writes, in one call (a local activity: no task round trips): the
+     * module switches, customerExistsInKgc, and whether an earlier sync linked the customer's Twenty person.
+     */
+    async partnerSyncChecks({ customerId }: { customerId: string }): Promise<{ modules: ModuleStates; presence: { exists: boolean; erased: boolean }; personLinked: boolean }> {
+      const [modules, link, erased] = await Promise.all([readModuleStates(db), partnerLink(db, customerId), isErased(db, customerId)]);
+      if (erased) return { modules, presence: { exists: false, erased: true }, personLinked: false };
+      const customer = await kgc.getCustomer(customerId);
+      if (customer) await rememberMarketingConsent(db, customerId, customer.marketing_consent);
+      return { modules, presence: { exists: customer !== null, erased: false }, personLinked: !!link?.twentyPersonId };
     },
   };
 }

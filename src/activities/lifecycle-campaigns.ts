@@ -5,7 +5,6 @@ import { workflowIds } from '../contracts/workflow-ids.js';
 import { startOnce, startOnceOptions } from '../contracts/workflow-starts.js';
 import { frequencyCapped } from './email.js';
 import { emailKey } from '../domain/email-keys.js';
-import { localIsoDate } from '../domain/rental-expiry-timing.js';
 import { logger } from '../logger.js';
 import { isErased } from '../db/erasures.js';
 import { emailCampaignSubjects, emailOutbox, partnerLinks } from '../db/schema.js';
@@ -64,11 +63,12 @@ export function createLifecycleCampaignActivities({ db, marketing }: ActivityDep
 
     /**
      * One page of the daily win-back sweep: customers whose last completed rental ended more than
-     * WIN_BACK_INACTIVE_AFTER ago get `win-back/<customer>/<last rental date>`, unless this inactive period's email
-     * was already decided (its key is in the outbox). A new rental moves the date, so it opens a new period.
+     * WIN_BACK_INACTIVE_AFTER ago get `win-back/<customer>/<period>`, unless this inactive period's email was already
+     * decided (its key is in the outbox). The period is named by the last rental's end (its date, or its time when
+     * KGC gave one), so a new rental opens a new period.
      */
     async startWinBackCampaigns(page: { after?: string; pageSize: number }): Promise<{ started: number; decided: number; next?: string }> {
-      const endedBefore = localIsoDate('Europe/Budapest', Date.now() - (marketing?.winBackInactiveMs ?? defaultInactiveMs));
+      const endedBefore = new Date(Date.now() - (marketing?.winBackInactiveMs ?? defaultInactiveMs));
       const candidates = await inactiveRenters(db, { endedBefore, after: page.after, limit: page.pageSize });
       const keyOf = (c: { customerId: string; lastRentalOn: string }) => emailKey('win-back', `${c.customerId}:${c.lastRentalOn}`, 'win_back');
       const decided = new Set(

@@ -1,6 +1,6 @@
 import { lt, sql } from 'drizzle-orm';
 import { recordAudit } from '../db/audit.js';
-import { kgcEvents, moduleFlags, partnerLinks, type ModuleName } from '../db/schema.js';
+import { kgcEvents, moduleFlags, partnerLinks, twentyDeliveries, type ModuleName } from '../db/schema.js';
 import { currentRun, type ActivityDeps } from './context.js';
 import { isErased } from '../db/erasures.js';
 import { partnerLink } from '../db/partner-links.js';
@@ -67,6 +67,13 @@ export function createStoreActivities({ db }: ActivityDeps) {
     async pruneKgcDeliveries({ olderThanHours }: { olderThanHours: number }): Promise<{ deleted: number }> {
       const cutoff = new Date(Date.now() - olderThanHours * 3_600_000);
       const rows = await db.delete(kgcEvents).where(lt(kgcEvents.receivedAt, cutoff)).returning({ id: kgcEvents.id });
+      return { deleted: rows.length };
+    },
+
+    /** Twenty's deliveries: a replay older than its 300 s signature window is refused anyway; kept as long as KGC's. */
+    async pruneTwentyDeliveries({ olderThanHours }: { olderThanHours: number }): Promise<{ deleted: number }> {
+      const cutoff = new Date(Date.now() - olderThanHours * 3_600_000);
+      const rows = await db.delete(twentyDeliveries).where(lt(twentyDeliveries.receivedAt, cutoff)).returning({ key: twentyDeliveries.deliveryKey });
       return { deleted: rows.length };
     },
 

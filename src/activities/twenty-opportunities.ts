@@ -9,6 +9,14 @@ const readOpportunity = /* GraphQL */ `
     opportunity(filter: { id: { eq: $id } }) { id stage kgcTenantId franchisePackage pointOfContactId }
   }`;
 
+const wonWithoutTenant = /* GraphQL */ `
+  query WonDealsWithoutTenant($stage: OpportunityStageEnum!, $first: Int!, $after: String) {
+    opportunities(filter: { and: [{ stage: { eq: $stage } }, { kgcTenantId: { is: NULL } }] }, first: $first, after: $after) {
+      edges { node { id } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }`;
+
 const writeTenant = /* GraphQL */ `
   mutation OpportunityTenant($id: UUID!, $data: OpportunityUpdateInput!) { updateOpportunity(id: $id, data: $data) { id } }`;
 
@@ -45,6 +53,14 @@ export function createTwentyOpportunityActivities({ twenty }: ActivityDeps) {
       }
       if (!o) return { found: false };
       return { found: true, stage: o.stage, kgcTenantId: o.kgcTenantId, franchisePackage: o.franchisePackage, personId: o.pointOfContactId };
+    },
+
+    /** One page of the won deals that have no KGC tenant yet (the won-deal sweep). */
+    async listWonDealsWithoutTenant(page: { wonStage: string; pageSize: number; after?: string }): Promise<{ opportunityIds: string[]; next?: string }> {
+      type Page = { opportunities: { edges: Array<{ node: { id: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+      const { opportunities } = await client().query<Page>(wonWithoutTenant, { stage: page.wonStage, first: page.pageSize, after: page.after ?? null });
+      const next = opportunities.pageInfo.hasNextPage ? (opportunities.pageInfo.endCursor ?? undefined) : undefined;
+      return { opportunityIds: opportunities.edges.map((e) => e.node.id), ...(next && { next }) };
     },
 
     /** Only `kgcTenantId` changes: the webhook this write causes names no other field, so it starts nothing. */

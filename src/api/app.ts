@@ -71,6 +71,7 @@ export function createApp(deps: AppDeps): express.Express {
     kokoRouter(signedIn),
     kokoFeedRouter(signedIn),
     insightsRouter({ ...signedIn, namespace: deps.temporalNamespace }),
+    campaignsRouter(signedIn),
   );
   app.use(consoleStaticRouter({ chatwootUrl: deps.chatwootUrl }));
   app.use(unsubscribeRouter(deps));

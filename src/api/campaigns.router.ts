@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import express, { Router } from 'express';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -7,15 +7,15 @@ import { campaignNames, CampaignSwitches } from '../campaign-switches.js';
 import type { KgcClient } from '../clients/kgc-client.js';
 import { customerId as customerIdSchema } from '../contracts/kgc-events.js';
 import type { Db } from '../db/client.js';
-import { emailCampaignSubjects, type EmailCampaign } from '../db/schema.js';
+import { campaignSwitches, emailCampaignSubjects, type EmailCampaign } from '../db/schema.js';
 import { emailTemplates, type EmailKind } from '../templates/email/index.js';
 import { renderCustomerEmail } from '../templates/email/customer-email.js';
 import type { MarketingSettings } from '../contracts/marketing-settings.js';
 import { workflowIds } from '../contracts/workflow-ids.js';
-import { cancelNewProduct, newProductProgress, pauseNewProduct, resumeNewProduct } from '../contracts/workflow-messages.js';
+import { cancelNewProduct, newProductProgress, pauseNewProduct, resumeNewProduct, type NewProductProgress } from '../contracts/workflow-messages.js';
 import { localIsoDate } from '../domain/rental-expiry-timing.js';
 import type { newProductCampaign } from '../workflows/new-product-campaign.js';
-import { requireAdminKey } from './admin-auth.js';
+import { adminAuth, consoleAdmin, type AdminAuth } from './admin-auth.js';
 import { ApiError, zodDetails } from './errors.js';
 
 const isoDay = z
@@ -55,6 +55,9 @@ const exampleDetails: Record<EmailCampaign, Record<string, string>> = {
 };
 const exampleUnsubscribeToken = 'PREVIEW-EXAMPLE-NOT-A-WORKING-LINK';
 
+/** How many past new-product runs the list shows. */
+const recentRuns = 20;
+
 const signals = { pause: pauseNewProduct, resume: resumeNewProduct, cancel: cancelNewProduct } as const;
 
 /** A year before today in Budapest: the audience the seed asks for ("rented the category in the last 12 months"). */
@@ -67,20 +70,32 @@ const aYearAgo = () => {
  * Admin control of the email campaigns: run-time switches and previews of every campaign, and the new-product
  * campaign's start, progress (the report once done), pause, resume and cancel.
  */
-export function campaignsRouter(deps: {
-  db: Db;
-  kgc?: Pick<KgcClient, 'getCustomer'>;
-  temporal: Client;
-  taskQueue: string;
-  adminApiKey: string;
-  marketing?: MarketingSettings;
-}): Router {
+export function campaignsRouter(
+  deps: AdminAuth & {
+    db: Db;
+    kgc?: Pick<KgcClient, 'getCustomer'>;
+    temporal: Client;
+    taskQueue: string;
+    marketing?: MarketingSettings;
+  },
+): Router {
   const router = Router();
   const switches = new CampaignSwitches(deps.db);
-  router.use('/admin/campaigns', requireAdminKey(deps.adminApiKey), express.json({ limit: '8kb' }));
+  router.use('/admin/campaigns', adminAuth(deps), express.json({ limit: '8kb' }));
 
   router.get('/admin/campaigns', async (_req, res) => {
     res.json(await switches.current());
+  });
+
+  /** Each switch with who set it and when (never set: on, by nobody). */
+  router.get('/admin/campaigns/switches', async (_req, res) => {
+    const rows = new Map((await deps.db.select().from(campaignSwitches)).map((r) => [r.campaign, r]));
+    res.json({
+      switches: campaignNames.map((campaign) => {
+        const row = rows.get(campaign);
+        return { campaign, enabled: row?.enabled ?? true, updatedAt: row?.updatedAt ?? null, updatedBy: row?.updatedBy ?? null };
+      }),
+    });
   });
 
   router.put('/admin/campaigns/:campaign', async (req, res) => {
@@ -90,7 +105,8 @@ export function campaignsRouter(deps: {
     }
     const body = switchBody.safeParse(req.body);
     if (!body.success) throw new ApiError(400, 'invalid_body', 'Body must be {"enabled": true|false}', zodDetails(body.error));
-    res.json(await switches.set(campaign, body.data.enabled, req.get('x-admin-user')?.slice(0, 100) ?? 'admin-api'));
+    // Under the console the signed-in admin is the one who switched, whatever a header says.
+    res.json(await switches.set(campaign, body.data.enabled, consoleAdmin(res) ?? req.get('x-admin-user')?.slice(0, 100) ?? 'admin-api'));
   });
 
   /**
@@ -151,6 +167,34 @@ export function campaignsRouter(deps: {
       args: [{ runId, category: body.data.category, since, emailsPerMinute: deps.marketing?.newProductEmailsPerMinute ?? 60 }],
     });
     res.status(202).json({ runId, workflowId, category: body.data.category, since });
+  });
+
+  /**
+   * Past and current runs, newest first, from the run's stored content (written as it starts) and Temporal's state;
+   * a finished run carries its report.
+   */
+  router.get('/admin/campaigns/new-product', async (_req, res) => {
+    const rows = await deps.db
+      .select({ runId: emailCampaignSubjects.subjectId, details: emailCampaignSubjects.details, startedAt: emailCampaignSubjects.createdAt })
+      .from(emailCampaignSubjects)
+      .where(and(eq(emailCampaignSubjects.campaign, 'new-product'), isNull(emailCampaignSubjects.customerId)))
+      .orderBy(desc(emailCampaignSubjects.createdAt))
+      .limit(recentRuns);
+    const runs = await Promise.all(
+      rows.map(async (row) => {
+        const run = handle(row.runId);
+        const status = await run.describe().then(
+          (d) => d.status.name.toLowerCase(),
+          (err: unknown) => {
+            if (err instanceof WorkflowNotFoundError) return 'unknown';
+            throw err;
+          },
+        );
+        const report: NewProductProgress | null = status === 'completed' ? await run.result() : null;
+        return { runId: row.runId, workflowId: workflowIds.newProduct(row.runId), category: row.details.category ?? '', startedAt: row.startedAt, status, report };
+      }),
+    );
+    res.json({ runs });
   });
 
   router.get('/admin/campaigns/new-product/:runId', async (req, res) => {

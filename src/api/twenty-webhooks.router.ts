@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { eq } from 'drizzle-orm';
 import { workflowIds } from '../contracts/workflow-ids.js';
-import { twentyWebhookSchema } from '../contracts/twenty-webhooks.js';
+import { twentyRecordChanges, twentyWebhookSchema, type TwentyWebhook } from '../contracts/twenty-webhooks.js';
 import type { Db } from '../db/client.js';
 import { twentyDeliveries } from '../db/schema.js';
 import { logger } from '../logger.js';
@@ -26,7 +26,7 @@ export interface TwentyWebhookDeps {
   wonStage: string;
 }
 
-type Answer = { status: number; body: { status: 'accepted' | 'ignored' | 'duplicate'; workflowId?: string; reason?: string } };
+type Outcome = { status: 'accepted' | 'ignored' | 'duplicate'; workflowId?: string; reason?: string };
 
 /**
  * `POST /webhooks/twenty`: verify Twenty's signature and freshness, de-duplicate on the record version, hand a won
@@ -52,31 +52,44 @@ export function twentyWebhooksRouter(deps: TwentyWebhookDeps): Router {
     } catch (err) {
       throw new ApiError(400, 'invalid_json', 'Request body is not valid JSON', [{ path: '(body)', message: (err as Error).message }]);
     }
-    const parsed = twentyWebhookSchema.safeParse(body);
+    const parsed = twentyWebhookSchema(body).safeParse(body);
     if (!parsed.success) throw new ApiError(400, 'invalid_webhook', 'Body is not a Twenty webhook', zodDetails(parsed.error));
-    const event = parsed.data;
-    const deliveryKey = `${event.eventName}/${event.record.id}/${event.record.updatedAt ?? event.eventDate ?? ''}`.slice(0, 300);
-    const [seen] = await deps.db.select().from(twentyDeliveries).where(eq(twentyDeliveries.deliveryKey, deliveryKey));
-    if (seen) return void res.status(200).json({ status: 'duplicate', ...(seen.workflowId ? { workflowId: seen.workflowId } : {}) });
+    // A batch is answered after each of its records is handed off and recorded; when one hand-off fails the batch
+    // gets 503, and the records recorded before it answer as duplicates should the same batch be posted again.
+    const outcomes: Array<Outcome & { recordId: string }> = [];
+    for (const change of twentyRecordChanges(parsed.data)) outcomes.push({ recordId: change.record.id, ...(await receive(change)) });
+    if (!('items' in parsed.data)) {
+      const [{ recordId: _, ...outcome }] = outcomes as [Outcome & { recordId: string }];
+      return void res.status(outcome.status === 'accepted' ? 202 : 200).json(outcome);
+    }
+    const overall = outcomes.some((o) => o.status === 'accepted') ? 'accepted' : outcomes.every((o) => o.status === 'duplicate') ? 'duplicate' : 'ignored';
+    res.status(overall === 'accepted' ? 202 : 200).json({ status: overall, results: outcomes });
+  });
 
-    const answer = await act(interpretTwentyEvent(event, deps.wonStage));
+  /** One record change: de-duplicated on the record's version, acted on, then recorded. */
+  async function receive(change: TwentyWebhook): Promise<Outcome> {
+    const deliveryKey = `${change.eventName}/${change.record.id}/${change.record.updatedAt ?? change.eventDate ?? ''}`.slice(0, 300);
+    const [seen] = await deps.db.select().from(twentyDeliveries).where(eq(twentyDeliveries.deliveryKey, deliveryKey));
+    if (seen) return { status: 'duplicate', ...(seen.workflowId ? { workflowId: seen.workflowId } : {}) };
+
+    const outcome = await act(interpretTwentyEvent(change, deps.wonStage));
     await deps.db
       .insert(twentyDeliveries)
       .values({
         deliveryKey,
-        eventName: event.eventName.slice(0, 100),
-        recordId: event.record.id,
-        outcome: answer.body.status === 'accepted' ? 'accepted' : 'ignored',
-        reason: answer.body.reason,
-        workflowId: answer.body.workflowId,
+        eventName: change.eventName.slice(0, 100),
+        recordId: change.record.id,
+        outcome: outcome.status === 'accepted' ? 'accepted' : 'ignored',
+        reason: outcome.reason,
+        workflowId: outcome.workflowId,
       })
       .onConflictDoNothing();
-    res.status(answer.status).json(answer.body);
-  });
+    return outcome;
+  }
 
-  async function act(action: TwentyAction): Promise<Answer> {
-    if (action.kind === 'ignore') return { status: 200, body: { status: 'ignored', reason: action.reason } };
-    if (!(await deps.modules.current()).crm) return { status: 200, body: { status: 'ignored', reason: 'crm_module_off' } };
+  async function act(action: TwentyAction): Promise<Outcome> {
+    if (action.kind === 'ignore') return { status: 'ignored', reason: action.reason };
+    if (!(await deps.modules.current()).crm) return { status: 'ignored', reason: 'crm_module_off' };
     const workflowId = workflowIds.franchiseOnboarding(action.opportunityId);
     try {
       await deps.temporal.withDeadline(Date.now() + handoffDeadlineMs, () =>
@@ -94,7 +107,7 @@ export function twentyWebhooksRouter(deps: TwentyWebhookDeps): Router {
       logger.warn({ opportunityId: action.opportunityId, err }, 'Twenty webhook could not be handed to Temporal');
       throw new ApiError(503, 'temporal_unavailable', 'The webhook could not be handed to Temporal; retry', [], { 'Retry-After': '5' });
     }
-    return { status: 202, body: { status: 'accepted', workflowId } };
+    return { status: 'accepted', workflowId };
   }
 
   return router;

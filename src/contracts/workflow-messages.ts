@@ -116,6 +116,11 @@ export const rentalExpiryStatus = defineQuery<RentalExpiryStatus>('status');
 export interface PersonWriteWanted {
   customerId: string;
   ticket: string;
+  /**
+   * The customer's unsynced history records (and its aggregates) too, in the same batch right after the people:
+   * `also` after writing its person, `only` when its person is already in Twenty. Absent: the person alone.
+   */
+  history?: 'also' | 'only';
 }
 /** The batch's answer to one ask: ids and warning codes only; `failed` is an id-only reason. */
 export interface PersonWriteDone {
@@ -140,6 +145,12 @@ export interface NewProductProgress {
   rejected: number;
   /** No address, not in KGC any more, erased, SMTP not configured. */
   skipped_other: number;
+  /** Recipients read from KGC's audience so far; `moreToList` while pages are left (KGC gives no total). */
+  listed?: number;
+  moreToList?: boolean;
+  /** When the admin started the run, and the pace it sends at (NEW_PRODUCT_EMAILS_PER_MINUTE). */
+  startedAt?: string;
+  emailsPerMinute?: number;
 }
 export const pauseNewProduct = defineSignal('pause');
 export const resumeNewProduct = defineSignal('resume');

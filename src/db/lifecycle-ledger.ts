@@ -1,4 +1,4 @@
-import { and, count, eq, gt, sql } from 'drizzle-orm';
+import { and, count, eq, gt, lt, sql } from 'drizzle-orm';
 import { budapestMonth } from '../domain/lifecycle-campaigns.js';
 import type { Db } from './client.js';
 import { historyLedger, partnerLinks } from './schema.js';
@@ -30,27 +30,58 @@ export async function rentalsEndedInMonth(db: Db, customerId: string, month: str
     .map((p) => p.machine_name ?? '');
 }
 
+const rentalEnd = sql<string>`(${historyLedger.payload}->>'rental_end')`;
+/** KGC gave a time of day (ISO 8601, minutes at least), which Postgres reads as it is. */
+const timed = sql`${rentalEnd} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$'`;
+
 /**
- * A page of customers, in id order after `after`, whose latest completed rental ended before `endedBefore`
- * (a date): the inactive ones, each with that rental's date, which names its inactive period.
+ * When a completed rental ended: KGC's moment when it gave a time (Budapest time if without an offset), else the
+ * end of its day in Budapest. The win-back's inactivity is measured from it, so WIN_BACK_INACTIVE_AFTER counts to
+ * the second, not in whole days. Anything else KGC's date format allows falls back to the day, so one odd value
+ * never fails the whole sweep.
  */
-export async function inactiveRenters(db: Db, o: { endedBefore: string; after?: string; limit: number }): Promise<Array<{ customerId: string; lastRentalOn: string }>> {
-  const lastRentalOn = sql<string>`max(${historyLedger.occurredOn})`;
-  return db
-    .select({ customerId: historyLedger.customerId, lastRentalOn })
+const rentalEndedAt = sql<Date>`case
+  when ${timed} and ${rentalEnd} ~ '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$' then (${rentalEnd})::timestamptz
+  when ${timed} then (${rentalEnd})::timestamp at time zone 'Europe/Budapest'
+  else (${historyLedger.occurredOn} + 1)::timestamp at time zone 'Europe/Budapest' end`;
+
+/**
+ * The name of the inactive period a rental opens: its end to the millisecond in UTC when KGC gave a time, so two
+ * rentals on one day open two periods; else its date.
+ */
+const periodName = sql<string>`case
+  when ${timed} then to_char(${rentalEndedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+  else ${historyLedger.occurredOn}::text end`;
+
+/** Each customer's latest completed rental: when it ended and the inactive period it opened. */
+const latestRentals = (db: Db) =>
+  db
+    .selectDistinctOn([historyLedger.customerId], { customerId: historyLedger.customerId, endedAt: rentalEndedAt.as('ended_at'), period: periodName.as('period') })
     .from(historyLedger)
-    .where(and(eq(historyLedger.kind, 'rental'), o.after ? gt(historyLedger.customerId, o.after) : undefined))
-    .groupBy(historyLedger.customerId)
-    .having(sql`max(${historyLedger.occurredOn}) < ${o.endedBefore}::date`)
-    .orderBy(historyLedger.customerId)
+    .where(eq(historyLedger.kind, 'rental'))
+    .orderBy(historyLedger.customerId, sql`${rentalEndedAt} desc`);
+
+/**
+ * A page of customers, in id order after `after`, whose latest completed rental ended before `endedBefore`: the
+ * inactive ones, each with the name of that rental's inactive period (`lastRentalOn`).
+ */
+export async function inactiveRenters(db: Db, o: { endedBefore: Date; after?: string; limit: number }): Promise<Array<{ customerId: string; lastRentalOn: string }>> {
+  const latest = latestRentals(db).as('latest');
+  return db
+    .select({ customerId: latest.customerId, lastRentalOn: latest.period })
+    .from(latest)
+    .where(and(lt(latest.endedAt, sql`${o.endedBefore.toISOString()}::timestamptz`), o.after ? gt(latest.customerId, o.after) : undefined))
+    .orderBy(latest.customerId)
     .limit(o.limit);
 }
 
-/** The date the customer's latest completed rental ended, if any. */
+/** The inactive period the customer's latest completed rental opened (see inactiveRenters), if any. */
 export async function lastRentalOn(db: Db, customerId: string): Promise<string | null> {
   const [row] = await db
-    .select({ last: sql<string | null>`max(${historyLedger.occurredOn})` })
+    .select({ period: periodName })
     .from(historyLedger)
-    .where(and(eq(historyLedger.customerId, customerId), eq(historyLedger.kind, 'rental')));
-  return row?.last ?? null;
+    .where(and(eq(historyLedger.customerId, customerId), eq(historyLedger.kind, 'rental')))
+    .orderBy(sql`${rentalEndedAt} desc`)
+    .limit(1);
+  return row?.period ?? null;
 }

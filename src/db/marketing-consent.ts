@@ -1,9 +1,8 @@
-import { eq, max, or, sql } from 'drizzle-orm';
+import { eq, inArray, max, or, sql } from 'drizzle-orm';
 import type { KgcCustomer, MarketingConsent } from '../contracts/kgc-events.js';
 import { consentAllows } from '../domain/consent.js';
 import { emailAddressHash } from '../domain/erasure.js';
 import { normaliseEmail } from '../domain/twenty-person.js';
-import { vipSinceOf } from './lifecycle-ledger.js';
 import type { Db } from './client.js';
 import { marketingEmailCaps, marketingOptOuts, partnerLinks } from './schema.js';
 
@@ -61,12 +60,50 @@ export async function takeMarketingSlot(db: Db, o: { customerId: string; emailKe
  * an unsubscribe came after it) and since when the customer is a VIP. Every person write carries them, the single
  * upsert, the live batch and the bulk sync alike, so none of them resets what another wrote.
  */
-export async function personCampaignFields(db: Db, customer: KgcCustomer): Promise<{ marketingEmailConsent: boolean; vipSince?: string }> {
+export async function personCampaignFields(db: Db, customer: KgcCustomer): Promise<CampaignFields> {
+  return (await peopleCampaignFields(db, [customer])).get(customer.customer_id)!;
+}
+
+export interface CampaignFields {
+  marketingEmailConsent: boolean;
+  vipSince?: string;
+}
+
+/**
+ * personCampaignFields of a whole batch, by customer id, in two queries whatever its size: the unsubscribes of
+ * the customers or their addresses (the latest counts), and the VIP dates on their links.
+ */
+export async function peopleCampaignFields(db: Db, customers: readonly KgcCustomer[]): Promise<Map<string, CampaignFields>> {
+  if (customers.length === 0) return new Map();
+  const ids = customers.map((c) => c.customer_id);
+  const hashOf = new Map(customers.map((c) => [c.customer_id, emailHashOf(c)]));
+  const hashes = [...hashOf.values()].filter((h): h is string => h !== undefined);
+  const [optOuts, links] = await Promise.all([
+    db
+      .select({ customerId: marketingOptOuts.customerId, emailHash: marketingOptOuts.emailHash, at: marketingOptOuts.optedOutAt })
+      .from(marketingOptOuts)
+      .where(hashes.length > 0 ? or(inArray(marketingOptOuts.customerId, ids), inArray(marketingOptOuts.emailHash, hashes)) : inArray(marketingOptOuts.customerId, ids)),
+    db.select({ customerId: partnerLinks.customerId, vipSince: partnerLinks.vipSince }).from(partnerLinks).where(inArray(partnerLinks.customerId, ids)),
+  ]);
+  const vipDates = new Map(links.map((l) => [l.customerId, l.vipSince]));
+  return new Map(
+    customers.map((c) => {
+      const hash = hashOf.get(c.customer_id);
+      const mine = optOuts.filter((o) => o.customerId === c.customer_id || (hash !== undefined && o.emailHash === hash));
+      const optedOutAt = mine.length === 0 ? null : new Date(Math.max(...mine.map((o) => o.at.getTime())));
+      const vipSince = vipDates.get(c.customer_id);
+      return [
+        c.customer_id,
+        {
+          marketingEmailConsent: consentAllows('marketing', { consent: c.marketing_consent, optedOutAt }).allowed,
+          ...(vipSince ? { vipSince: vipSince.toISOString() } : {}),
+        },
+      ];
+    }),
+  );
+}
+
+function emailHashOf(customer: KgcCustomer): string | undefined {
   const email = normaliseEmail(customer.email);
-  const optedOutAt = await latestOptOut(db, { customerId: customer.customer_id, ...(email ? { emailHash: emailAddressHash(email) } : {}) });
-  const vipSince = await vipSinceOf(db, customer.customer_id);
-  return {
-    marketingEmailConsent: consentAllows('marketing', { consent: customer.marketing_consent, optedOutAt }).allowed,
-    ...(vipSince ? { vipSince: vipSince.toISOString() } : {}),
-  };
+  return email ? emailAddressHash(email) : undefined;
 }

@@ -56,7 +56,8 @@ export const integrationLog = pgTable(
     detail: text('detail'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('integration_log_customer_idx').on(t.customerId, t.createdAt)],
+  // By workflow: what a run recorded (the won-deal sweep asks it of every won deal without a tenant).
+  (t) => [index('integration_log_customer_idx').on(t.customerId, t.createdAt), index('integration_log_workflow_idx').on(t.workflowId)],
 );
 
 /** Run-time module switches (docs/architecture.md#principles, 4). Seeded from the environment once. */

@@ -11,6 +11,7 @@ import type {
   TwentyOpportunityActivities,
   TwentyPaymentStatusActivities,
   TwentyPersonBatchActivities,
+  TwentyHistoryBatchActivities,
 } from '../activities/index.js';
 import { nonRetryableErrorTypes, setupErrorType } from '../clients/errors.js';
 import { bulkTwentyPriority, chatwootBulkTaskQueue, liveTwentyPriority, twentyTaskQueue } from '../contracts/task-queues.js';
@@ -87,10 +88,13 @@ export function bulkSyncActivities() {
   };
 }
 
+/** Main-queue activities run inside the workflow task (local activities): short reads a workflow waits on at once. */
+export const localMainActivities = (profile: ActivityOptions) => proxyLocalActivities<MainActivities>(profile);
+
 /** A partnerSync's hand-off of its person write to the batcher, as a local activity: no task queue round trip. */
 export const handoffActivities = () => proxyLocalActivities<MainActivities>(profiles.handoff);
 
 /** The batcher's Twenty calls: live syncs' writes, on the Twenty queue at live priority. Call inside the workflow. */
 export function twentyPersonBatchActivities() {
-  return proxyActivities<TwentyPersonBatchActivities>({ ...profiles.sync, taskQueue: twentyTaskQueue(workflowInfo().taskQueue), priority: liveTwentyPriority });
+  return proxyActivities<TwentyPersonBatchActivities & TwentyHistoryBatchActivities>({ ...profiles.sync, taskQueue: twentyTaskQueue(workflowInfo().taskQueue), priority: liveTwentyPriority });
 }

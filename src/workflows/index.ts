@@ -18,3 +18,4 @@ export { winBackSweep } from './win-back-sweep.js';
 export { chatWorklog } from './chat-worklog.js';
 export { worklogStatus } from './worklog-status.js';
 export { newProductCampaign } from './new-product-campaign.js';
+export { wonDealsSweep } from './won-deals-sweep.js';

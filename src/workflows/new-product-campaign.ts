@@ -37,7 +37,22 @@ function tally(progress: NewProductProgress, status: string, reason?: string): v
  */
 export async function newProductCampaign(input: NewProductCampaignInput): Promise<NewProductProgress> {
   const { runId, category, since, emailsPerMinute, pageSize = 100 } = input;
-  const progress: NewProductProgress = input.progress ?? { category, since, phase: 'sending', processed: 0, sent: 0, skipped_no_consent: 0, capped: 0, unsubscribed: 0, rejected: 0, skipped_other: 0 };
+  const progress: NewProductProgress = input.progress ?? {
+    category,
+    since,
+    phase: 'sending',
+    processed: 0,
+    sent: 0,
+    skipped_no_consent: 0,
+    capped: 0,
+    unsubscribed: 0,
+    rejected: 0,
+    skipped_other: 0,
+    listed: 0,
+    moreToList: true,
+    startedAt: new Date().toISOString(),
+    emailsPerMinute,
+  };
   let paused = input.paused ?? false;
   let cancelled = false;
   setHandler(pauseNewProduct, () => void (paused = true));
@@ -50,6 +65,8 @@ export async function newProductCampaign(input: NewProductCampaignInput): Promis
   let cursor = input.cursor ?? null;
   do {
     const page = await newProductAudiencePage({ runId, category, since, cursor, pageSize });
+    progress.listed = (progress.listed ?? 0) + page.customerIds.length;
+    progress.moreToList = page.nextCursor !== null;
     for (const customerId of page.customerIds) {
       await condition(() => !paused || cancelled);
       if (cancelled) break;

@@ -4,7 +4,7 @@ import { kgcEventTypeKey } from '../contracts/search-attributes.js';
 import type { HistoryKind } from '../contracts/history-kinds.js';
 import { liveTwentyPriority } from '../contracts/task-queues.js';
 import type { TwentyPersonWarning } from '../domain/twenty-person.js';
-import { handoffActivities, mainActivities, profiles, twentyActivities } from './activity-profiles.js';
+import { handoffActivities, localMainActivities, mainActivities, profiles, twentyActivities } from './activity-profiles.js';
 import {
   historyChanged,
   partnerChanged,
@@ -12,6 +12,7 @@ import {
   partnerSyncStatus,
   personWriteDone,
   type PersonWriteDone,
+  type PersonWriteWanted,
 } from '../contracts/workflow-messages.js';
 
 const historyKinds: HistoryKind[] = ['rental', 'service', 'order'];
@@ -32,9 +33,14 @@ export interface PartnerSyncResult {
 
 const { customerExistsInKgc, upsertChatwootContact, getModuleStates, recordPartnerSynced, recordPartnerSyncStopped, twentyPersonLinked } = mainActivities(profiles.sync);
 const { askTwentyPersonWrite } = handoffActivities();
+const { partnerSyncChecks } = localMainActivities(profiles.sync);
 
 /** Runs from here on hand their person write to the batcher (twentyPersonBatcher); recorded runs keep their own two calls. */
 const personBatches = 'twenty-person-batches';
+/** Runs from here on hand their history records to the batcher too, with their person; recorded runs write them here. */
+const historyBatches = 'twenty-history-batches';
+/** Runs from here on make a pass's first checks in one local activity; recorded runs made two activity calls. */
+const checksInOne = 'partner-sync-checks-local';
 /** How long a partnerSync waits for the batcher's answer before it asks again. */
 const askAgainAfter = '10 minutes';
 
@@ -105,8 +111,9 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
   return { customerId, syncs, outcome: 'synced' };
 
   async function syncOnce(partnerDirty: boolean, historyDirty: boolean): Promise<PartnerSyncResult['outcome']> {
-    const modules = await getModuleStates();
-    const presence = await customerExistsInKgc({ customerId });
+    const { modules, presence, personLinked } = patched(checksInOne)
+      ? await partnerSyncChecks({ customerId })
+      : { modules: await getModuleStates(), presence: await customerExistsInKgc({ customerId }), personLinked: undefined };
     if (presence.erased) return 'erased';
     if (!presence.exists) return 'deleted_in_kgc';
 
@@ -114,16 +121,31 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
     const warnings: string[] = [];
     // A history event for a partner not yet written in this run syncs the partner first: the records link to it.
     // With batches, a person an earlier run wrote (its id on the partner link) is not written again for history.
-    if (modules.crm && !partnerDirty && !personWritten && patched(personBatches)) personWritten = await twentyPersonLinked({ customerId });
-    if (modules.crm && (partnerDirty || !personWritten)) {
-      const person = patched(personBatches) ? await writePersonInBatch() : await writePersonAlone();
+    if (modules.crm && !partnerDirty && !personWritten && patched(personBatches)) personWritten = personLinked ?? (await twentyPersonLinked({ customerId }));
+    const writePerson = modules.crm && (partnerDirty || !personWritten);
+    let writeHistory = modules.crm && historyDirty;
+    if ((writePerson || writeHistory) && patched(historyBatches)) {
+      // History that arrived since this pass began goes with this ask: its ledger rows are stored before the signal.
+      if (pendingHistory > 0) {
+        writeHistory = true;
+        pendingHistory = 0;
+      }
+      const written = await writeInBatch(writeHistory ? (writePerson ? 'also' : 'only') : undefined);
+      if (written.customerGone) return 'deleted_in_kgc';
+      if (writePerson) {
+        warnings.push(...written.warnings);
+        twentyPersonId = written.personId;
+        personWritten = true;
+      }
+    } else if (writePerson) {
+      const person = patched(personBatches) ? await writeInBatch() : await writePersonAlone();
       if (person.customerGone) return 'deleted_in_kgc';
       warnings.push(...person.warnings);
       twentyPersonId = person.personId;
       personWritten = true;
     }
 
-    if (modules.crm && historyDirty) {
+    if (writeHistory && !patched(historyBatches)) {
       let markLate = false;
       for (const kind of historyKinds) {
         for (let more = true; more; ) {
@@ -150,13 +172,16 @@ export async function partnerSync(input: PartnerSyncInput): Promise<PartnerSyncR
     return 'synced';
   }
 
-  /** The person write in the task queue's next batch, shared with other customers' (twentyPersonBatcher). */
-  async function writePersonInBatch(): Promise<{ personId?: string; customerGone: boolean; warnings: TwentyPersonWarning[] }> {
+  /**
+   * The person write, and with `history` the history records and aggregates, in the task queue's next batch, shared
+   * with other customers' (twentyPersonBatcher).
+   */
+  async function writeInBatch(history?: PersonWriteWanted['history']): Promise<{ personId?: string; customerGone: boolean; warnings: TwentyPersonWarning[] }> {
     const ticket = `${workflowInfo().runId}/${++asks}`;
     personDone = undefined;
     // Asked again while no answer comes: a batcher an operator terminated forgets its asks (the next ask starts a
     // new one). The same ticket, so whichever batch answers first is the answer.
-    do await askTwentyPersonWrite({ customerId, ticket, taskQueue: workflowInfo().taskQueue });
+    do await askTwentyPersonWrite({ customerId, ticket, taskQueue: workflowInfo().taskQueue, ...(history && { history }) });
     while (!(await condition(() => personDone !== undefined, askAgainAfter)));
     const done = personDone!;
     if (done.failed) throw failure('PartnerSyncFailed', done.failed);

@@ -21,8 +21,9 @@ const idleBeforeEnd = '10 minutes';
  * Group commit of live person writes (`twenty-person-batcher/<task queue>`): partnerSync runs ask for their
  * customer's person (ids only); the batcher writes at once when idle, and what arrives while a batch is in flight
  * forms the next one. A batch is one email-owner query and one createPeople upsert for up to 60 customers instead of
- * two requests per customer; each ask is answered by a signal to its partnerSync. A customer waits for its answer
- * before asking again, so its own writes stay in order.
+ * two requests per customer; then the history records the asks want, up to 60 per request across customers, and
+ * one aggregates upsert. Each ask is answered by a signal to its partnerSync. A customer waits for its answer
+ * before asking again, and its person is written before its history, so its own writes stay in order.
  */
 export async function twentyPersonBatcher(input: TwentyPersonBatcherInput = {}): Promise<void> {
   const twenty = twentyPersonBatchActivities();
@@ -32,8 +33,14 @@ export async function twentyPersonBatcher(input: TwentyPersonBatcherInput = {}):
   while (await condition(() => pending.length > 0, idleBeforeEnd)) {
     if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof twentyPersonBatcher>({ pending });
     const asks = nextBatch();
-    const results = await write([...new Set(asks.map((a) => a.customerId))]);
-    await Promise.all(asks.map((ask) => answer(ask, results.get(ask.customerId)!)));
+    const customers = [...new Set(asks.map((a) => a.customerId))];
+    const asking = (id: string, wants: (a: PersonWriteWanted) => boolean) => asks.some((a) => a.customerId === id && wants(a));
+    const people = customers.filter((id) => asking(id, (a) => a.history !== 'only'));
+    const results = people.length > 0 ? await write(people) : new Map<string, Answer>();
+    // History after the people: a record links to its person, so a customer whose person failed writes none.
+    const histories = customers.filter((id) => asking(id, (a) => a.history !== undefined) && !results.get(id)?.failed && !results.get(id)?.customerGone);
+    if (histories.length > 0) for (const [id, failed] of await writeHistories(histories)) results.set(id, { ...results.get(id), failed });
+    await Promise.all(asks.map((ask) => answer(ask, results.get(ask.customerId) ?? {})));
   }
 
   /** The oldest asks, up to `batchSize` customers; a customer asked twice is written once and both asks answered. */
@@ -87,6 +94,40 @@ export async function twentyPersonBatcher(input: TwentyPersonBatcherInput = {}):
     }
     const half = Math.ceil(customerIds.length / 2);
     return [...(await upsert(customerIds.slice(0, half), claims)), ...(await upsert(customerIds.slice(half), claims))];
+  }
+
+  /** The customers' unsynced history records, up to 60 per request whoever they belong to, then their aggregates. Returns who failed, and why. */
+  async function writeHistories(customerIds: string[]): Promise<Map<string, string>> {
+    const failed = new Map<string, string>();
+    const late = new Set<string>();
+    await inHalvesOnRejection(customerIds, failed, async (ids) => {
+      for (let more = true; more; ) {
+        const out = await twenty.writeTwentyHistoryOfBatch({ customerIds: ids });
+        if (out.rejected) return out;
+        for (const id of out.late) late.add(id);
+        more = out.more;
+      }
+      return {};
+    });
+    const written = customerIds.filter((id) => !failed.has(id));
+    if (written.length > 0) {
+      await inHalvesOnRejection(written, failed, (ids) => twenty.refreshTwentyAggregatesOfBatch({ customerIds: ids, late: ids.filter((id) => late.has(id)) }));
+    }
+    return failed;
+  }
+
+  /** A call for the customers; one Twenty refuses as a whole is split in halves until the customer at fault stands alone. */
+  async function inHalvesOnRejection(customerIds: string[], failed: Map<string, string>, call: (ids: string[]) => Promise<{ rejected?: boolean }>): Promise<void> {
+    try {
+      if (!(await call(customerIds)).rejected) return;
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      for (const id of customerIds) failed.set(id, err.cause?.message ?? err.message);
+      return;
+    }
+    const half = Math.ceil(customerIds.length / 2);
+    await inHalvesOnRejection(customerIds.slice(0, half), failed, call);
+    await inHalvesOnRejection(customerIds.slice(half), failed, call);
   }
 
   async function answer(ask: PersonWriteWanted, result: Answer): Promise<void> {

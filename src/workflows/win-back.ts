@@ -12,8 +12,9 @@ const { planWinBack } = mainActivities(profiles.sync);
 const { sendCustomerEmail } = mainActivities(profiles.email);
 
 /**
- * `win-back/<customer_id>/<last rental date>`, started by the daily sweep: "Hiányzik! Íme 10% kedvezmény következő
- * bérlésre", once per inactive period (the period is named by its last rental; a new rental ends it).
+ * `win-back/<customer_id>/<period>`, started by the daily sweep: "Hiányzik! Íme 10% kedvezmény következő
+ * bérlésre", once per inactive period (the period is named by its last rental's end, `lastRentalOn`: the date, or
+ * the time when KGC gave one; a new rental ends it).
  */
 export async function winBack(input: { customerId: string; lastRentalOn: string }): Promise<WinBackResult> {
   const plan = await planWinBack(input);

@@ -110,6 +110,26 @@ describe('won deal in Twenty → franchise tenant in KGC', () => {
     expect(h.kgc.tenants().filter((t) => t.partner_customer_id === customer.customer_id)).toHaveLength(1);
   });
 
+  it('takes a batch body (the records of one write in one POST): each record on its own, a replay answered as duplicates', async () => {
+    const { personId } = await syncedPartner();
+    // Two deals written in one go (as an import does) leave Twenty as one webhook batch.
+    const won = h.twenty.createRecordAsUser('opportunity', { name: 'Franchise Pécs', stage: 'CUSTOMER', pointOfContactId: personId });
+    const open = h.twenty.createRecordAsUser('opportunity', { name: 'Franchise Győr', stage: 'PROPOSAL', pointOfContactId: personId });
+    await h.twenty.settleWebhooks();
+    const posts = h.twenty.webhookDeliveries.filter((d) => d.recordId === won.id || d.recordId === open.id);
+    expect(posts, 'both records were delivered, and answered 202').toMatchObject([{ status: 202 }, { status: 202 }]);
+    expect(await (await onboarding(won.id)).result()).toMatchObject({ status: 'tenant_created' });
+    expect(await deliveriesOf(open.id)).toMatchObject([{ eventName: 'opportunity.created', outcome: 'ignored', reason: 'not_won' }]);
+
+    const body = JSON.stringify({ eventName: 'opportunity.created', objectMetadata: { id: 'x', nameSingular: 'opportunity' }, items: [{ record: won }, { record: open }], batchSize: 2 });
+    expect(await postSigned(body), 'a replayed batch starts nothing').toEqual({
+      status: 200,
+      body: { status: 'duplicate', results: [{ recordId: won.id, status: 'duplicate', workflowId: `franchise-onboarding/${won.id}` }, { recordId: open.id, status: 'duplicate' }] },
+    });
+    const bad = await postSigned(JSON.stringify({ eventName: 'opportunity.updated', items: [{ record: { id: 'not-a-uuid' } }] }));
+    expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid_webhook', details: [{ path: 'items.0.record.id' }] } } });
+  });
+
   it('a contact with no KGC partner link stops with a visible reason and creates no tenant', async () => {
     const stranger = h.twenty.createRecordAsUser('person', { name: { firstName: 'Anna', lastName: 'Nagy' }, kgcCustomerId: 'C-typed-by-hand' });
     const before = h.kgc.tenants().length;
@@ -121,6 +141,22 @@ describe('won deal in Twenty → franchise tenant in KGC', () => {
     const audit = await h.db.select().from(integrationLog).where(eq(integrationLog.workflowId, `franchise-onboarding/${dealId}`));
     expect(audit).toMatchObject([{ status: 'skipped', detail: `opportunity ${dealId}: person_not_linked`, customerId: null }]);
     expect(JSON.stringify(audit)).not.toContain('Nagy');
+  });
+
+  it('the won-deal sweep onboards a deal whose webhook started nothing (Twenty never sends it again) and leaves decided deals alone', async () => {
+    const { customer, personId } = await syncedPartner();
+    expect((await h.admin('PUT', '/admin/modules/crm', { enabled: false })).status).toBe(200);
+    const dealId = winDeal(personId);
+    await h.twenty.settleWebhooks();
+    expect((await deliveriesOf(dealId)).map((d) => d.reason).sort(), 'the stage change came while nothing could start').toEqual(['crm_module_off', 'not_won']);
+    expect((await h.admin('PUT', '/admin/modules/crm', { enabled: true })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_100)); // the intake's module cache
+
+    const sweep = () => h.client.workflow.execute('wonDealsSweep', { taskQueue: h.taskQueue, workflowId: `won-deals-sweep-test-${Date.now()}`, args: [{ wonStage: 'CUSTOMER', pageSize: 2 }] });
+    expect(await sweep(), 'only the missed deal: the others have their tenant or a recorded outcome').toEqual({ started: 1 });
+    expect(await h.client.workflow.getHandle(`franchise-onboarding/${dealId}`).result()).toMatchObject({ status: 'tenant_created', customerId: customer.customer_id });
+    expect(opportunity(dealId).kgcTenantId).toBeTruthy();
+    expect(await sweep(), 'a second sweep finds nothing to start').toEqual({ started: 0 });
   });
 
   it('refuses a webhook with a wrong signature, a stale or seconds timestamp, or no signature, and starts nothing', async () => {

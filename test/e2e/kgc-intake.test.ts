@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signKgcWebhook } from '../../sandbox/kgc/webhook.js';
 import { createApp } from '../../src/api/app.js';
 import { createMetrics } from '../../src/api/metrics.js';
-import { kgcEvents } from '../../src/db/schema.js';
+import { kgcEvents, twentyDeliveries } from '../../src/db/schema.js';
 import { ModuleFlags } from '../../src/modules.js';
 import { newCustomer, startHarness, webhookSecret, type Harness } from '../support/harness.js';
 
@@ -188,18 +188,24 @@ describe('KGC intake hands off and acknowledges', () => {
 });
 
 describe('de-duplication window', () => {
-  it('the nightly schedule forgets deliveries older than KGC_DEDUP_RETENTION_HOURS and keeps the rest', async () => {
+  it('the nightly schedule forgets KGC and Twenty deliveries older than KGC_DEDUP_RETENTION_HOURS and keeps the rest', async () => {
     const old = { deliveryKey: `id:old-${Date.now()}`, eventId: 'old', eventType: 'customer.updated', status: 'accepted' as const, receivedAt: new Date(Date.now() - 8 * 24 * 3_600_000) };
     const fresh = { ...old, deliveryKey: `id:fresh-${Date.now()}`, eventId: 'fresh', receivedAt: new Date(Date.now() - 71 * 3_600_000) };
     await h.db.insert(kgcEvents).values([old, fresh]);
+    const twentyOld = { deliveryKey: `opportunity.updated/old/${Date.now()}`, eventName: 'opportunity.updated', recordId: 'old', outcome: 'ignored' as const, receivedAt: old.receivedAt };
+    const twentyFresh = { ...twentyOld, deliveryKey: `opportunity.updated/fresh/${Date.now()}`, recordId: 'fresh', receivedAt: fresh.receivedAt };
+    await h.db.insert(twentyDeliveries).values([twentyOld, twentyFresh]);
     await h.client.schedule.getHandle(`${h.taskQueue}/prune-kgc-deliveries`).trigger();
     let left = [old.deliveryKey];
-    for (let i = 0; i < 100 && left.includes(old.deliveryKey); i++) {
+    let twentyLeft = [twentyOld.deliveryKey];
+    for (let i = 0; i < 100 && (left.includes(old.deliveryKey) || twentyLeft.includes(twentyOld.deliveryKey)); i++) {
       await new Promise((r) => setTimeout(r, 100));
       left = (await h.db.select({ key: kgcEvents.deliveryKey }).from(kgcEvents)).map((r) => r.key);
+      twentyLeft = (await h.db.select({ key: twentyDeliveries.deliveryKey }).from(twentyDeliveries)).map((r) => r.key);
     }
     expect(left).not.toContain(old.deliveryKey);
     expect(left).toContain(fresh.deliveryKey);
+    expect(twentyLeft, 'Twenty deliveries are forgotten on the same window').toEqual([twentyFresh.deliveryKey]);
   });
 });
 

@@ -2,41 +2,29 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signChatwootWebhook } from '../../sandbox/index.js';
-import { startGeminiStandIn, type GeminiReply, type GeminiStandIn } from '../../sandbox/gemini/index.js';
+import { type GeminiReply, type GeminiStandIn } from '../../sandbox/gemini/index.js';
 import { kgcCustomerIdKey } from '../../src/contracts/search-attributes.js';
 import { kokoDecisions, kokoMessages, kokoSuggestions } from '../../src/db/schema.js';
 import { type KokoConversationResult } from '../../src/workflows/koko-conversation.js';
-import { newCustomer, startHarness, type Harness } from '../support/harness.js';
+import { newCustomer, type Harness } from '../support/harness.js';
+import { kokoTeams, startKokoStack } from '../support/koko-stack.js';
 import { decideSignal, kokoStatus } from '../../src/contracts/workflow-messages.js';
 import { maybeRecordHistory } from '../support/record-histories.js';
+import { historyText } from '../support/history-text.js';
 
-const chatwootSecret = 'koko-test-chatwoot-secret';
-const botToken = 'koko-test-bot-token';
 // Long enough for an approval to land first on a loaded 2-core CI machine, short enough for the timeout test.
 const approvalTimeout = 10_000;
-const teams = { berles: 1, szerviz: 2, ertekesites: 3, altalanos: 1 };
+const teams = kokoTeams;
 
 let h: Harness;
 let gemini: GeminiStandIn;
+let chatwootSecret: string;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  gemini = await startGeminiStandIn();
-  h = await startHarness({
-    chatwoot: { botToken, webhookSecret: chatwootSecret },
-    env: {
-      GEMINI_API_URL: gemini.url,
-      GEMINI_API_KEY: gemini.apiKey,
-      GEMINI_MODEL: 'gemini-3.5-flash-lite',
-      CHATWOOT_WEBHOOK_SECRET: chatwootSecret,
-      CHATWOOT_BOT_TOKEN: botToken,
-      KOKO_TEAMS: JSON.stringify(teams),
-      KOKO_APPROVAL_TIMEOUT: `${approvalTimeout / 1000}s`,
-    },
-  });
-  h.chatwoot.setBotWebhookUrl(`${h.apiUrl}/webhooks/chatwoot`);
+  ({ h, gemini, webhookSecret: chatwootSecret, close } = await startKokoStack('koko-test', { KOKO_APPROVAL_TIMEOUT: `${approvalTimeout / 1000}s` }));
 });
 afterAll(async () => {
-  await h?.close();
-  await gemini?.close();
+  await close?.();
 });
 
 /** A unique marker per test: the Gemini stand-in answers by it, and no test sees another's conversation. */
@@ -101,8 +89,8 @@ async function agentReplies(conversationId: number, content: string, isPrivate =
   expect(res.status).toBe(200);
 }
 
-async function historyText(conversationId: number): Promise<string> {
-  return JSON.stringify(await handle(conversationId).fetchHistory());
+async function historyOf(conversationId: number): Promise<string> {
+  return historyText(await handle(conversationId).fetchHistory());
 }
 
 function expectEscalated(conversationId: number, team: number, noteContains: string) {
@@ -134,7 +122,7 @@ describe('kokoConversation', () => {
     }, 'the workflow to wait for the next message');
     expect(status.unanswered).toBe(0);
     expect((await decisions(conv.id)).map((d) => `${d.decision}:${d.decidedBy}`)).toEqual(['auto_reply:koko']);
-    const history = await historyText(conv.id);
+    const history = await historyOf(conv.id);
     for (const personal of [message.content!, reply.content!]) expect(history).not.toContain(personal);
 
     expect((await postWebhook({ event: 'conversation_status_changed', id: conv.id, status: 'resolved', changed_attributes: [] })).body).toEqual({ status: 'accepted' });
@@ -167,7 +155,7 @@ describe('kokoConversation', () => {
     await waitFor(async () => (await decisions(conv.id)).find((d) => d.decision === 'approved'), 'the approval audit');
     expect((await decisions(conv.id)).map((d) => `${d.decision}:${d.decidedBy}`)).toEqual(['approved:anna']);
 
-    const history = await historyText(conv.id);
+    const history = await historyOf(conv.id);
     for (const personal of [message.content!, reply.content!, c.phone, c.name]) expect(history).not.toContain(personal);
 
     expect((await postWebhook({ event: 'conversation_status_changed', id: conv.id, status: 'resolved', changed_attributes: [] })).body).toEqual({ status: 'accepted' });
@@ -244,7 +232,7 @@ describe('kokoConversation', () => {
     const audit = (await decisions(conv.id)).find((d) => d.decision === 'approved')!;
     expect(audit).toMatchObject({ decidedBy: 'anna', via: 'api', suggestionId: s.id, chatwootMessageId: approved.body.messageId });
     expect(audit.textId).toBeTruthy();
-    expect(await historyText(conv.id)).not.toContain('Szerkesztett válasz');
+    expect(await historyOf(conv.id)).not.toContain('Szerkesztett válasz');
     await maybeRecordHistory(h, `koko/${conv.id}`, 'koko-approved-edited');
     await handle(conv.id).terminate('test done');
   });
@@ -260,7 +248,7 @@ describe('kokoConversation', () => {
     expectEscalated(conv.id, teams.ertekesites, 'elutasította');
     expect((await decisions(conv.id)).map((d) => `${d.decision}:${d.decidedBy}`).sort()).toEqual(['escalated:koko', 'rejected:anna']);
     expect((await suggestionsOf(conv.id))[0]!.status).toBe('rejected');
-    expect(await historyText(conv.id)).not.toContain('pontatlan ár');
+    expect(await historyOf(conv.id)).not.toContain('pontatlan ár');
   });
 
   it('escalates when no admin decides within KOKO_APPROVAL_TIMEOUT', async () => {

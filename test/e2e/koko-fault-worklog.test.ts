@@ -1,39 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGeminiStandIn, type GeminiReply, type GeminiStandIn } from '../../sandbox/gemini/index.js';
+import { type GeminiReply, type GeminiStandIn } from '../../sandbox/gemini/index.js';
 import { workflowIds } from '../../src/contracts/workflow-ids.js';
 import { chatWorklogs, kokoDecisions } from '../../src/db/schema.js';
 import type { chatWorklog } from '../../src/workflows/chat-worklog.js';
 import type { KokoConversationResult } from '../../src/workflows/koko-conversation.js';
 import { eventually } from '../support/eventually.js';
-import { newCustomer, startHarness, type Harness } from '../support/harness.js';
+import { newCustomer, type Harness } from '../support/harness.js';
+import { kokoTeams, startKokoStack } from '../support/koko-stack.js';
 
-const chatwootSecret = 'koko-fault-test-chatwoot-secret';
-const botToken = 'koko-fault-test-bot-token';
-const teams = { berles: 1, szerviz: 2, ertekesites: 3, altalanos: 1 };
+const teams = kokoTeams;
 
 let h: Harness;
 let gemini: GeminiStandIn;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  gemini = await startGeminiStandIn();
-  h = await startHarness({
-    chatwoot: { botToken, webhookSecret: chatwootSecret },
-    env: {
-      GEMINI_API_URL: gemini.url,
-      GEMINI_API_KEY: gemini.apiKey,
-      GEMINI_MODEL: 'gemini-3.5-flash-lite',
-      CHATWOOT_WEBHOOK_SECRET: chatwootSecret,
-      CHATWOOT_BOT_TOKEN: botToken,
-      KOKO_TEAMS: JSON.stringify(teams),
-      CHATWOOT_INBOX_ID: '1',
-    },
-  });
-  h.chatwoot.setBotWebhookUrl(`${h.apiUrl}/webhooks/chatwoot`);
+  ({ h, gemini, close } = await startKokoStack('koko-fault-test', { CHATWOOT_INBOX_ID: '1' }));
 });
 afterAll(async () => {
-  await h?.close();
-  await gemini?.close();
+  await close?.();
 });
 
 /** Gemini's structured answer: a service request, with or without a described fault. */

@@ -7,6 +7,7 @@ import { provisionTwentyDataModel } from '../../src/clients/twenty-provision.js'
 import { workflowIds } from '../../src/contracts/workflow-ids.js';
 import { eventually } from '../support/eventually.js';
 import { captureLogs, newCustomer, startHarness, type Harness } from '../support/harness.js';
+import { historyText } from '../support/history-text.js';
 
 let h: Harness;
 let sql: postgres.Sql;
@@ -21,7 +22,6 @@ afterAll(async () => {
 });
 
 /** Bytes (payloads) as text, so that a name inside a JSON payload is found like one in a failure message. */
-const asText = (value: unknown) => JSON.stringify(value, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : v));
 
 /** Everything that names the customer: the full name, each part of it (Twenty splits it), email, phone, its digits. */
 const personalData = (c: ReturnType<typeof newCustomer>) => [c.name, ...c.name.split(' '), c.email!, c.phone, c.phone.slice(-7)];
@@ -94,10 +94,12 @@ describe('no personal data in any error', () => {
     for await (const wf of h.client.workflow.list({ query: `TaskQueue = "${h.taskQueue}"` })) {
       const handle = h.client.workflow.getHandle(wf.workflowId, wf.runId);
       histories.push(wf.workflowId);
-      found.push(...hits(`history of ${wf.workflowId}`, asText(await handle.fetchHistory()), terms));
-      found.push(...hits(`description of ${wf.workflowId}`, asText((await handle.describe()).raw), terms));
+      found.push(...hits(`history of ${wf.workflowId}`, historyText(await handle.fetchHistory()), terms));
+      found.push(...hits(`description of ${wf.workflowId}`, historyText((await handle.describe()).raw), terms));
     }
     expect(histories.length, 'the scan saw the failed and the retried workflows').toBeGreaterThanOrEqual(4);
+    const sample = historyText(await h.client.workflow.getHandle(`partner-sync/${twentyRefused.customer_id}`).fetchHistory());
+    expect(sample, 'the scan reads the payloads').toContain(`customerId\\":\\"${twentyRefused.customer_id}`);
 
     const columns = {
       'partner_links.last_error': await h.db.select({ v: partnerLinks.lastError }).from(partnerLinks),
@@ -107,10 +109,10 @@ describe('no personal data in any error', () => {
       'customer_notifications.reason': await h.db.select({ v: customerNotifications.reason }).from(customerNotifications),
       'email_outbox.reason': await h.db.select({ v: emailOutbox.reason }).from(emailOutbox),
     };
-    for (const [column, rows] of Object.entries(columns)) found.push(...hits(column, asText(rows.map((r) => r.v)), terms));
+    for (const [column, rows] of Object.entries(columns)) found.push(...hits(column, historyText(rows.map((r) => r.v)), terms));
     expect(columns['integration_log.detail'].length, 'the failed syncs were audited').toBeGreaterThan(0);
 
-    for (const c of customers) found.push(...hits(`GET /admin/partners/${c.customer_id}`, asText((await h.admin('GET', `/admin/partners/${c.customer_id}`)).body), terms));
+    for (const c of customers) found.push(...hits(`GET /admin/partners/${c.customer_id}`, historyText((await h.admin('GET', `/admin/partners/${c.customer_id}`)).body), terms));
 
     expect(logs.some((l) => l.includes('Activity failed')), 'the worker logged the failed activities').toBe(true);
     found.push(...hits('the service log', logs.join('\n'), terms));

@@ -9,6 +9,7 @@ import { budapestIso, eventually } from '../support/eventually.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
 import { rentalExpiryStatus } from '../../src/contracts/workflow-messages.js';
 import { maybeRecordHistory } from '../support/record-histories.js';
+import { historyText } from '../support/history-text.js';
 
 // The campaign's timing comes from config: 3 s before rental_end, no rounding to 10:00, so rentals end seconds ahead.
 const leadMs = 3_000;
@@ -77,8 +78,9 @@ describe('rental expiry campaign', () => {
 
     const description = await campaign(r.rental_id).describe();
     expect(description.typedSearchAttributes.get(kgcCustomerIdKey)).toBe(c.customer_id);
-    const history = JSON.stringify(await campaign(r.rental_id).fetchHistory());
+    const history = historyText(await campaign(r.rental_id).fetchHistory());
     for (const personal of [c.email, c.name, c.phone, 'Makita talajvágó']) expect(history).not.toContain(personal);
+    expect(history, 'the scan reads the payloads').toContain(`rentalId\\":\\"${r.rental_id}`);
   });
 
   it('rental.ended before the reminder ends the campaign at once, without an email', async () => {

@@ -15,8 +15,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** partnerSync's Twenty operations (activities/twenty.ts, twenty-person-batches.ts); every other record request here is the bulk sync's. */
-const liveOperation = /\b(query EmailOwner|mutation UpsertPerson|mutation UpdateAggregates|query PersonBatchEmailOwners|mutation UpsertPersonBatch)\(/;
+/** partnerSync's Twenty operations (activities/twenty.ts, twenty-person-batches.ts, twenty-history-batches.ts); every other record request here is the bulk sync's. */
+const liveOperation = /\b(query EmailOwner|mutation UpsertPerson|mutation UpdateAggregates|query PersonBatchEmailOwners|mutation UpsertPersonBatch|mutation WriteHistoryBatch|mutation UpsertAggregatesBatch)\(/;
 
 describe('one Twenty budget for live and bulk calls', () => {
   it('serves a live sync while a bulk sync runs, and paces both together within the budget', async () => {

@@ -8,6 +8,7 @@ import type { gdprCascadeDelete } from '../../src/workflows/gdpr-cascade-delete.
 import { eventually } from '../support/eventually.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
 import { maybeRecordHistory } from '../support/record-histories.js';
+import { historyText } from '../support/history-text.js';
 
 /** Twenty record requests, in the order the stand-in received them. */
 interface Request {
@@ -66,7 +67,7 @@ describe('live person writes share Twenty requests across customers', () => {
       const [link] = await h.db.select().from(partnerLinks).where(eq(partnerLinks.customerId, c.customer_id));
       expect(link, `partner link of ${c.customer_id}`).toMatchObject({ syncStatus: 'synced', twentyPersonId: twentyRecordId('person', c.customer_id) });
     }
-    const history = JSON.stringify(await h.client.workflow.getHandle(workflowIds.twentyPersonBatcher(h.taskQueue)).fetchHistory());
+    const history = historyText(await h.client.workflow.getHandle(workflowIds.twentyPersonBatcher(h.taskQueue)).fetchHistory());
     for (const c of burst) {
       expect(history, 'the batcher history names customers by id').toContain(c.customer_id);
       expect(history, 'the batcher history holds no email').not.toContain(c.email!);
@@ -75,6 +76,69 @@ describe('live person writes share Twenty requests across customers', () => {
     }
     await maybeRecordHistory(h, workflowIds.twentyPersonBatcher(h.taskQueue), 'twenty-person-batcher-burst');
     await maybeRecordHistory(h, workflowIds.partnerSync(burst[0]!.customer_id), 'partner-sync-batched');
+  });
+
+  it('writes the history records of a burst of new customers with a few shared requests: each record once and right, each person before its records', async () => {
+    const micros = (huf: number) => ({ amountMicros: huf * 1_000_000, currencyCode: 'HUF' });
+    const burst = Array.from({ length: 20 }, (_, i) => {
+      const c = newCustomer();
+      const rental = (n: number) => ({
+        rental_id: `R-${c.customer_id}-${n}`,
+        customer_id: c.customer_id,
+        machine_name: `Makita fúró ${n}`,
+        rental_start: '2025-12-01',
+        rental_end: `2025-12-1${n}`,
+        total_days: 10 + n,
+        total_cost: 10_000 * n + i,
+        status: i === 0 && n === 2 ? 'late' : 'completed',
+        ...(i === 0 && n === 2 ? { late_days: 1 } : {}),
+      });
+      const worklog = { worklog_id: `M-${c.customer_id}`, customer_id: c.customer_id, machine_type: 'Husqvarna láncfűrész', issue_description: 'Lánccsere', repair_cost: 18_500, completed_at: '2025-12-20T15:00:00Z', status: 'completed' };
+      return { c, rentals: [rental(1), rental(2)], worklog };
+    });
+    for (const { c } of burst) h.kgc.putCustomer(c);
+    const before = requests.length;
+    // As KGC sends a busy moment: the customers side by side, each one's events in order.
+    await Promise.all(
+      burst.map(async ({ c, rentals, worklog }) => {
+        expect((await h.send('customer.created', c)).status).toBe(202);
+        for (const r of rentals) expect((await h.send('rental.completed', r)).status).toBe(202);
+        expect((await h.send('service.completed', worklog)).status).toBe(202);
+      }),
+    );
+    for (const { c } of burst) expect(await h.partnerSyncResult(c.customer_id)).toMatchObject({ outcome: 'synced' });
+
+    const used = requests.slice(before);
+    // One customer at a time cost 5 requests each (email owner, person, rentals, services, aggregates): 100 here.
+    expect(used.length, `Twenty requests for 20 new customers with 3 records each: ${used.map((r) => r.operation).join(', ')}`).toBeLessThanOrEqual(15);
+    const historyWrites = used.filter((r) => r.operation === 'WriteHistoryBatch');
+    expect(historyWrites.length, 'history requests shared across customers').toBeLessThan(burst.length);
+    for (const { c, rentals, worklog } of burst) {
+      const personId = twentyRecordId('person', c.customer_id);
+      for (const r of rentals) {
+        const id = twentyRecordId('rentalRecord', r.rental_id);
+        expect(historyWrites.filter((w) => w.variables.includes(id)), `requests that carried rental ${r.rental_id}`).toHaveLength(1);
+        expect(h.twenty.getRecord('rentalRecord', id), `rental ${r.rental_id} in Twenty`).toMatchObject({ personId, kgcRentalId: r.rental_id, machineName: r.machine_name, rentalEnd: r.rental_end, totalCost: micros(r.total_cost) });
+      }
+      const serviceId = twentyRecordId('serviceRecord', worklog.worklog_id);
+      expect(historyWrites.filter((w) => w.variables.includes(serviceId)), `requests that carried worklog ${worklog.worklog_id}`).toHaveLength(1);
+      expect(h.twenty.getRecord('serviceRecord', serviceId)).toMatchObject({ personId, kgcWorklogId: worklog.worklog_id, repairCost: micros(18_500) });
+      const firstPerson = used.findIndex((r) => r.operation === 'UpsertPersonBatch' && mentions(r, c.customer_id));
+      const firstRecord = used.findIndex((r) => r.operation === 'WriteHistoryBatch' && r.variables.includes(personId));
+      expect(firstPerson, `the person of ${c.customer_id} was written`).toBeGreaterThanOrEqual(0);
+      expect(firstRecord, `the person of ${c.customer_id} was written before its first record`).toBeGreaterThan(firstPerson);
+      expect(h.person(c.customer_id), `aggregates of ${c.customer_id}`).toMatchObject({
+        name: { lastName: 'Kovács' },
+        totalRentals: 2,
+        totalRevenue: micros(rentals[0]!.total_cost + rentals[1]!.total_cost),
+        lastRentalDate: '2025-12-12',
+        lastServiceDate: '2025-12-20',
+      });
+    }
+    expect(h.person(burst[0]!.c.customer_id)!.paymentStatus, 'a late rental marks its person LATE').toBe('LATE');
+    expect(h.person(burst[1]!.c.customer_id)!.paymentStatus).not.toBe('LATE');
+    await maybeRecordHistory(h, workflowIds.twentyPersonBatcher(h.taskQueue), 'twenty-person-batcher-history');
+    await maybeRecordHistory(h, workflowIds.partnerSync(burst[0]!.c.customer_id), 'partner-sync-history-batched');
   });
 
   it('two customers sharing a new email in one batch stay two people; the email stays with one of them, the other gets a warning', async () => {

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -19,7 +20,9 @@ import { adminApiKey, createTestDatabase, erasureHashKey, newCustomer, webhookSe
 
 /**
  * Two worker processes (separate OS processes, as two replicas) against one dev server, the API in this one:
- * every workflow type run here completes, and its workflow and activity tasks went to both workers.
+ * every workflow type run here completes, and its workflow and activity tasks went to both workers. Every type the
+ * worker registers is here but twentyPersonBatcher: one per task queue, it ends only after 10 idle minutes (the
+ * partnerSync runs here use it).
  */
 const chatwootSecret = 'two-workers-chatwoot-secret';
 let env: Record<string, string>;
@@ -158,4 +161,48 @@ describe('two worker processes on one task queue', () => {
     for (const id of ids) expect(await client.workflow.getHandle(id).result()).toMatchObject({ outcome: 'resolved', replies: 1 });
     expect(await identities(ids), 'kokoConversation work did not reach both worker processes').toEqual(workerIdentities());
   }, 120_000);
+
+  it('completes an initialBulkSync run (one at a time by design) with its workflow and activity tasks spread over both workers', async () => {
+    const res = await fetch(`${api.apiUrl}/admin/bulk-sync`, { method: 'POST', headers: { Authorization: `Bearer ${adminApiKey}`, 'Content-Type': 'application/json' }, body: '{}' });
+    expect(res.status, 'the admin API refused the bulk sync').toBe(202);
+    const id = workflowIds.initialBulkSync(((await res.json()) as { runId: string }).runId);
+    expect(await client.workflow.getHandle(id).result()).toMatchObject({ phase: 'done', failed: 0 });
+    expect(await identities([id]), 'initialBulkSync work did not reach both worker processes').toEqual(workerIdentities());
+  }, 60_000);
+
+  /**
+   * The other workflow types, started as their schedules, webhooks or admin calls start them (by type and input),
+   * six runs each for customers, rentals, worklogs and deals that give each its shortest complete path.
+   */
+  const stamp = Date.now().toString(36);
+  const someone = () => {
+    const c = newCustomer();
+    sandbox.kgc.putCustomer(c);
+    return c.customer_id;
+  };
+  const started: Record<string, { args: (i: number) => unknown[]; result: Record<string, unknown> }> = {
+    pruneDeliveries: { args: () => [{ olderThanHours: 24 }], result: { deleted: 0 } },
+    pruneUnlinkedPersonalData: { args: () => [{ olderThanDays: 30 }], result: {} },
+    rentalReminderSweep: { args: () => [{}], result: { started: 0 } },
+    winBackSweep: { args: () => [{}], result: { started: 0 } },
+    vipWelcome: { args: () => [{ customerId: someone() }], result: { outcome: 'below_threshold' } },
+    upsell: { args: () => [{ customerId: someone(), month: '2026-01' }], result: { outcome: 'too_few_rentals' } },
+    winBack: { args: () => [{ customerId: someone(), lastRentalOn: '2025-01-02' }], result: { outcome: 'active_again' } },
+    marketingOptOut: { args: () => [{ customerId: someone() }], result: { twenty: 'not_in_twenty' } },
+    repairDoneEmail: { args: (i) => [{ worklogId: `W-${stamp}-${i}` }], result: { status: 'skipped' } },
+    rentalExpiryCampaign: { args: (i) => [{ rentalId: `R-${stamp}-${i}` }], result: { outcome: 'unknown_customer' } },
+    worklogStatus: { args: (i) => [{ worklogId: `W-${stamp}-${i}`, status: 'repairing', statusHu: 'Javítás alatt', conversationId: 990_100 + i }], result: { posted: false, reason: 'conversation_gone' } },
+    franchiseOnboarding: { args: () => [{ opportunityId: randomUUID(), wonStage: 'CUSTOMER' }], result: { status: 'stopped', reason: 'opportunity_gone' } },
+    chatWorklog: { args: (i) => [{ conversationId: 990_000 + i, requestId: `label:${stamp}-${i}`, source: 'label', teamId: 2 }], result: { status: 'unidentified' } },
+    newProductCampaign: { args: (i) => [{ runId: `${stamp}-${i}`, category: 'fúró', since: '2025-01-01', emailsPerMinute: 600 }], result: { phase: 'done', sent: 0 } },
+    wonDealsSweep: { args: () => [{ wonStage: 'CUSTOMER' }], result: { started: 0 } },
+  };
+
+  it.each(Object.keys(started))('completes %s runs with their workflow and activity tasks spread over both workers', async (type) => {
+    const { args, result } = started[type]!;
+    const ids = Array.from({ length: 6 }, (_, i) => `two-workers-${type}-${stamp}-${i}`);
+    await Promise.all(ids.map((workflowId, i) => client.workflow.start(type, { workflowId, taskQueue: env.TEMPORAL_TASK_QUEUE!, args: args(i) })));
+    for (const id of ids) expect(await client.workflow.getHandle(id).result(), `the result of ${id}`).toMatchObject(result);
+    expect(await identities(ids), `${type} work did not reach both worker processes`).toEqual(workerIdentities());
+  }, 60_000);
 });

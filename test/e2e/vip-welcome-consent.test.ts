@@ -9,6 +9,8 @@ import type { newProductCampaign } from '../../src/workflows/new-product-campaig
 import { workflowIds } from '../../src/contracts/workflow-ids.js';
 import type { vipWelcome } from '../../src/workflows/vip-welcome.js';
 import { eventually } from '../support/eventually.js';
+import { historyText } from '../support/history-text.js';
+import { maybeRecordHistory } from '../support/record-histories.js';
 import { newCustomer, startHarness, type Harness } from '../support/harness.js';
 
 /** Links in emails name the public address; the test reaches the same API on its own port. */
@@ -47,10 +49,14 @@ async function completeRentals(customerId: string, count: number, o: { machine?:
   return ids;
 }
 
+/** Everyone this file made, for the scan of every workflow history at its end. */
+const created: Array<{ customer_id: string; name: string; email: string; phone: string }> = [];
+
 /** A KGC customer with an email address (the tests are about mailing it) and the given consent fields. */
 function customerWith(consent: object = consented()) {
   const c = { ...newCustomer(), ...consent } as ReturnType<typeof newCustomer> & { email: string };
   h.kgc.putCustomer(c);
+  created.push(c);
   return c;
 }
 
@@ -92,7 +98,8 @@ describe('VIP welcome (seed 000 §13.2) with marketing consent', () => {
     expect(vipMails(c.customer_id)).toHaveLength(1);
     expect(h.person(c.customer_id)!.vipSince).toBe(vipSince);
 
-    const history = JSON.stringify(await vipRun(c.customer_id).fetchHistory());
+    await maybeRecordHistory(h, `vip-welcome/${c.customer_id}`, 'vip-welcome-sent');
+    const history = historyText(await vipRun(c.customer_id).fetchHistory());
     for (const personal of [c.email, c.name, c.phone]) expect(history, 'no personal data in the VIP history').not.toContain(personal);
   });
 
@@ -135,6 +142,7 @@ describe('upsell and the frequency cap', () => {
     expect(upsellMails(c.customer_id), 'three rentals in a month are not enough').toHaveLength(0);
     await completeRentals(c.customer_id, 1, { month: '2026-01', machine: 'Makita fúró' });
     expect(await upsellRun(c.customer_id, '2026-01').result()).toEqual({ customerId: c.customer_id, month: '2026-01', outcome: 'send', email: 'sent' });
+    await maybeRecordHistory(h, `upsell/${c.customer_id}/2026-01`, 'upsell-sent');
     const [mail] = upsellMails(c.customer_id);
     expect(mail).toMatchObject({ subject: 'Gyakori bérlő? Vegye meg 15% kedvezménnyel!' });
     expect(mail!.text).toContain('Ebben a hónapban már 4 alkalommal bérelt nálunk, leggyakrabban ezt: Makita fúró.');
@@ -178,7 +186,8 @@ describe('win-back', () => {
     await new Promise((r) => setTimeout(r, 2_000));
     expect(winBackMails(c.customer_id)).toHaveLength(1);
     expect(h.smtp!.inbox().filter((m) => m.to?.includes(c.email))).toHaveLength(1);
-    const history = JSON.stringify(await run.fetchHistory());
+    await maybeRecordHistory(h, run.workflowId, 'win-back-sent');
+    const history = historyText(await run.fetchHistory());
     for (const personal of [c.email, c.name, c.phone]) expect(history).not.toContain(personal);
   });
 });
@@ -209,7 +218,22 @@ describe('new-product campaign', () => {
     await fetch(`${h.apiUrl}/unsubscribe?t=${token}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
 
     const first = await start({ category, since: '2025-01-01' });
-    expect(await first.run.result()).toEqual({ category, since: '2025-01-01', phase: 'done', processed: 3, sent: 1, skipped_no_consent: 1, capped: 0, unsubscribed: 1, rejected: 0, skipped_other: 0 });
+    expect(await first.run.result()).toEqual({
+      category,
+      since: '2025-01-01',
+      phase: 'done',
+      processed: 3,
+      sent: 1,
+      skipped_no_consent: 1,
+      capped: 0,
+      unsubscribed: 1,
+      rejected: 0,
+      skipped_other: 0,
+      listed: 3,
+      moreToList: false,
+      startedAt: expect.any(String),
+      emailsPerMinute: 60,
+    });
     expect(await progress(first.runId)).toMatchObject({ runId: first.runId, phase: 'done', sent: 1 });
     const mails = productMails(first.runId);
     expect(mails.map((m) => m.to)).toEqual([[willing!.email]]);
@@ -221,7 +245,7 @@ describe('new-product campaign', () => {
     const second = await start({ category, since: '2025-01-01' });
     expect(await second.run.result()).toMatchObject({ processed: 3, sent: 0, capped: 1, skipped_no_consent: 1, unsubscribed: 1 });
     expect(productMails(second.runId)).toHaveLength(0);
-    const history = JSON.stringify(await first.run.fetchHistory());
+    const history = historyText(await first.run.fetchHistory());
     for (const c of [willing!, silent!, leaving!]) for (const personal of [c.email, c.name, c.phone]) expect(history).not.toContain(personal);
   });
 
@@ -260,6 +284,7 @@ describe('new-product campaign', () => {
     expect((await h.admin('POST', `/admin/campaigns/new-product/${runId}/cancel`)).status).toBe(202);
     const report = await run.result();
     expect(report.phase).toBe('cancelled');
+    await maybeRecordHistory(h, run.workflowId, 'new-product-paused-resumed-cancelled');
     expect(report.processed, 'cancelled before the end of the audience (six in the last 12 months)').toBeLessThan(6);
     expect(productMails(runId)).toHaveLength(report.sent);
     expect((await h.admin('POST', `/admin/campaigns/new-product/${runId}/resume`)).status, 'a finished campaign takes no more signals').toBe(409);
@@ -301,7 +326,7 @@ describe('unsubscribe link (RFC 8058)', () => {
     expect(h.kgc.consentWrites.filter((w) => w.customer_id === c.customer_id)).toMatchObject([{ email: false, source: 'unsubscribe_link' }]);
     expect(h.kgc.customer(c.customer_id)?.marketing_consent).toMatchObject({ email: false });
     expect(h.person(c.customer_id)?.marketingEmailConsent).toBe(false);
-    const history = JSON.stringify(await optOutRun(c.customer_id).fetchHistory());
+    const history = historyText(await optOutRun(c.customer_id).fetchHistory());
     expect(history).not.toContain(c.email);
   });
 
@@ -352,6 +377,7 @@ describe('unsubscribe link (RFC 8058)', () => {
       await h.kgc.faults.set({ down: false });
     }
     expect((await optOutRun(c.customer_id).result()).kgc).toBe('reported');
+    await maybeRecordHistory(h, `marketing-opt-out/${c.customer_id}`, 'marketing-opt-out-retried');
     expect(await optOutOf(c.email)).toMatchObject({ reportedToKgcAt: expect.any(Date) });
   });
 
@@ -377,5 +403,32 @@ describe('unsubscribe link (RFC 8058)', () => {
     // The skip is on record with its reason.
     const [row] = await h.db.select().from(emailOutbox).where(eq(emailOutbox.key, `vip-welcome/${again.customer_id}/vip_welcome`));
     expect(row).toMatchObject({ state: 'skipped', reason: 'unsubscribed' });
+
+    // KGC records consent given after the unsubscribe: the next campaign mails the returning customer.
+    h.kgc.putCustomer({ ...again, ...consented(new Date().toISOString()) });
+    const category = `Stihl fűrészek ${Date.now()}`;
+    h.kgc.putRental({ rental_id: `R-BACK-${Date.now()}`, customer_id: again.customer_id, machine_name: 'gép', rental_start: '2025-06-01', rental_end: '2025-06-01', status: 'completed', category });
+    const started = await h.admin('POST', '/admin/campaigns/new-product', { category, since: '2025-01-01' });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    expect(await h.client.workflow.getHandle(started.body.workflowId as string).result(), 'new consent: mailed again').toMatchObject({ processed: 1, sent: 1 });
+    expect(h.smtp!.inbox().filter((m) => m.to.includes(first.email)).map((m) => m.headers['x-kgc-email-key'])).toEqual([`new-product/${started.body.runId}:${again.customer_id}/new_product`]);
+  });
+});
+
+describe('workflow histories', () => {
+  it("no workflow this file ran (campaigns, opt-outs, sweeps, syncs, erasure) holds a customer's name, address or phone", async () => {
+    const terms = created.flatMap((c) => [c.name, c.email, c.phone]);
+    const types = new Set<string>();
+    const found: string[] = [];
+    const idsSeen = new Set<string>();
+    for await (const wf of h.client.workflow.list({ query: `TaskQueue = "${h.taskQueue}"` })) {
+      types.add(wf.type);
+      const text = historyText(await h.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory());
+      found.push(...terms.filter((t) => text.includes(t)).map((t) => `${wf.workflowId} (${wf.runId}) contains "${t}"`));
+      for (const c of created) if (text.includes(c.customer_id)) idsSeen.add(c.customer_id);
+    }
+    expect(idsSeen.size, 'the scan reads the payloads: customer ids are found in them').toBeGreaterThan(0);
+    expect([...types], 'the scan saw every campaign').toEqual(expect.arrayContaining(['vipWelcome', 'upsell', 'winBackSweep', 'winBack', 'newProductCampaign', 'marketingOptOut', 'gdprCascadeDelete']));
+    expect(found).toEqual([]);
   });
 });

@@ -17,11 +17,8 @@ describe('partnerSync with stub activities', () => {
   beforeAll(async () => {
     w = await startStubWorkers({
       main: {
-        async getModuleStates() {
-          return { crm: true, support: true };
-        },
-        async customerExistsInKgc() {
-          return { exists: true, erased: false };
+        async partnerSyncChecks() {
+          return { modules: { crm: true, support: true }, presence: { exists: true, erased: false }, personLinked: false };
         },
         async upsertChatwootContact({ customerId }) {
           return { contactId: `contact-${customerId}`, customerGone: false, warnings: [] };

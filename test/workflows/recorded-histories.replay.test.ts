@@ -10,7 +10,7 @@ const dir = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
 installTemporalRuntime();
 
 /** Workflow types with at least one recorded history; a new workflow type belongs here with its recordings. */
-const recordedTypes = ['partner-sync', 'gdpr-delete', 'koko', 'initial-bulk-sync', 'rental-expiry', 'repair-done-email', 'customer-notification', 'twenty-person-batcher'];
+const recordedTypes = ['partner-sync', 'gdpr-delete', 'koko', 'initial-bulk-sync', 'rental-expiry', 'repair-done-email', 'customer-notification', 'twenty-person-batcher', 'vip-welcome', 'upsell', 'win-back', 'new-product', 'marketing-opt-out'];
 
 /**
  * Histories recorded from real runs (`npm run record:histories`) must replay on the current code: a change that

@@ -1,0 +1,1 @@
+CREATE INDEX "integration_log_workflow_idx" ON "integration_log" USING btree ("workflow_id");
