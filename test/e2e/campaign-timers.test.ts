@@ -13,9 +13,12 @@ import { newCustomer, startHarness, type Harness } from '../support/harness.js';
 
 /**
  * The campaigns' clocks shortened through the service's own settings, on the real dev server and real time: the
- * frequency cap (MARKETING_EMAIL_MIN_INTERVAL) and the win-back's inactivity (WIN_BACK_INACTIVE_AFTER).
+ * frequency cap (MARKETING_EMAIL_MIN_INTERVAL), the longest wait for it (MARKETING_CAP_WAIT_LIMIT) and the
+ * win-back's inactivity (WIN_BACK_INACTIVE_AFTER).
  */
 const minIntervalMs = 15_000;
+/** Longer than one wait for the cap (at most the interval), shorter than two. */
+const capWaitLimitMs = 20_000;
 const inactiveMs = 6_000;
 
 let h: Harness;
@@ -26,6 +29,7 @@ beforeAll(async () => {
       PUBLIC_BASE_URL: 'https://kgc.example.hu',
       UNSUBSCRIBE_SECRET: 'campaign-timers-unsubscribe-secret-0123456',
       MARKETING_EMAIL_MIN_INTERVAL: `${minIntervalMs / 1000}s`,
+      MARKETING_CAP_WAIT_LIMIT: `${capWaitLimitMs / 1000}s`,
       WIN_BACK_INACTIVE_AFTER: `${inactiveMs / 1000}s`,
       NEW_PRODUCT_EMAILS_PER_MINUTE: '6000',
     },
@@ -232,6 +236,31 @@ describe('a VIP welcome or upsell held back by the frequency cap waits for the c
     expect(mailsWithKey(key)[0]).toMatchObject({ to: [c.email], subject: 'Gyakori bérlő? Vegye meg 15% kedvezménnyel!' });
     expect((await capOf(c.customer_id))!.sentAt.getTime() - firstSlot.sentAt.getTime(), 'sent only after the interval').toBeGreaterThan(minIntervalMs);
     await maybeRecordHistory(h, workflowIds.upsell(c.customer_id, month), 'upsell-capped-then-sent');
+  }, 120_000);
+
+  it('a VIP welcome and an upsell waiting for the same slot: one takes it, the other is capped again and, past MARKETING_CAP_WAIT_LIMIT, given up with its reason', async () => {
+    const c = customerWithConsent();
+    const month = '2025-10';
+    const upsellKey = `upsell/${c.customer_id}:${month}/upsell`;
+    const firstSlot = await otherCampaignTakesTheSlot(c.customer_id);
+    await completeRentals(c.customer_id, 4, month);
+    await completeRentals(c.customer_id, 6);
+    await eventually(async () => (await outboxRow(upsellKey))?.reason === 'frequency cap', 'the upsell held back by the cap');
+    await eventually(async () => (await outboxRow(vipKey(c.customer_id)))?.reason === 'frequency cap', 'the VIP welcome held back by the cap');
+    expect(Date.now() - firstSlot.sentAt.getTime(), 'both were capped inside the interval (else the machine was too slow for this test)').toBeLessThan(minIntervalMs);
+
+    const upsellResult = await h.client.workflow.getHandle<typeof upsell>(workflowIds.upsell(c.customer_id, month)).result();
+    const vipResult = await vipRun(c.customer_id).result();
+    const givenUp = 'frequency cap: still capped at the end of the longest wait, given up';
+    const outcomes = [vipResult.email === 'sent' ? 'vip' : vipResult.reason, upsellResult.email === 'sent' ? 'upsell' : upsellResult.reason].sort();
+    expect(outcomes, 'one of the two went out, the other was capped by it and then given up').toEqual(vipResult.email === 'sent' ? [givenUp, 'vip'] : [givenUp, 'upsell']);
+    const winner = vipResult.email === 'sent' ? vipKey(c.customer_id) : upsellKey;
+    const loser = winner === upsellKey ? vipKey(c.customer_id) : upsellKey;
+    expect(mailsWithKey(winner)).toHaveLength(1);
+    expect(mailsWithKey(loser), 'the given-up email was never sent').toHaveLength(0);
+    expect(await outboxRow(loser)).toMatchObject({ state: 'skipped', reason: givenUp });
+    const audits = await h.db.select().from(integrationLog).where(and(eq(integrationLog.customerId, c.customer_id), eq(integrationLog.detail, `${loser}: ${givenUp}`)));
+    expect(audits, 'the give-up is audited').toHaveLength(1);
   }, 120_000);
 
   it('consent withdrawn in KGC during the wait: nothing is sent and the reason is on record', async () => {
