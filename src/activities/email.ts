@@ -10,7 +10,7 @@ import { renderCustomerEmail } from '../templates/email/customer-email.js';
 import { campaignEnabled, campaignSwitchedOff } from '../campaign-switches.js';
 import { currentRun, type ActivityDeps } from './context.js';
 import { isErased } from '../db/erasures.js';
-import { latestOptOut, rememberMarketingConsent, takeMarketingSlot } from '../db/marketing-consent.js';
+import { latestOptOut, marketingSlotFreeAt, rememberMarketingConsent, takeMarketingSlot } from '../db/marketing-consent.js';
 import { emailAddressHash } from '../domain/erasure.js';
 import { unsubscribeToken } from '../domain/unsubscribe-token.js';
 
@@ -21,6 +21,13 @@ export interface SendCustomerEmailInput {
   customerId: string;
   /** For rental emails: the rental_end they are about (part of the idempotency key, so an extension gets its own reminder). */
   rentalEnd?: string;
+  /** A retry of an email the frequency cap held back: when it was first held back (the wait is bounded from there). */
+  capWait?: CapWait;
+}
+
+export interface CapWait {
+  /** ISO time of the first cap. */
+  since: string;
 }
 
 export interface SendCustomerEmailResult {
@@ -28,6 +35,11 @@ export interface SendCustomerEmailResult {
   /** `unconfirmed`: an at-most-once email whose earlier attempt may have been accepted; not sent again. */
   status: 'sent' | 'rejected' | 'skipped' | 'unconfirmed';
   reason?: string;
+  /**
+   * Held back by the frequency cap: the ISO time the cap's window ends, for a caller that waits and tries again.
+   * Absent when that is beyond MARKETING_CAP_WAIT_LIMIT after the first cap.
+   */
+  retryAt?: string;
 }
 
 const unconfirmedReason = 'an earlier attempt reached the SMTP server and its outcome was never recorded; at-most-once: not sent again';
@@ -37,6 +49,8 @@ const leaseSeconds = 120;
 
 /** Why a marketing email was held back by the cap; the new-product report counts it as `capped`. */
 export const frequencyCapped = 'frequency cap';
+/** A VIP welcome or upsell still capped when MARKETING_CAP_WAIT_LIMIT after its first cap has passed. */
+export const frequencyCapWaitOver = 'frequency cap: still capped at the end of the longest wait, given up';
 
 export function createEmailActivities({ db, kgc, smtp, marketing }: ActivityDeps) {
   const audit = async (input: SendCustomerEmailInput, key: string, status: 'ok' | 'skipped' | 'rejected' | 'warning', detail: string) => {
@@ -62,6 +76,19 @@ export function createEmailActivities({ db, kgc, smtp, marketing }: ActivityDeps
     await settle(key, 'skipped', { reason });
     await audit(input, key, 'skipped', reason);
     return { key, status: 'skipped', reason };
+  };
+
+  /**
+   * Skips an email the frequency cap holds back, saying when the cap's window ends if that is within
+   * MARKETING_CAP_WAIT_LIMIT of the first cap; a retry past that limit is given up.
+   */
+  const capped = async (input: SendCustomerEmailInput, key: string): Promise<SendCustomerEmailResult> => {
+    const freeAt = await marketingSlotFreeAt(db, { customerId: input.customerId, minIntervalMs: marketing!.minIntervalMs });
+    const since = input.capWait ? Date.parse(input.capWait.since) : Date.now();
+    const inTime = freeAt.getTime() - since <= marketing!.capWaitLimitMs;
+    if (input.capWait && !inTime) return skip(input, key, frequencyCapWaitOver);
+    const skipped = await skip(input, key, frequencyCapped);
+    return inTime ? { ...skipped, retryAt: freeAt.toISOString() } : skipped;
   };
 
   /** The signed one-click unsubscribe link for this customer and address, or undefined when it cannot be made. */
@@ -138,7 +165,7 @@ export function createEmailActivities({ db, kgc, smtp, marketing }: ActivityDeps
       }
       const email = await render(input, customer, unsubscribeUrl);
       if (template.purpose === 'marketing' && !(await takeMarketingSlot(db, { customerId: input.customerId, emailKey: key, minIntervalMs: marketing!.minIntervalMs }))) {
-        return skip(input, key, frequencyCapped);
+        return capped(input, key);
       }
 
       const [claimed] = await db

@@ -56,6 +56,15 @@ export async function takeMarketingSlot(db: Db, o: { customerId: string; emailKe
 }
 
 /**
+ * When the customer's marketing slot frees: the interval after the last marketing email took it, plus a second,
+ * as takeMarketingSlot wants the last one strictly older than the interval.
+ */
+export async function marketingSlotFreeAt(db: Db, o: { customerId: string; minIntervalMs: number }): Promise<Date> {
+  const [cap] = await db.select({ sentAt: marketingEmailCaps.sentAt }).from(marketingEmailCaps).where(eq(marketingEmailCaps.customerId, o.customerId));
+  return new Date((cap?.sentAt.getTime() ?? Date.now()) + o.minIntervalMs + 1_000);
+}
+
+/**
  * The campaign fields of a customer's Twenty person: whether marketing email is allowed now (KGC's consent, unless
  * an unsubscribe came after it) and since when the customer is a VIP. Every person write carries them, the single
  * upsert, the live batch and the bulk sync alike, so none of them resets what another wrote.

@@ -148,9 +148,12 @@ describe('upsell and the frequency cap', () => {
     expect(mail!.text).toContain('Ebben a hónapban már 4 alkalommal bérelt nálunk, leggyakrabban ezt: Makita fúró.');
     expect(mail!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
 
-    // Six more rentals make ten: a VIP, but the customer had a marketing email this week.
+    // Six more rentals make ten: a VIP, but the customer had a marketing email this week: the welcome waits for the
+    // cap's window to end (test/e2e/campaign-timers.test.ts sees it sent).
     await completeRentals(c.customer_id, 6);
-    expect(await vipRun(c.customer_id).result()).toMatchObject({ outcome: 'vip', email: 'skipped', reason: 'frequency cap' });
+    const vipKey = `vip-welcome/${c.customer_id}/vip_welcome`;
+    await eventually(async () => (await h.db.select().from(emailOutbox).where(eq(emailOutbox.key, vipKey)))[0]?.reason === 'frequency cap', 'the VIP welcome held back by the cap');
+    expect((await vipRun(c.customer_id).describe()).status.name, 'the capped VIP welcome waits').toBe('RUNNING');
     expect(vipMails(c.customer_id)).toHaveLength(0);
 
     await completeRentals(c.customer_id, 4, { month: '2026-02' });
