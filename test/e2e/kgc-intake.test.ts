@@ -28,6 +28,21 @@ async function post(path: string, body: string, headers: Record<string, string>)
   return { status: res.status, body: (await res.json()) as any };
 }
 
+
+/** The API alone, beside the harness's, with its own Temporal client and hand-off deadline. */
+function intakeApp(temporal: Client, taskQueue: string, handoffTimeoutMs: number) {
+  return createApp({
+    db: h.db,
+    temporal,
+    taskQueue,
+    metrics: createMetrics(),
+    modules: new ModuleFlags(h.db),
+    handoffTimeoutMs,
+    kgcWebhookSecret: webhookSecret,
+    adminApiKey: 'irrelevant-admin-key-0000',
+    readyTargets: {},
+  });
+}
 describe('KGC intake rejects bad requests with a specific error and writes nothing', () => {
   const customer = newCustomer();
   const body = JSON.stringify({ event: 'customer.created', data: customer });
@@ -156,18 +171,7 @@ describe('KGC intake hands off and acknowledges', () => {
 
   it('answers 503 and records nothing when Temporal is unreachable', async () => {
     const connection = Connection.lazy({ address: '127.0.0.1:1' });
-    const metrics = createMetrics();
-    const app = createApp({
-      db: h.db,
-      temporal: new Client({ connection }),
-      taskQueue: 'unreachable',
-      metrics,
-      modules: new ModuleFlags(h.db),
-      handoffTimeoutMs: 1_000,
-      kgcWebhookSecret: webhookSecret,
-      adminApiKey: 'irrelevant-admin-key-0000',
-      readyTargets: {},
-    });
+    const app = intakeApp(new Client({ connection }), 'unreachable', 1_000);
     const server = app.listen(0);
     try {
       const c = newCustomer();
@@ -246,19 +250,8 @@ describe('KGC intake under load (the chaos run)', () => {
   });
 
   it('a re-send of a delivery whose hand-off outlived its answer joins it and is answered as a duplicate', async () => {
-    const metrics = createMetrics();
     // Every answer gives up at once, as a Temporal too slow for the 5 s answer makes it; the hand-off goes on.
-    const app = createApp({
-      db: h.db,
-      temporal: h.client,
-      taskQueue: h.taskQueue,
-      metrics,
-      modules: new ModuleFlags(h.db),
-      handoffTimeoutMs: 0,
-      kgcWebhookSecret: webhookSecret,
-      adminApiKey: 'irrelevant-admin-key-0000',
-      readyTargets: {},
-    });
+    const app = intakeApp(h.client, h.taskQueue, 0);
     const server = app.listen(0);
     try {
       const c = newCustomer();
