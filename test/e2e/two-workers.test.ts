@@ -7,7 +7,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChatwootStandIn, startGeminiStandIn, startKgcStandIn, startTwentyStandIn } from '../../sandbox/index.js';
 import { signKgcWebhook } from '../../sandbox/kgc/webhook.js';
 import { TwentyClient } from '../../src/clients/twenty-client.js';
@@ -16,7 +16,7 @@ import { loadConfig } from '../../src/config.js';
 import { workflowIds } from '../../src/contracts/workflow-ids.js';
 import { startService, type RunningService } from '../../src/service.js';
 import { eventually } from '../support/eventually.js';
-import { adminApiKey, createTestDatabase, erasureHashKey, newCustomer, webhookSecret, workflowBundle } from '../support/harness.js';
+import { adminApiKey, createTestDatabase, newCustomer, serviceEnv, webhookSecret, workflowBundle } from '../support/harness.js';
 
 /**
  * Two worker processes (separate OS processes, as two replicas) against one dev server, the API in this one:
@@ -55,22 +55,8 @@ beforeAll(async () => {
   const bundlePath = join(mkdtempSync(join(tmpdir(), 'kgc-bundle-')), 'workflow-bundle.js');
   writeFileSync(bundlePath, (await workflowBundle()).code);
   env = {
-    DATABASE_URL: await createTestDatabase(),
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    TEMPORAL_TASK_QUEUE: `test-two-workers-${Date.now().toString(36)}`,
-    KGC_API_URL: kgc.url,
-    KGC_API_KEY: kgc.apiKey,
-    KGC_WEBHOOK_SECRET: webhookSecret,
-    ADMIN_API_KEY: adminApiKey,
-    ERASURE_HASH_KEY: erasureHashKey,
-    ERASURE_DRAIN: '1s',
-    TWENTY_API_URL: twenty.url,
-    TWENTY_API_KEY: twenty.apiKey,
-    TWENTY_REQUESTS_PER_MINUTE: '6000',
+    ...serviceEnv({ databaseUrl: await createTestDatabase(), taskQueue: `test-two-workers-${Date.now().toString(36)}`, kgc, twenty, chatwoot }),
     TWENTY_WORKER_PROCESSES: '2',
-    CHATWOOT_API_URL: chatwoot.url,
-    CHATWOOT_ACCOUNT_ID: String(chatwoot.accountId),
-    CHATWOOT_API_KEY: chatwoot.userToken,
     CHATWOOT_BOT_TOKEN: 'two-workers-bot-token',
     CHATWOOT_INBOX_ID: '1',
     CHATWOOT_WEBHOOK_SECRET: chatwootSecret,

@@ -35,6 +35,33 @@ export async function createTestDatabase(): Promise<string> {
   return adminUrl.replace(/\/postgres$/, `/${name}`);
 }
 
+/** The settings every test service shares: its database and task queue, and the stand-ins it talks to. */
+export function serviceEnv(o: {
+  databaseUrl: string;
+  taskQueue: string;
+  kgc: { url: string; apiKey: string };
+  twenty: { url: string; apiKey: string };
+  chatwoot: { url: string; accountId: number; userToken: string };
+}): Record<string, string> {
+  return {
+    DATABASE_URL: o.databaseUrl,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: o.taskQueue,
+    KGC_API_URL: o.kgc.url,
+    KGC_API_KEY: o.kgc.apiKey,
+    KGC_WEBHOOK_SECRET: webhookSecret,
+    ADMIN_API_KEY: adminApiKey,
+    ERASURE_HASH_KEY: erasureHashKey,
+    ERASURE_DRAIN: '1s',
+    TWENTY_API_URL: o.twenty.url,
+    TWENTY_API_KEY: o.twenty.apiKey,
+    TWENTY_REQUESTS_PER_MINUTE: '6000',
+    CHATWOOT_API_URL: o.chatwoot.url,
+    CHATWOOT_ACCOUNT_ID: String(o.chatwoot.accountId),
+    CHATWOOT_API_KEY: o.chatwoot.userToken,
+  };
+}
+
 export interface HarnessOptions {
   twenty?: TwentyStandInOptions;
   chatwoot?: ChatwootStandInOptions;
@@ -61,21 +88,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
   const databaseUrl = await createTestDatabase();
   const taskQueue = `test-${randomUUID()}`;
   const config = loadConfig({
-    DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    KGC_API_URL: kgc.url,
-    KGC_API_KEY: kgc.apiKey,
-    KGC_WEBHOOK_SECRET: webhookSecret,
-    ADMIN_API_KEY: adminApiKey,
-    ERASURE_HASH_KEY: erasureHashKey,
-    ERASURE_DRAIN: '1s',
-    TWENTY_API_URL: twenty.url,
-    TWENTY_API_KEY: twenty.apiKey,
-    TWENTY_REQUESTS_PER_MINUTE: '6000',
-    CHATWOOT_API_URL: chatwoot.url,
-    CHATWOOT_ACCOUNT_ID: String(chatwoot.accountId),
-    CHATWOOT_API_KEY: chatwoot.userToken,
+    ...serviceEnv({ databaseUrl, taskQueue, kgc, twenty, chatwoot }),
     LOG_LEVEL: 'warn',
     ...(smtp ? { SMTP_URL: smtp.url, MAIL_FROM: 'KGC <noreply@kgc.example.hu>' } : {}),
     ...opts.env,
