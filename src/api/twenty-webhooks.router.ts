@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import { eq } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import { workflowIds } from '../contracts/workflow-ids.js';
 import { twentyRecordChanges, twentyWebhookSchema, type TwentyWebhook } from '../contracts/twenty-webhooks.js';
 import type { Db } from '../db/client.js';
@@ -56,8 +56,13 @@ export function twentyWebhooksRouter(deps: TwentyWebhookDeps): Router {
     if (!parsed.success) throw new ApiError(400, 'invalid_webhook', 'Body is not a Twenty webhook', zodDetails(parsed.error));
     // A batch is answered after each of its records is handed off and recorded; when one hand-off fails the batch
     // gets 503, and the records recorded before it answer as duplicates should the same batch be posted again.
+    const changes = twentyRecordChanges(parsed.data).map((change) => ({ change, deliveryKey: deliveryKeyOf(change) }));
+    // Which record versions were handled before: one query for the whole batch.
+    const seen = new Map(
+      (await deps.db.select().from(twentyDeliveries).where(inArray(twentyDeliveries.deliveryKey, changes.map((c) => c.deliveryKey)))).map((row) => [row.deliveryKey, row.workflowId]),
+    );
     const outcomes: Array<Outcome & { recordId: string }> = [];
-    for (const change of twentyRecordChanges(parsed.data)) outcomes.push({ recordId: change.record.id, ...(await receive(change)) });
+    for (const { change, deliveryKey } of changes) outcomes.push({ recordId: change.record.id, ...(await receive(change, deliveryKey, seen)) });
     if (!('items' in parsed.data)) {
       const [{ recordId: _, ...outcome }] = outcomes as [Outcome & { recordId: string }];
       return void res.status(outcome.status === 'accepted' ? 202 : 200).json(outcome);
@@ -66,11 +71,14 @@ export function twentyWebhooksRouter(deps: TwentyWebhookDeps): Router {
     res.status(overall === 'accepted' ? 202 : 200).json({ status: overall, results: outcomes });
   });
 
-  /** One record change: de-duplicated on the record's version, acted on, then recorded. */
-  async function receive(change: TwentyWebhook): Promise<Outcome> {
-    const deliveryKey = `${change.eventName}/${change.record.id}/${change.record.updatedAt ?? change.eventDate ?? ''}`.slice(0, 300);
-    const [seen] = await deps.db.select().from(twentyDeliveries).where(eq(twentyDeliveries.deliveryKey, deliveryKey));
-    if (seen) return { status: 'duplicate', ...(seen.workflowId ? { workflowId: seen.workflowId } : {}) };
+  const deliveryKeyOf = (change: TwentyWebhook) => `${change.eventName}/${change.record.id}/${change.record.updatedAt ?? change.eventDate ?? ''}`.slice(0, 300);
+
+  /** One record change: de-duplicated on the record's version (`seen`: key → workflow id), acted on, then recorded. */
+  async function receive(change: TwentyWebhook, deliveryKey: string, seen: Map<string, string | null>): Promise<Outcome> {
+    if (seen.has(deliveryKey)) {
+      const workflowId = seen.get(deliveryKey);
+      return { status: 'duplicate', ...(workflowId ? { workflowId } : {}) };
+    }
 
     const outcome = await act(interpretTwentyEvent(change, deps.wonStage));
     await deps.db
@@ -84,6 +92,7 @@ export function twentyWebhooksRouter(deps: TwentyWebhookDeps): Router {
         workflowId: outcome.workflowId,
       })
       .onConflictDoNothing();
+    seen.set(deliveryKey, outcome.workflowId ?? null);
     return outcome;
   }
 
