@@ -93,6 +93,7 @@ const envSchema = z.object({
   MARKETING_EMAIL_MIN_INTERVAL: leadMs.default(7 * 86_400_000),
   MARKETING_CAP_WAIT_LIMIT: leadMs.default(30 * 86_400_000),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).max(100_000).default(250),
   WIN_BACK_INACTIVE_AFTER: leadMs.default(183 * 86_400_000),
   NEW_PRODUCT_EMAILS_PER_MINUTE: z.coerce.number().positive().max(6000).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -193,6 +194,7 @@ function toConfig(e: Env) {
     logLevel: e.LOG_LEVEL,
     console: { temporalUiUrl: e.TEMPORAL_UI_URL },
     workerMetricsPort: e.WORKER_METRICS_PORT,
+    workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
   };
 }
 

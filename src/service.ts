@@ -90,6 +90,7 @@ export async function startService(
       taskQueue: config.temporal.taskQueue,
       twenty: config.twenty,
       bulkSync: config.bulkSync,
+      maxCachedWorkflows: config.workerMaxCachedWorkflows,
       deps,
       // A prebuilt bundle (`npm run build:workflows`) spares the worker webpack's time and memory at start-up.
       workflowBundle: opts.workflowBundle ?? (config.workflowBundlePath ? { codePath: config.workflowBundlePath } : undefined),
@@ -99,7 +100,7 @@ export async function startService(
     await scheduleConnection.close();
     done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
     if (config.workerMetricsPort !== undefined) {
-      const metrics = await serveWorkerMetrics(config.workerMetricsPort);
+      const metrics = await serveWorkerMetrics(config.workerMetricsPort, workers);
       logger.info({ metrics: metrics.url }, 'worker metrics served');
       closers.push(metrics.close);
     }

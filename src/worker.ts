@@ -14,6 +14,8 @@ export interface WorkerSetup {
   taskQueue: string;
   /** TWENTY_REQUESTS_PER_MINUTE, TWENTY_PACING_SHARE, TWENTY_WORKER_PROCESSES. */
   twenty: { requestsPerMinute: number; pacingShare: number; workerProcesses: number };
+  /** WORKER_MAX_CACHED_WORKFLOWS (default 250). */
+  maxCachedWorkflows?: number;
   /** BULK_SYNC_CHATWOOT_REQUESTS_PER_MINUTE. */
   bulkSync?: { chatwootRequestsPerMinute: number };
   deps: ActivityDeps;
@@ -41,7 +43,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     maxConcurrentWorkflowTaskExecutions: 40,
     // The SDK derives the cache from the heap limit, which gives 10 under the default 128 MiB cap
     // (scripts/run-compiled.sh): too few for entity workflows. Ours keep small state.
-    maxCachedWorkflows: 250,
+    maxCachedWorkflows: setup.maxCachedWorkflows ?? 250,
     shutdownGraceTime: '10s',
   });
   // initialBulkSync gives its activities a short heartbeatTimeout: a killed worker costs seconds, not minutes.

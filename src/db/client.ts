@@ -15,8 +15,11 @@ export interface Database {
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
+/** Connections one process's pool opens at most (postgres.js opens them as concurrency asks and keeps them). */
+export const poolMax = 10;
+
 export function openDatabase(url: string, opts: { max?: number } = {}): Database {
-  const sql = postgres(url, { max: opts.max ?? 10, onnotice: () => {} });
+  const sql = postgres(url, { max: opts.max ?? poolMax, onnotice: () => {} });
   return { db: drizzle(sql, { schema }), close: () => sql.end({ timeout: 5 }) };
 }
 
