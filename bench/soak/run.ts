@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import postgres from 'postgres';
 import { KgcSender } from '../chaos/kgc-sender.js';
 import { startChaosStack, webhookSecret } from '../chaos/stack.js';
@@ -7,22 +9,29 @@ import { numberArg, percentile } from '../support/stack.js';
 
 /**
  * A steady mixed load for a long time, watching both processes for leaks.
- *   npm run soak [-- --minutes 30 --rate 3 --sample-seconds 15 --cache 40]
+ *   npm run soak [-- --minutes 30 --rate 3 --sample-seconds 15 --cache 20]
  * The generated KGC traffic of bench/chaos (every event type, repeats, deletions) at `rate` deliveries per second,
- * without faults, against the compiled worker and API. Every `sample-seconds` it reads each process's /metrics
+ * without faults, against the compiled worker and API. A generated day is not steady (customers are created in its
+ * first part and deleted at its end), so the soak runs one short day after another, each with customers of its own:
+ * every third of the run sees the same mix. Every `sample-seconds` it reads each process's /metrics
  * (prom-client's default metrics; the worker serves them on WORKER_METRICS_PORT) and Postgres' pg_stat_activity.
- * The worker's workflow cache is WORKER_MAX_CACHED_WORKFLOWS = `cache` (40, production's default is 250): campaign
+ * The worker's workflow cache is WORKER_MAX_CACHED_WORKFLOWS = `cache` (20, production's default is 250): campaign
  * runs wait on timers for days, so the cache fills at the load's pace, and a filling cache grows the heap as a leak
- * would; a small one is full within minutes. Warm-up lasts the first fifth, or until the cache is first full if
- * that is later. After it, a least-squares slope per hour of each growing series is compared with its threshold,
- * bounded series (connections, cached runs) with their bound;
- * the p99 ack latency of the last third is compared with the first third's. Exit code 1 when anything grows (judged
- * for runs of 13 minutes and more: over less, a heap's GC sawtooth cannot be told from a leak).
+ * would; a small one is full within minutes. Warm-up lasts the first third (RSS kept rising for minutes after the
+ * cache was full), or until the cache is first full if that is later (at most half the run). After it, each
+ * series' growth per hour is compared with its threshold: between the medians of the first and the last third of
+ * its samples (a GC sawtooth or a passing bump moves a least-squares slope, not those), for a heap between their
+ * lowest values (what is still live after a collection). Bounded series (connections, cached runs) are compared
+ * with their bound, the p99 ack latency of the last third with the first third's. Exit code 1 when anything grows
+ * (judged over 10 minutes after warm-up or more, runs of 20 minutes on: over less, a heap's GC sawtooth cannot be
+ * told from a leak).
  */
 const minutes = numberArg('minutes', 30);
 const rate = numberArg('rate', 3);
 const sampleSeconds = numberArg('sample-seconds', 15);
-const cache = numberArg('cache', 40);
+const cache = numberArg('cache', 20);
+/** The length of one generated day in the run. */
+const dayMinutes = 5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MiB = 1024 * 1024;
 
@@ -30,13 +39,13 @@ const MiB = 1024 * 1024;
  * What is sampled, and how much growth per hour is still no leak (a heap settles; a leak keeps climbing), or for
  * what has a bound by construction, the bound: each process's pool opens up to `poolMax` connections and keeps them.
  */
-const series: Array<{ name: string; unit: string; metric: string; role: 'worker' | 'api' | 'postgres'; scale: number } & ({ perHour: number } | { max: number })> = [
+const series: Array<{ name: string; unit: string; metric: string; role: 'worker' | 'api' | 'postgres'; scale: number } & ({ perHour: number; floor?: boolean } | { max: number })> = [
   { name: 'worker RSS', unit: 'MiB', metric: 'process_resident_memory_bytes', role: 'worker', scale: MiB, perHour: 24 },
-  { name: 'worker heap used', unit: 'MiB', metric: 'nodejs_heap_size_used_bytes', role: 'worker', scale: MiB, perHour: 12 },
+  { name: 'worker heap used', unit: 'MiB', metric: 'nodejs_heap_size_used_bytes', role: 'worker', scale: MiB, perHour: 12, floor: true },
   { name: 'worker open handles', unit: '', metric: 'nodejs_active_handles_total', role: 'worker', scale: 1, perHour: 20 },
   { name: 'worker event-loop p99', unit: 'ms', metric: 'nodejs_eventloop_lag_p99_seconds', role: 'worker', scale: 0.001, perHour: 20 },
   { name: 'api RSS', unit: 'MiB', metric: 'process_resident_memory_bytes', role: 'api', scale: MiB, perHour: 24 },
-  { name: 'api heap used', unit: 'MiB', metric: 'nodejs_heap_size_used_bytes', role: 'api', scale: MiB, perHour: 12 },
+  { name: 'api heap used', unit: 'MiB', metric: 'nodejs_heap_size_used_bytes', role: 'api', scale: MiB, perHour: 12, floor: true },
   { name: 'api open handles', unit: '', metric: 'nodejs_active_handles_total', role: 'api', scale: 1, perHour: 20 },
   { name: 'api event-loop p99', unit: 'ms', metric: 'nodejs_eventloop_lag_p99_seconds', role: 'api', scale: 0.001, perHour: 20 },
   { name: 'worker cached runs', unit: '', metric: 'kgc_worker_cached_workflows', role: 'worker', scale: 1, max: cache },
@@ -49,26 +58,35 @@ function gauge(text: string, metric: string): number {
   return m ? Number(m[1]) : NaN;
 }
 
-/** Least-squares slope of y over x. */
-function slope(points: Array<[number, number]>): number {
-  const n = points.length;
-  const mx = points.reduce((s, [x]) => s + x, 0) / n;
-  const my = points.reduce((s, [, y]) => s + y, 0) / n;
-  const sxy = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
-  const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
-  return sxx === 0 ? 0 : sxy / sxx;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Growth of y per unit of x between the first and the last third of the points (x ascending): between their medians,
+ * or with `floor` their lowest values.
+ */
+function growthPerHour(points: Array<[number, number]>, floor = false): number {
+  const third = Math.max(1, Math.floor(points.length / 3));
+  const [first, last] = [points.slice(0, third), points.slice(-third)];
+  const level = (ys: number[]) => (floor ? Math.min(...ys) : median(ys));
+  const dx = median(last.map(([x]) => x)) - median(first.map(([x]) => x));
+  return dx === 0 ? 0 : (level(last.map(([, y]) => y)) - level(first.map(([, y]) => y))) / dx;
 }
 
 async function main() {
   const workerMetricsPort = 20000 + Math.floor(Math.random() * 20000);
   const stack = await startChaosStack({ env: { WORKER_METRICS_PORT: String(workerMetricsPort), WORKER_MAX_CACHED_WORKFLOWS: String(cache) } });
-  const day = generateDay({ events: Math.round(minutes * 60 * rate), seed: 7 });
-  const sender = new KgcSender(() => stack.apiUrl, webhookSecret, stack.kgc, day.deliveries);
+  const days = Math.max(1, Math.round(minutes / dayMinutes));
+  const deliveries = Array.from({ length: days }, (_, k) =>
+    generateDay({ events: Math.round((minutes * 60 * rate) / days), seed: 7 + k }).deliveries.map((d) => ({ ...d, at: (k + d.at) / days, happened: (k + d.happened) / days })),
+  )
+    .flat()
+    .sort((a, b) => a.at - b.at);
+  const sender = new KgcSender(() => stack.apiUrl, webhookSecret, stack.kgc, deliveries);
   const sql = postgres(stack.postgres.url, { max: 1, onnotice: () => {} });
   const runMs = minutes * 60_000;
   const started = Date.now();
   const samples: Array<{ at: number; values: number[] }> = [];
-  console.log(`bench/soak  ${day.deliveries.length} deliveries at ${rate}/s for ${minutes} min, sampled every ${sampleSeconds} s; service logs in ${stack.logDir}`);
+  console.log(`bench/soak  ${deliveries.length} deliveries (${days} generated days) at ${rate}/s for ${minutes} min, sampled every ${sampleSeconds} s; service logs and samples.csv in ${stack.logDir}`);
   try {
     const sampling = (async () => {
       while (Date.now() - started < runMs) {
@@ -81,22 +99,23 @@ async function main() {
         await sleep(sampleSeconds * 1000);
       }
     })();
-    for (const d of day.deliveries) {
+    for (const d of deliveries) {
       await sleep(started + d.at * runMs - Date.now());
       sender.send(d);
     }
     await sampling;
     await sender.idle();
+    await writeFile(join(stack.logDir, 'samples.csv'), [['minute', ...series.map((s) => s.name)].join(','), ...samples.map((s) => [((s.at - started) / 60_000).toFixed(2), ...s.values.map((v) => v.toFixed(2))].join(','))].join('\n'));
 
     const cachedAt = series.findIndex((s) => s.metric === 'kgc_worker_cached_workflows');
     const cacheFull = samples.find((s) => s.values[cachedAt]! >= cache)?.at;
-    const warmUpEnd = Math.max(started + runMs / 5, cacheFull ?? 0);
+    const warmUpEnd = Math.min(Math.max(started + runMs / 3, cacheFull ?? 0), started + runMs / 2);
     console.log(`\n  warm-up ended after ${((warmUpEnd - started) / 60_000).toFixed(1)} min (${cacheFull ? `cache of ${cache} runs full after ${((cacheFull - started) / 60_000).toFixed(1)} min` : `cache of ${cache} runs never full`})`);
     const warm = samples.filter((s) => s.at >= warmUpEnd);
-    // Over a few minutes a heap's GC sawtooth looks like growth: slopes are judged from 10 minutes after warm-up on.
+    // Over a few minutes a heap's GC sawtooth looks like growth: growth is judged over 10 minutes after warm-up or more.
     const judged = started + runMs - warmUpEnd >= 10 * 60_000;
-    if (!judged) console.log(`\n  a ${minutes}-minute run: the figures show the sampling works; too short to tell a leak from GC, so no verdict on slopes`);
-    console.log(`\n  ${'series'.padEnd(24)} ${'after warm-up'.padStart(14)} ${'at the end'.padStart(11)} ${'slope/hour'.padStart(11)} ${'threshold'.padStart(10)}`);
+    if (!judged) console.log(`\n  a ${minutes}-minute run: the figures show the sampling works; too short to tell a leak from GC, so no verdict on growth`);
+    console.log(`\n  ${'series'.padEnd(24)} ${'after warm-up'.padStart(14)} ${'at the end'.padStart(11)} ${'growth/hour'.padStart(11)} ${'threshold'.padStart(10)}`);
     let failed = false;
     series.forEach((s, i) => {
       const points = warm.map((w) => [(w.at - started) / 3_600_000, w.values[i]!] as [number, number]).filter(([, y]) => Number.isFinite(y));
@@ -105,7 +124,7 @@ async function main() {
         failed = true;
         return;
       }
-      const perHour = slope(points);
+      const perHour = growthPerHour(points, 'floor' in s && s.floor);
       const highest = Math.max(...samples.map((w) => w.values[i]!).filter(Number.isFinite));
       const grows = 'max' in s ? highest > s.max : judged && perHour > s.perHour;
       failed ||= grows;
