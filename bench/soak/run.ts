@@ -23,7 +23,7 @@ import { numberArg, percentile } from '../support/stack.js';
  * its samples (a GC sawtooth or a passing bump moves a least-squares slope, not those), for a heap between their
  * lowest values (what is still live after a collection). Bounded series (connections, cached runs) are compared
  * with their bound, the p99 ack latency of the last third with the first third's. Exit code 1 when anything grows
- * (judged over 10 minutes after warm-up or more, runs of 20 minutes on: over less, a heap's GC sawtooth cannot be
+ * (judged over 10 minutes after warm-up or more, runs of 15 minutes on: over less, a heap's GC sawtooth cannot be
  * told from a leak).
  */
 const minutes = numberArg('minutes', 30);
