@@ -1,9 +1,6 @@
 import { peopleCampaignFields } from '../db/marketing-consent.js';
 import { emailOwnersQuery, upsertPeopleMutation } from '../clients/twenty-people-documents.js';
-import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
-import { configured } from '../clients/errors.js';
-import type { TwentyClient } from '../clients/twenty-client.js';
 import { customerSchema } from '../contracts/kgc-events.js';
 import type { HistoryKind } from '../contracts/history-kinds.js';
 import { historyLedger, partnerLinks } from '../db/schema.js';
@@ -14,6 +11,7 @@ import { addEmailClaims, claimedInFlight, customersWithSharedEmail, type EmailCl
 import { normaliseEmail, toTwentyPerson, twentyPersonWarnings } from '../domain/twenty-person.js';
 import { bulkBatchSize, erasedAmong, readCustomerBatch, recordBulkLinks, recordDeadLetters } from './bulk-sync-records.js';
 import { currentRun, type ActivityDeps } from './context.js';
+import { requireTwenty, isTwentyRejection } from './twenty-access.js';
 import { readModuleStates } from './store.js';
 import { claimPrimaryEmails } from './twenty-email-claims.js';
 import { twentyIdMismatchFailure } from './twenty-returned-ids.js';
@@ -44,12 +42,6 @@ export interface BatchOutcome {
   failed: number;
   rejected?: boolean;
   moduleOff?: boolean;
-}
-
-const isRejection = (err: unknown): err is ApplicationFailure => err instanceof ApplicationFailure && err.type === 'TwentyRejected';
-
-function requireTwenty(twenty: TwentyClient | undefined): TwentyClient {
-  return configured(twenty, 'TWENTY_API_URL / TWENTY_API_KEY');
 }
 
 /**
@@ -157,7 +149,7 @@ export function createTwentyBulkActivities({ db, kgc, twenty }: ActivityDeps) {
       try {
         returned = (await requireTwenty(twenty).query<{ createPeople: Array<{ id: string }> }>(upsertPeople, { data })).createPeople;
       } catch (err) {
-        if (!isRejection(err)) throw err;
+        if (!isTwentyRejection(err)) throw err;
         if (customers.length > 1) return { written: 0, failed: 0, rejected: true };
         const id = customers[0]!.customer_id;
         await recordDeadLetters(db, input.runId, [{ system: 'twenty', recordKind: 'customer', kgcId: id, customerId: id, reason: err.message }]);
@@ -226,7 +218,7 @@ export function createTwentyBulkActivities({ db, kgc, twenty }: ActivityDeps) {
           data: batch.map((r) => toTwentyHistoryRecord(input.kind, r.kgcId, r.payload, twentyRecordId('person', r.customerId))),
         });
       } catch (err) {
-        if (!isRejection(err)) throw err;
+        if (!isTwentyRejection(err)) throw err;
         if (batch.length > 1) return { written: 0, failed: 0, rejected: true, last, kgcIds: batch.map((r) => r.kgcId) };
         const r = batch[0]!;
         await recordDeadLetters(db, input.runId, [{ system: 'twenty', recordKind: input.kind, kgcId: r.kgcId, customerId: r.customerId, reason: err.message }]);

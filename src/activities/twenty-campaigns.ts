@@ -1,10 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { configured, failure, TwentyNotFoundError } from '../clients/errors.js';
+import { failure, TwentyNotFoundError } from '../clients/errors.js';
 import { recordAudit } from '../db/audit.js';
 import { isErased } from '../db/erasures.js';
 import { partnerLinks } from '../db/schema.js';
 import { twentyRecordId } from '../domain/ids.js';
 import { currentRun, type ActivityDeps } from './context.js';
+import { requireTwenty } from './twenty-access.js';
 
 const updatePerson = /* GraphQL */ `
   mutation CampaignPerson($id: UUID!, $data: PersonUpdateInput!) { updatePerson(id: $id, data: $data) { id } }`;
@@ -13,7 +14,7 @@ const updatePerson = /* GraphQL */ `
 export function createTwentyCampaignActivities({ db, twenty }: ActivityDeps) {
   /** A partial update; a person not in Twenty yet is left to its next sync, which writes the same facts. */
   async function update(customerId: string, data: Record<string, unknown>, action: string, eventType: string): Promise<{ updated: boolean }> {
-    const client = configured(twenty, 'TWENTY_API_URL / TWENTY_API_KEY');
+    const client = requireTwenty(twenty);
     if (await isErased(db, customerId)) return { updated: false };
     let updated = true;
     try {

@@ -1,25 +1,17 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, inArray, isNull, sql } from 'drizzle-orm';
 import { upsertPeopleMutation } from '../clients/twenty-people-documents.js';
-import { configured } from '../clients/errors.js';
-import type { TwentyClient } from '../clients/twenty-client.js';
 import { historyLedger } from '../db/schema.js';
 import { personAggregates } from '../db/history-ledger.js';
 import { historyObjectOf, toTwentyAggregates, toTwentyHistoryRecord } from '../domain/history.js';
 import { twentyRecordId } from '../domain/ids.js';
 import { erasedAmong } from './bulk-sync-records.js';
 import type { ActivityDeps } from './context.js';
+import { requireTwenty, isTwentyRejection } from './twenty-access.js';
 
 const upsertAggregates = upsertPeopleMutation('UpsertAggregatesBatch');
 
 /** Twenty's documented batch size: one request, one rate-limit token, up to 60 records. */
 const batchSize = 60;
-
-const isRejection = (err: unknown): err is ApplicationFailure => err instanceof ApplicationFailure && err.type === 'TwentyRejected';
-
-function requireTwenty(twenty: TwentyClient | undefined): TwentyClient {
-  return configured(twenty, 'TWENTY_API_URL / TWENTY_API_KEY');
-}
 
 /** A batch Twenty refused as a whole: the batcher splits it until the customer at fault stands alone. */
 export interface Rejected {
@@ -58,7 +50,7 @@ export function createTwentyHistoryBatchActivities({ db, twenty }: ActivityDeps)
           data: batch.map((r) => toTwentyHistoryRecord(kind, r.kgcId, r.payload, twentyRecordId('person', r.customerId))),
         });
       } catch (err) {
-        if (isRejection(err) && customerIds.length > 1) return { rejected: true };
+        if (isTwentyRejection(err) && customerIds.length > 1) return { rejected: true };
         throw err;
       }
       await db.execute(sql`
@@ -90,7 +82,7 @@ export function createTwentyHistoryBatchActivities({ db, twenty }: ActivityDeps)
       try {
         await requireTwenty(twenty).query(upsertAggregates, { data });
       } catch (err) {
-        if (isRejection(err) && customerIds.length > 1) return { rejected: true };
+        if (isTwentyRejection(err) && customerIds.length > 1) return { rejected: true };
         throw err;
       }
       return {};

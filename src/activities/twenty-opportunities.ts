@@ -1,8 +1,9 @@
-import { configured, TwentyNotFoundError } from '../clients/errors.js';
+import { TwentyNotFoundError } from '../clients/errors.js';
 import type { TwentyClient } from '../clients/twenty-client.js';
 import { twentyRecordId } from '../domain/ids.js';
 import { franchiseNote, type FranchiseNoteKind } from '../templates/franchise-notes.js';
 import type { ActivityDeps } from './context.js';
+import { requireTwenty } from './twenty-access.js';
 
 const readOpportunity = /* GraphQL */ `
   query OnboardingOpportunity($id: UUID!) {
@@ -39,7 +40,7 @@ const noteId = (opportunityId: string, kind: FranchiseNoteKind) => twentyRecordI
 
 /** Franchise onboarding's Twenty calls, one request each (they run on the paced `<queue>-twenty`). */
 export function createTwentyOpportunityActivities({ twenty }: ActivityDeps) {
-  const client = (): TwentyClient => configured(twenty, 'TWENTY_API_URL / TWENTY_API_KEY');
+  const client = (): TwentyClient => requireTwenty(twenty);
   return {
     async readOnboardingOpportunity({ opportunityId }: { opportunityId: string }): Promise<OnboardingOpportunity> {
       type Row = { stage: string | null; kgcTenantId: string | null; franchisePackage: string | null; pointOfContactId: string | null };

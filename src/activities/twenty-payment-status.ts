@@ -1,7 +1,8 @@
-import { configured, TwentyNotFoundError } from '../clients/errors.js';
+import { TwentyNotFoundError } from '../clients/errors.js';
 import { recordAudit } from '../db/audit.js';
 import { twentyRecordId } from '../domain/ids.js';
 import { currentRun, type ActivityDeps } from './context.js';
+import { requireTwenty } from './twenty-access.js';
 import { isErased } from '../db/erasures.js';
 
 const setPaymentStatus = /* GraphQL */ `
@@ -15,7 +16,7 @@ export function createTwentyPaymentStatusActivities({ db, twenty }: ActivityDeps
      * KGC's payment_status overrides it, KGC being the master). A person not yet in Twenty is left to the next sync.
      */
     async markTwentyPaymentLate({ customerId, rentalId }: { customerId: string; rentalId: string }): Promise<{ updated: boolean }> {
-      const client = configured(twenty, 'TWENTY_API_URL / TWENTY_API_KEY');
+      const client = requireTwenty(twenty);
       if (await isErased(db, customerId)) return { updated: false };
       let updated = true;
       try {

@@ -1,14 +1,12 @@
 import { peopleCampaignFields } from '../db/marketing-consent.js';
 import { emailOwnersQuery, upsertPeopleMutation } from '../clients/twenty-people-documents.js';
-import { ApplicationFailure } from '@temporalio/common';
-import { configured } from '../clients/errors.js';
-import type { TwentyClient } from '../clients/twenty-client.js';
 import type { KgcCustomer } from '../contracts/kgc-events.js';
 import { twentyRecordId } from '../domain/ids.js';
 import { addEmailClaims, customersWithSharedEmail, type EmailClaims } from '../domain/twenty-email-owners.js';
 import { normaliseEmail, toTwentyPerson, twentyPersonWarnings, type TwentyPersonWarning } from '../domain/twenty-person.js';
 import { erasedAmong } from './bulk-sync-records.js';
 import type { ActivityDeps } from './context.js';
+import { requireTwenty, isTwentyRejection } from './twenty-access.js';
 import { claimPrimaryEmails } from './twenty-email-claims.js';
 import { twentyIdMismatchFailure } from './twenty-returned-ids.js';
 
@@ -22,12 +20,6 @@ export interface PersonBatchResult {
   customerGone?: boolean;
   warnings?: TwentyPersonWarning[];
   failed?: string;
-}
-
-const isRejection = (err: unknown): err is ApplicationFailure => err instanceof ApplicationFailure && err.type === 'TwentyRejected';
-
-function requireTwenty(twenty: TwentyClient | undefined): TwentyClient {
-  return configured(twenty, 'TWENTY_API_URL / TWENTY_API_KEY');
 }
 
 /**
@@ -92,7 +84,7 @@ export function createTwentyPersonBatchActivities({ db, kgc, twenty }: ActivityD
       try {
         returned = (await requireTwenty(twenty).query<{ createPeople: Array<{ id: string }> }>(upsertPeople, { data })).createPeople;
       } catch (err) {
-        if (isRejection(err) && customers.length > 1) return { rejected: true };
+        if (isTwentyRejection(err) && customers.length > 1) return { rejected: true };
         throw err;
       }
       // Twenty answers updates first, then inserts: ids are compared as a set. A missing id was upserted into

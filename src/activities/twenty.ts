@@ -1,6 +1,4 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { configured } from '../clients/errors.js';
-import type { TwentyClient } from '../clients/twenty-client.js';
 import type { HistoryKind } from '../contracts/history-kinds.js';
 import { historyLedger } from '../db/schema.js';
 import { personAggregates } from '../db/history-ledger.js';
@@ -10,6 +8,7 @@ import { isErased } from '../db/erasures.js';
 import { personCampaignFields } from '../db/marketing-consent.js';
 import { normaliseEmail, toTwentyPerson, twentyPersonWarnings, type TwentyPersonWarning } from '../domain/twenty-person.js';
 import type { ActivityDeps } from './context.js';
+import { requireTwenty } from './twenty-access.js';
 import { claimPrimaryEmails } from './twenty-email-claims.js';
 import { twentyIdMismatchFailure } from './twenty-returned-ids.js';
 
@@ -30,10 +29,6 @@ const updatePerson = /* GraphQL */ `
 
 /** Twenty's documented batch size: one request, one rate-limit token, up to 60 records. */
 const historyBatchSize = 60;
-
-function requireTwenty(twenty: TwentyClient | undefined): TwentyClient {
-  return configured(twenty, 'TWENTY_API_URL / TWENTY_API_KEY');
-}
 
 /**
  * Twenty activities run on their own task queue, rate-limited to TWENTY_REQUESTS_PER_MINUTE; each one makes
