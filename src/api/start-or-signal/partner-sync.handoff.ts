@@ -5,18 +5,26 @@ import { workflowIds } from '../../contracts/workflow-ids.js';
 import { type partnerSync } from '../../workflows/partner-sync.js';
 import { coalescedSignal } from './coalesced-signal.js';
 import type { Handoff } from './handoff.js';
-import { partnerChanged, type PartnerChanged } from '../../contracts/workflow-messages.js';
+import { historyChanged, partnerChanged, type PartnerChanged } from '../../contracts/workflow-messages.js';
 
-/** Marks the partner dirty in its entity workflow, starting it if needed: for KGC's events and the admin's resync. */
-export async function startPartnerSync(temporal: Client, taskQueue: string, event: { customerId: string; eventType: KgcEventType; eventId: string }): Promise<{ workflowId: string }> {
+/**
+ * Marks the partner dirty in its entity workflow, starting it if needed: for KGC's events and the admin's resync
+ * (`partnerChanged`), and for its history records (`historyChanged`, history.handoff.ts).
+ */
+export async function startPartnerSync(
+  temporal: Client,
+  taskQueue: string,
+  event: { customerId: string; eventType: KgcEventType; eventId: string },
+  signal: typeof partnerChanged | typeof historyChanged = partnerChanged,
+): Promise<{ workflowId: string }> {
   const { customerId } = event;
   const workflowId = workflowIds.partnerSync(customerId);
-  await coalescedSignal(temporal, workflowId, partnerChanged.name, () =>
+  await coalescedSignal(temporal, workflowId, signal.name, () =>
     temporal.workflow.signalWithStart<typeof partnerSync, [PartnerChanged]>('partnerSync', {
       workflowId,
       taskQueue,
       args: [{ customerId }],
-      signal: partnerChanged,
+      signal,
       signalArgs: [{ eventType: event.eventType, eventId: event.eventId }],
       typedSearchAttributes: [
         { key: kgcCustomerIdKey, value: customerId },
