@@ -159,6 +159,7 @@ describe('a VIP welcome or upsell held back by the frequency cap waits for the c
   const mailsWithKey = (key: string) => h.smtp!.inbox().filter((m) => m.headers['x-kgc-email-key'] === key);
   const outboxRow = async (key: string) => (await h.db.select().from(emailOutbox).where(eq(emailOutbox.key, key)))[0];
   const vipKey = (customerId: string) => `vip-welcome/${customerId}/vip_welcome`;
+  const upsellKeyOf = (customerId: string, month: string) => `upsell/${customerId}:${month}/upsell`;
   const vipRun = (customerId: string) => h.client.workflow.getHandle<typeof vipWelcome>(workflowIds.vipWelcome(customerId));
   let capSeq = 0;
 
@@ -222,7 +223,7 @@ describe('a VIP welcome or upsell held back by the frequency cap waits for the c
   it('an upsell capped by another campaign email just sent goes out once the interval has passed, exactly once', async () => {
     const c = customerWithConsent();
     const month = '2025-11';
-    const key = `upsell/${c.customer_id}:${month}/upsell`;
+    const key = upsellKeyOf(c.customer_id, month);
     const firstSlot = await otherCampaignTakesTheSlot(c.customer_id);
     await completeRentals(c.customer_id, 4, month);
     await eventually(async () => (await outboxRow(key))?.reason === 'frequency cap', 'the upsell held back by the cap');
@@ -241,7 +242,7 @@ describe('a VIP welcome or upsell held back by the frequency cap waits for the c
   it('a VIP welcome and an upsell waiting for the same slot: one takes it, the other is capped again and, past MARKETING_CAP_WAIT_LIMIT, given up with its reason', async () => {
     const c = customerWithConsent();
     const month = '2025-10';
-    const upsellKey = `upsell/${c.customer_id}:${month}/upsell`;
+    const upsellKey = upsellKeyOf(c.customer_id, month);
     const firstSlot = await otherCampaignTakesTheSlot(c.customer_id);
     await completeRentals(c.customer_id, 4, month);
     await completeRentals(c.customer_id, 6);
